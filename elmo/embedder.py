@@ -1,0 +1,199 @@
+"""Typed public API: load a model and turn tokenised sentences into ELMo vectors, statelessly.
+
+    elmo = ELMo.load("elmo/models/en")
+    layers = elmo.embed([["The", "cell", "divides", "."]])[0]   # (3, 4, 2P) numpy
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .characters import batch_to_ids
+from .config import ELMoConfig
+from .io import ModelFileError, load_bilm_tf, load_dir, save_dir
+from .model import BiLM
+from .vocab import Vocabulary
+
+Progress = Callable[[int, int], None]  # (done, total) sentences
+BUNDLED = Path(__file__).parent / "models" / "en"
+
+
+def bundled_model_dir() -> Path | None:
+    """The English model shipped in the package, or None when its files are absent."""
+    return BUNDLED if (BUNDLED / "model.safetensors").is_file() else None
+
+
+def _batches(lengths: Sequence[int], max_tokens: int, max_sentences: int) -> list[list[int]]:
+    """Sentence indices grouped by similar length, each batch under a token budget."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    out: list[list[int]] = []
+    cur: list[int] = []
+    for i in order:
+        if cur and ((len(cur) + 1) * (lengths[i] + 2) > max_tokens or len(cur) >= max_sentences):
+            out.append(cur)
+            cur = []
+        cur.append(i)
+    if cur:
+        out.append(cur)
+    return out
+
+
+@dataclass
+class Substitute:
+    word: str
+    score: float  # combined log-probability (forward + backward)
+    forward: float  # log p from the left context
+    backward: float  # log p from the right context
+
+
+class ELMo:
+    """A biLM with its vocabulary; stateless: each sentence starts from a zero LSTM state."""
+
+    def __init__(self, bilm: BiLM, vocab: Vocabulary | None = None, name: str = "model"):
+        self.bilm = bilm.eval()
+        self.vocab = vocab
+        self.name = name
+
+    @property
+    def config(self) -> ELMoConfig:
+        return self.bilm.cfg
+
+    @property
+    def dim(self) -> int:
+        return self.config.output_dim
+
+    @property
+    def n_layers(self) -> int:
+        return self.config.lstm.n_layers + 1
+
+    @classmethod
+    def load(cls, path: str | Path) -> ELMo:
+        bilm, vocab = load_dir(path)
+        return cls(bilm, vocab, name=Path(path).name)
+
+    @classmethod
+    def from_bilm_tf(cls, options_file: str | Path, weight_file: str | Path) -> ELMo:
+        return cls(load_bilm_tf(options_file, weight_file), None, name=Path(weight_file).stem)
+
+    def save(self, path: str | Path) -> Path:
+        return save_dir(self.bilm, path, self.vocab)
+
+    @torch.no_grad()
+    def embed(self, sentences: Sequence[Sequence[str]], max_tokens: int = 4096, max_sentences: int = 128,
+              progress: Progress | None = None) -> list[np.ndarray]:
+        """One float32 array (n_layers, n_tokens, 2P) per sentence; boundaries removed."""
+        out: list[np.ndarray | None] = [None] * len(sentences)
+        self._run(sentences, max_tokens, max_sentences, progress,
+                  lambda i, layers, n: out.__setitem__(i, layers[:, 1 : n + 1].numpy().copy()))
+        return out  # type: ignore[return-value]
+
+    @torch.no_grad()
+    def embed_targets(self, sentences: Sequence[Sequence[str]], indices: Sequence[int], max_tokens: int = 4096,
+                      max_sentences: int = 128, progress: Progress | None = None) -> np.ndarray:
+        """Vectors of one token per sentence: (n_sentences, n_layers, 2P)."""
+        if len(indices) != len(sentences):
+            raise ValueError("embed_targets: one index per sentence is needed")
+        for s, i in zip(sentences, indices, strict=True):
+            if not 0 <= i < len(s):
+                raise IndexError(f"token index {i} outside a sentence of {len(s)} tokens")
+        out = np.zeros((len(sentences), self.n_layers, self.dim), np.float32)
+
+        def keep(i: int, layers: torch.Tensor, n: int) -> None:
+            out[i] = layers[:, indices[i] + 1].numpy()
+
+        self._run(sentences, max_tokens, max_sentences, progress, keep)
+        return out
+
+    def _run(self, sentences, max_tokens, max_sentences, progress, sink) -> None:
+        lengths = [len(s) for s in sentences]
+        if any(n == 0 for n in lengths):
+            raise ValueError("cannot embed an empty sentence")
+        done = 0
+        max_chars = self.config.char_cnn.max_characters_per_token
+        for batch in _batches(lengths, max_tokens, max_sentences):
+            chars = batch_to_ids([list(sentences[i]) for i in batch], max_chars)
+            layers, _ = self.bilm.layers(chars)  # (L, B, T, 2P)
+            for j, i in enumerate(batch):
+                sink(i, layers[:, j], lengths[i])
+            done += len(batch)
+            if progress:
+                progress(done, len(sentences))
+
+    @torch.no_grad()
+    def type_vectors(self, words: Sequence[str], batch: int = 2048) -> np.ndarray:
+        """Context-independent layer-0 vectors of word types: (n_words, P)."""
+        max_chars = self.config.char_cnn.max_characters_per_token
+        out = []
+        for i in range(0, len(words), batch):
+            chars = batch_to_ids([[w] for w in words[i : i + batch]], max_chars, add_boundaries=False)
+            out.append(self.bilm.token_encoder.encode(chars[:, 0]).numpy())
+        return np.concatenate(out) if out else np.zeros((0, self.config.lstm.projection_dim), np.float32)
+
+    # ---- language model -------------------------------------------------------------------
+    def _require_lm(self) -> tuple[BiLM, Vocabulary]:
+        if self.bilm.softmax is None or self.vocab is None:
+            raise ModelFileError(f"model {self.name} has no language-model head (needed for substitutes)")
+        return self.bilm, self.vocab
+
+    @torch.no_grad()
+    def lm_log_probs(self, tokens: Sequence[str], index: int) -> tuple[np.ndarray, np.ndarray]:
+        """log p(word at index | left context) and | right context, each (V,)."""
+        bilm, _ = self._require_lm()
+        if not 0 <= index < len(tokens):
+            raise IndexError(f"token index {index} outside a sentence of {len(tokens)} tokens")
+        chars = batch_to_ids([list(tokens)], self.config.char_cnn.max_characters_per_token)
+        out = bilm(chars)
+        # with boundaries the target sits at index + 1: forward state at index, backward at index + 2
+        fwd = bilm.softmax.log_prob(out["forward"][-1][0, index : index + 1])[0]
+        bwd = bilm.softmax.log_prob(out["backward"][-1][0, index + 2 : index + 3])[0]
+        return fwd.numpy(), bwd.numpy()
+
+    def substitutes(self, tokens: Sequence[str], index: int, k: int = 10,
+                    exclude: set[str] | None = None) -> list[Substitute]:
+        """Words that fit at tokens[index]: forward + backward log-probabilities, target's forms excluded."""
+        fwd, bwd = self.lm_log_probs(tokens, index)
+        return self._top(fwd[None], bwd[None], tokens[index], k, exclude)
+
+    def cluster_substitutes(self, sentences: Sequence[Sequence[str]], indices: Sequence[int], k: int = 10,
+                            exclude: set[str] | None = None) -> list[Substitute]:
+        """Substitutes for a group of occurrences: log-probabilities averaged over the occurrences."""
+        if not sentences:
+            return []
+        fs, bs = zip(*(self.lm_log_probs(s, i) for s, i in zip(sentences, indices, strict=True)), strict=True)
+        return self._top(np.stack(fs), np.stack(bs), sentences[0][indices[0]], k, exclude)
+
+    def _top(self, fwd: np.ndarray, bwd: np.ndarray, target: str, k: int, exclude: set[str] | None) -> list[Substitute]:
+        _, vocab = self._require_lm()
+        f, b = fwd.mean(0), bwd.mean(0)
+        score = f + b
+        skip = {w.lower() for w in (exclude or set())} | _forms(target)
+        out: list[Substitute] = []
+        for i in np.argsort(-score):
+            w = vocab.words[int(i)]
+            if w.startswith("<") and w.endswith(">") or w.lower() in skip or w in ("<S>", "</S>"):
+                continue
+            out.append(Substitute(w, float(score[i]), float(f[i]), float(b[i])))
+            if len(out) >= k:
+                break
+        return out
+
+
+def _forms(word: str) -> set[str]:
+    """Lower-cased inflected forms of a word (lemminflect), so substitutes never repeat the target."""
+    forms = {word.lower()}
+    try:
+        from lemminflect import getAllInflections, getAllLemmas
+
+        for lemmas in getAllLemmas(word).values():
+            for lemma in lemmas:
+                forms.add(lemma.lower())
+                for infl in getAllInflections(lemma).values():
+                    forms.update(f.lower() for f in infl)
+    except ImportError:  # pragma: no cover - lemminflect is in requirements
+        pass
+    return forms

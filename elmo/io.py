@@ -1,0 +1,185 @@
+"""Model files: our safetensors directory format and the bilm-tf / AllenNLP options.json + hdf5 format.
+
+Our format: DIR/model.safetensors + DIR/config.json + DIR/vocab.txt (vocab only with LM heads).
+Loaders check every tensor's name and shape and raise ModelFileError naming the culprit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from .config import ELMoConfig
+from .model import BiLM
+from .vocab import Vocabulary
+
+WEIGHTS, CONFIG, VOCAB = "model.safetensors", "config.json", "vocab.txt"
+
+
+class ModelFileError(ValueError):
+    """A model file is missing, unreadable or does not fit the configuration."""
+
+
+def check_state(model: torch.nn.Module, state: dict[str, torch.Tensor], source: str) -> None:
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    extra = sorted(set(state) - set(expected))
+    if missing:
+        raise ModelFileError(f"{source}: missing tensor(s) {', '.join(missing[:5])}")
+    if extra:
+        raise ModelFileError(f"{source}: unexpected tensor(s) {', '.join(extra[:5])}")
+    for k, v in expected.items():
+        if tuple(state[k].shape) != tuple(v.shape):
+            raise ModelFileError(
+                f"{source}: tensor {k} has shape {tuple(state[k].shape)}, the config needs {tuple(v.shape)}"
+            )
+
+
+def save_dir(model: BiLM, path: str | Path, vocab: Vocabulary | None = None) -> Path:
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
+    save_file(state, str(path / WEIGHTS), metadata={"format": "pt"})
+    model.cfg.save(path / CONFIG)
+    if vocab is not None:
+        vocab.save(path / VOCAB)
+    return path
+
+
+def load_dir(path: str | Path) -> tuple[BiLM, Vocabulary | None]:
+    path = Path(path)
+    for name in (WEIGHTS, CONFIG):
+        if not (path / name).is_file():
+            raise ModelFileError(f"{path}: {name} not found (a model directory holds {WEIGHTS}, {CONFIG}, {VOCAB})")
+    try:
+        cfg = ELMoConfig.load(path / CONFIG)
+    except (json.JSONDecodeError, TypeError, ValueError) as e:
+        raise ModelFileError(f"{path / CONFIG}: not a valid config ({e})") from e
+    vocab = Vocabulary.load(path / VOCAB) if (path / VOCAB).is_file() else None
+    if cfg.n_tokens_vocab and (vocab is None or len(vocab) != cfg.n_tokens_vocab):
+        n = "no" if vocab is None else len(vocab)
+        raise ModelFileError(f"{path}: config has a {cfg.n_tokens_vocab}-word LM head but {VOCAB} has {n} words")
+    model = BiLM(cfg)
+    try:
+        state = load_file(str(path / WEIGHTS))
+    except (SafetensorError, OSError) as e:
+        raise ModelFileError(f"{path / WEIGHTS}: not a readable safetensors file ({e})") from e
+    check_state(model, state, str(path / WEIGHTS))
+    model.load_state_dict(state)
+    return model.eval(), vocab
+
+
+# ---- bilm-tf hdf5 -----------------------------------------------------------------------------
+
+
+def _swap_gates(w: np.ndarray, h: int) -> np.ndarray:
+    """TF's gate order (i, j, f, o) <-> torch's (i, f, g=j, o) along axis 0 (the swap is its own inverse)."""
+    return np.concatenate([w[:h], w[2 * h : 3 * h], w[h : 2 * h], w[3 * h :]], axis=0)
+
+
+def _cell_name(direction: int, layer: int) -> str:
+    return f"RNN_{direction}/RNN/MultiRNNCell/Cell{layer}/LSTMCell"
+
+
+def load_bilm_tf(options_file: str | Path, weight_file: str | Path) -> BiLM:
+    """Build a BiLM from bilm-tf's options.json and weights.hdf5 (as AllenNLP's Elmo reads them)."""
+    import h5py
+
+    try:
+        options = json.loads(Path(options_file).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelFileError(f"{options_file}: not a readable JSON options file ({e})") from e
+    try:
+        cfg = ELMoConfig.from_options(options)
+    except ValueError as e:
+        raise ModelFileError(str(e)) from e
+    model = BiLM(cfg)
+    expected = model.state_dict()
+    state: dict[str, torch.Tensor] = {}
+    try:
+        f = h5py.File(weight_file, "r")
+    except OSError as e:
+        raise ModelFileError(f"{weight_file}: not a readable HDF5 file ({e})") from e
+
+    def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
+        if name not in f:
+            raise ModelFileError(f"{weight_file}: tensor {name} not found")
+        a = np.asarray(f[name][...], dtype=np.float32)
+        if a.shape != shape:
+            raise ModelFileError(f"{weight_file}: tensor {name} has shape {a.shape}, options.json needs {shape}")
+        return a
+
+    def put(key: str, a: np.ndarray) -> None:
+        state[key] = torch.from_numpy(np.ascontiguousarray(a))
+
+    with f:
+        cc, lc = cfg.char_cnn, cfg.lstm
+        e, nf, p, h = cc.embedding_dim, cc.n_filters, lc.projection_dim, lc.dim
+        emb = get("char_embed", (cc.n_characters - 1, e))
+        put("token_encoder.char_embed.weight", np.concatenate([np.zeros((1, e), np.float32), emb]))
+        for i, (w, n) in enumerate(cc.filters):
+            put(f"token_encoder.conv_w.{i}", get(f"CNN/W_cnn_{i}", (1, w, e, n))[0].reshape(w * e, n))
+            put(f"token_encoder.conv_b.{i}", get(f"CNN/b_cnn_{i}", (n,)))
+        for k in range(cc.n_highway):
+            for part in ("carry", "transform"):
+                put(f"token_encoder.highway.{part}.{k}.weight", get(f"CNN_high_{k}/W_{part}", (nf, nf)).T)
+                put(f"token_encoder.highway.{part}.{k}.bias", get(f"CNN_high_{k}/b_{part}", (nf,)))
+        put("token_encoder.projection.weight", get("CNN_proj/W_proj", (nf, p)).T)
+        put("token_encoder.projection.bias", get("CNN_proj/b_proj", (p,)))
+        for d, stack in enumerate(("forward_layers", "backward_layers")):
+            for layer in range(lc.n_layers):
+                name = _cell_name(d, layer)
+                w = get(f"{name}/W_0", (p + p, 4 * h)).T  # (4H, in + P); every layer's input is P wide
+                b = get(f"{name}/B", (4 * h,)).copy()
+                b[2 * h : 3 * h] += 1.0  # TF adds forget_bias=1 at run time
+                pre = f"{stack}.{layer}.lstm"
+                put(f"{pre}.weight_ih_l0", _swap_gates(w[:, :p], h))
+                put(f"{pre}.weight_hh_l0", _swap_gates(w[:, p:], h))
+                put(f"{pre}.bias_ih_l0", _swap_gates(b, h))
+                put(f"{pre}.bias_hh_l0", np.zeros(4 * h, np.float32))
+                put(f"{pre}.weight_hr_l0", get(f"{name}/W_P_0", (h, p)).T)
+    for k in expected:  # softmax of bilm-tf is not used for embeddings; keep ours empty
+        state.setdefault(k, expected[k])
+    check_state(model, state, str(weight_file))
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def export_bilm_tf(model: BiLM, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write options.json + weights.hdf5 in bilm-tf layout (LM softmax not included)."""
+    import h5py
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = model.cfg
+    sd = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
+    opts, weights = out / "options.json", out / "weights.hdf5"
+    opts.write_text(json.dumps(cfg.to_options(), indent=2) + "\n")
+    e, h = cfg.char_cnn.embedding_dim, cfg.lstm.dim
+    with h5py.File(weights, "w") as f:
+        f["char_embed"] = sd["token_encoder.char_embed.weight"][1:]
+        for i, (w, n) in enumerate(cfg.char_cnn.filters):
+            f[f"CNN/W_cnn_{i}"] = sd[f"token_encoder.conv_w.{i}"].reshape(1, w, e, n)
+            f[f"CNN/b_cnn_{i}"] = sd[f"token_encoder.conv_b.{i}"]
+        for k in range(cfg.char_cnn.n_highway):
+            for part in ("carry", "transform"):
+                f[f"CNN_high_{k}/W_{part}"] = sd[f"token_encoder.highway.{part}.{k}.weight"].T
+                f[f"CNN_high_{k}/b_{part}"] = sd[f"token_encoder.highway.{part}.{k}.bias"]
+        f["CNN_proj/W_proj"] = sd["token_encoder.projection.weight"].T
+        f["CNN_proj/b_proj"] = sd["token_encoder.projection.bias"]
+        for d, stack in enumerate(("forward_layers", "backward_layers")):
+            for layer in range(cfg.lstm.n_layers):
+                pre, name = f"{stack}.{layer}.lstm", _cell_name(d, layer)
+                w = np.concatenate([sd[f"{pre}.weight_ih_l0"], sd[f"{pre}.weight_hh_l0"]], axis=1)
+                b = sd[f"{pre}.bias_ih_l0"] + sd[f"{pre}.bias_hh_l0"]
+                b = _swap_gates(b, h)
+                b[2 * h : 3 * h] -= 1.0
+                f[f"{name}/W_0"] = _swap_gates(w, h).T
+                f[f"{name}/B"] = b
+                f[f"{name}/W_P_0"] = sd[f"{pre}.weight_hr_l0"].T
+    return opts, weights
