@@ -49,6 +49,7 @@ class TrainConfig:
     heldout_fraction: float = 0.02
     seed: int = 0
     max_epochs: int = 20
+    max_steps: int = 0  # 0 = no limit (tests and smoke runs set it)
 
 
 # ---- data -------------------------------------------------------------------------------------
@@ -261,7 +262,8 @@ def train(corpus: str, out: Path, cfg: ELMoConfig, tc: TrainConfig, resume: bool
                 win_tok, win_t, win_f, win_b, win_n = 0, now, 0.0, 0.0, 0
                 last_log = now
                 threads = _threads(out, threads)
-            if now - last_eval > tc.eval_minutes * 60 or state["elapsed"] > budget:
+            out_of_steps = bool(tc.max_steps) and state["step"] >= tc.max_steps
+            if now - last_eval > tc.eval_minutes * 60 or state["elapsed"] > budget or out_of_steps:
                 hf, hb = evaluate(model, held_d, tc.batch_tokens)
                 state["history"].append({"step": state["step"], "tokens": state["tokens"],
                                          "minutes": round(state["elapsed"] / 60, 2),
@@ -277,8 +279,8 @@ def train(corpus: str, out: Path, cfg: ELMoConfig, tc: TrainConfig, resume: bool
                 if state["bad_evals"] >= tc.patience:
                     log("early stop: held-out loss stopped improving")
                     stop = True
-                if state["elapsed"] > budget:
-                    log("time budget reached")
+                if state["elapsed"] > budget or out_of_steps:
+                    log("time or step budget reached")
                     stop = True
             if stop or now - last_ckpt > tc.checkpoint_minutes * 60:
                 save_checkpoint()
@@ -316,11 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-minutes", type=float, default=TrainConfig.eval_minutes)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     cfg = ELMoConfig.load(a.config) if a.config else default_config()
     tc = TrainConfig(vocab_size=a.vocab_size, batch_tokens=a.batch_tokens, lr=a.lr, hours=a.hours,
-                     eval_minutes=a.eval_minutes, seed=a.seed)
+                     eval_minutes=a.eval_minutes, seed=a.seed, max_steps=a.max_steps)
     try:
         train(a.corpus, Path(a.out), cfg, tc, resume=a.resume, log=lambda m: print(m, flush=True))
     except (FileNotFoundError, KeyError, ValueError) as e:
