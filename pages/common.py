@@ -49,7 +49,7 @@ def get_model(name: str | None = None) -> ELMo | None:
     name = name if name in dirs else next(iter(dirs))
     try:
         return load_model(str(dirs[name]))
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RuntimeError, KeyError) as e:
         st.error(f"The model {name} could not be loaded: {e}")
         return None
 
@@ -82,4 +82,62 @@ def ensure_corpus(name: str) -> None:
     bar.empty()
 
 
-__all__ = ["DEFAULT_CORPUS", "corpus_names", "ensure_corpus", "get_model", "get_store", "model_dirs"]
+# ---- cached explorer pipeline ---------------------------------------------------------------------
+# Keyed by (corpus, word, match, limit, model): changing colour, layer, projection or k never re-embeds
+# (all layers are embedded once and mixed afterwards). clear_corpus_caches() after a corpus changes.
+
+SAMPLE_SEED = 0
+
+
+@st.cache_data(max_entries=32, show_spinner="Searching the corpus…")
+def cached_occurrences(corpus: str, word: str, match: str, limit: int | None):
+    """(occurrence DataFrame, total hits before sampling); raises corpora.errors.CorpusError."""
+    from corpora.search import occurrences
+
+    occ = occurrences(get_store(), corpus, word, match=match, limit=limit, seed=SAMPLE_SEED)
+    return occ, int(occ.attrs.get("total", len(occ)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, model_name: str):
+    """(n, n_layers, 2P) vectors of the target token of every occurrence; a progress bar while embedding."""
+    occ, _ = cached_occurrences(corpus, word, match, limit)
+    model = load_model(str(model_dirs()[model_name]))
+    n = len(occ)
+    bar = st.progress(0.0, text=f"Embedding {n} sentences with {model_name}…")
+    layers = model.embed_targets(
+        list(occ["tokens"]), [int(i) for i in occ["token_index"]], max_sentences=64,
+        progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done} / {total} sentences…"))
+    bar.empty()
+    return layers
+
+
+@st.cache_data(max_entries=64, show_spinner="Projecting and clustering…")
+def cached_analysis(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
+                    weights: tuple[float, ...], method: str, k: int | None):
+    from senses.explore import analyse
+
+    occ, _ = cached_occurrences(corpus, word, match, limit)
+    layers = cached_embeddings(corpus, word, match, limit, model_name)
+    return analyse(occ, layers, layer=layer, weights=list(weights), method=method, k=k)
+
+
+@st.cache_data(max_entries=64, show_spinner="Naming the clusters…")
+def cached_names(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
+                 weights: tuple[float, ...], method: str, k: int | None) -> dict:
+    """Cluster -> senses.naming.ClusterName (substitutes from the LM head, distinctive context words)."""
+    from senses.naming import name_clusters
+
+    a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, method, k)
+    model = load_model(str(model_dirs()[model_name]))
+    return name_clusters(a.frame, a.clustering.labels, model=model, word=word)
+
+
+def clear_corpus_caches() -> None:
+    """Forget searches and embeddings (after a corpus was added or removed)."""
+    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names):
+        f.clear()
+
+
+__all__ = ["DEFAULT_CORPUS", "cached_analysis", "cached_embeddings", "cached_names", "cached_occurrences",
+           "clear_corpus_caches", "corpus_names", "ensure_corpus", "get_model", "get_store", "model_dirs"]

@@ -1,0 +1,127 @@
+"""Time from a word ("cell") to plot data through the functions the Sense explorer page uses.
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_app.py [--word cell] [--corpus wiki] [--model DIR] [--repeat 5]
+
+Steps timed (pages.common's cached pipeline, run in streamlit's bare mode, i.e. the same code and caches):
+search (corpora.search.occurrences, sampled to 300), embedding of all layers (ELMo.embed_targets),
+projection + clustering (senses.explore.analyse: scalar mix, PCA, automatic k) and cluster naming.
+"cold": first request after the model is loaded and the corpus indexed; "warm": the same request again
+(cache hits); "re-view": another layer / k on the same word (re-mix, re-project, re-cluster; no embedding).
+Model loading and one-time corpus indexing are reported separately. Peak RSS from resource.getrusage.
+Uses the bundled model (elmo/models/en) when present, else a tiny random model (and says so).
+Writes benchmarks/results/app.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TARGETS = {"cold_s": 5.0, "warm_s": 0.3, "peak_rss_mb": 1024.0}
+
+
+def _tiny_model() -> Path:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import make_tiny_model
+
+    path = Path(tempfile.mkdtemp(prefix="bench_tiny_")) / "tiny"
+    make_tiny_model(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--word", default="cell")
+    ap.add_argument("--corpus", default="wiki")
+    ap.add_argument("--match", default="lemma")
+    ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--model", help="model directory (default: bundled, else a tiny random model)")
+    ap.add_argument("--repeat", type=int, default=5, help="warm repetitions (median reported)")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "app.json"))
+    args = ap.parse_args(argv)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    from elmo.embedder import bundled_model_dir
+
+    if args.model:
+        model_dir, kind = Path(args.model), "given"
+    elif bundled_model_dir() is not None:
+        model_dir, kind = bundled_model_dir(), "bundled"
+    else:
+        model_dir, kind = _tiny_model(), "tiny random (bundled model absent)"
+        print("NOTE: elmo/models/en is absent: timing with a tiny random model; figures are not representative.")
+    os.environ["SENSE_EXPLORER_MODEL"] = str(model_dir)
+
+    from pages import common
+
+    t = time.perf_counter()
+    model = common.load_model(str(model_dir))
+    load_s = time.perf_counter() - t
+    name = next(iter(common.model_dirs()))
+    t = time.perf_counter()
+    common.get_store().ensure_builtin(args.corpus) if args.corpus == "wiki" else None
+    index_s = time.perf_counter() - t
+
+    key = (args.corpus, args.word, args.match, args.limit)
+
+    def request(layer="mix", k=None) -> tuple[float, dict]:
+        steps = {}
+        t0 = time.perf_counter()
+        occ, total = common.cached_occurrences(*key)
+        steps["search_s"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        common.cached_embeddings(*key, name)
+        steps["embed_s"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        a = common.cached_analysis(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k)
+        steps["analyse_s"] = time.perf_counter() - t1
+        plot_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        common.cached_names(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k)
+        steps["names_s"] = time.perf_counter() - t1
+        steps.update(n=len(occ), total=total, k=a.k, silhouette=round(a.clustering.silhouette, 4))
+        return plot_s, steps
+
+    cold, cold_steps = request()
+    warm_runs = [request()[0] for _ in range(args.repeat)]
+    warm = sorted(warm_runs)[len(warm_runs) // 2]
+    reviews = [request(layer=layer, k=k)[0] for layer, k in ((1, None), (2, None), ("mix", 2), (0, 3))]
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
+        "model": str(model_dir), "model_kind": kind, "model_dim": model.dim,
+        "word": args.word, "corpus": args.corpus, "match": args.match, "limit": args.limit,
+        "occurrences": cold_steps["n"], "total_hits": cold_steps["total"], "k": cold_steps["k"],
+        "silhouette": cold_steps["silhouette"],
+        "model_load_s": round(load_s, 3), "corpus_index_once_s": round(index_s, 3),
+        "cold_s": round(cold, 3), "cold_steps_s": {k: round(v, 3) for k, v in cold_steps.items() if k.endswith("_s")},
+        "warm_s": round(warm, 4), "warm_runs_s": [round(v, 4) for v in warm_runs],
+        "review_s": [round(v, 3) for v in reviews],
+        "peak_rss_mb": round(rss_mb, 1),
+        "targets": TARGETS,
+    }
+    result["meets_targets"] = {k: result[k] <= v for k, v in TARGETS.items()}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Command line for the corpus store (the same store the app uses: $SENSE_EXPLORER_DATA).
+
+    python -m corpora add FILE --name NAME [--text-column C]
+    python -m corpora list
+    python -m corpora remove NAME
+    python -m corpora search NAME WORD [--match form|lemma|regex] [--case] [--limit N] [--seed S]
+    python -m corpora builtin NAME
+
+Errors print one line ("error: ...") and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _progress(fraction: float, message: str = "") -> None:
+    print(f"\r{fraction:6.1%} {message[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+
+def _one_line(e: BaseException) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        msg = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
+    elif isinstance(e, KeyError) and not isinstance(e, ValueError) and e.args:
+        msg = str(e.args[0])
+    else:
+        msg = str(e)
+    return " ".join(msg.split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m corpora", description="Manage and search the corpus store.")
+    ap.add_argument("--store", help="store file or folder (default: $SENSE_EXPLORER_DATA)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("add", help="add a file (.txt .md .csv .tsv .jsonl .zip) as a corpus")
+    a.add_argument("file")
+    a.add_argument("--name", required=True)
+    a.add_argument("--text-column")
+    sub.add_parser("list", help="list the stored corpora")
+    r = sub.add_parser("remove", help="delete a corpus")
+    r.add_argument("name")
+    s = sub.add_parser("search", help="print the occurrences of a word (KWIC)")
+    s.add_argument("name")
+    s.add_argument("word")
+    s.add_argument("--match", choices=("form", "lemma", "regex"), default="form")
+    s.add_argument("--case", action="store_true", help="match the capitalisation exactly")
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--seed", type=int, default=0)
+    b = sub.add_parser("builtin", help="index a built-in corpus (wiki, brown, senseval, ...)")
+    b.add_argument("name")
+    args = ap.parse_args(argv)
+
+    from .errors import CorpusError
+    from .store import Store
+
+    try:
+        store = Store(args.store)
+        if args.cmd == "add":
+            from .readers import read_upload
+
+            path = Path(args.file)
+            docs = read_upload(path.name, path.read_bytes(), text_column=args.text_column)
+            info = store.add_corpus(args.name, docs, progress=_progress if sys.stderr.isatty() else None)
+            print(f"added {info['name']}: {info['n_docs']:,} documents, {info['n_tokens']:,} tokens, "
+                  f"{info['n_types']:,} types")
+        elif args.cmd == "list":
+            table = store.list_corpora()
+            print(table.to_string(index=False) if len(table) else "(no corpora)")
+        elif args.cmd == "remove":
+            store.remove_corpus(args.name)
+            print(f"removed {args.name}")
+        elif args.cmd == "search":
+            from .search import kwic_lines, occurrences
+
+            occ = occurrences(store, args.name, args.word, match=args.match, case=args.case,
+                              limit=args.limit, seed=args.seed)
+            for line in kwic_lines(occ):
+                print(line)
+            print(f"{len(occ):,} of {occ.attrs['total']:,} occurrences", file=sys.stderr)
+        elif args.cmd == "builtin":
+            info = store.ensure_builtin(args.name, progress=_progress if sys.stderr.isatty() else None)
+            print(f"{info['name']}: {info['n_docs']:,} documents, {info['n_tokens']:,} tokens")
+    except (CorpusError, OSError, KeyError) as e:
+        print(f"error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""Read an uploaded file into Documents, refusing anything odd with a clear CorpusError (ReadError).
+
+Formats (by extension, case-insensitive):
+
+* .txt, .md: ONE document per file (metadata: file). Blank lines still separate paragraphs: the
+  store never lets a sentence run across a blank line. Markdown is kept as typed (not rendered).
+* .csv, .tsv: one document per row with text. The text column is `text_column`, else a column named
+  text / sentence / content (any case), else the column with the longest mean string length among
+  those holding letters; no such column -> "no text column" error. Every other column is metadata
+  (a column of whole numbers becomes int). Rows with empty text are skipped.
+* .jsonl: one JSON object per line with a string field "text"; every other field is metadata
+  (nested values are kept as JSON text). Blank lines are skipped.
+* .zip: every entry of the above types (metadata file = the entry's path); folders, hidden files and
+  __MACOSX are skipped; other entries (nested zips included) are refused.
+
+Encodings: a BOM decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else charset_normalizer's guess,
+except that text which, read as cp1252, is mostly ASCII letters with a few accented ones is read as cp1252
+(charset_normalizer alone often guesses cp1250 or a CJK codec for short Western samples).
+
+Refused: empty files, binary files (NUL bytes without a UTF-16/32 BOM, or no encoding fits), bytes that
+do not decode, files over Limits.max_bytes, archives over Limits.max_total_bytes uncompressed or with an
+entry compressed more than Limits.max_ratio times (zip bombs), entries with absolute or ".." paths,
+unsupported extensions. HTML or JavaScript in a text is just text: it is stored and shown, never run.
+Nothing here writes to the store, so a refused file leaves it unchanged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import posixpath
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .builtin import Document
+from .errors import ReadError
+
+TEXT_EXTS = (".txt", ".md")
+TABLE_EXTS = (".csv", ".tsv")
+SUPPORTED = (*TEXT_EXTS, *TABLE_EXTS, ".jsonl", ".zip")
+TEXT_COLUMN_NAMES = ("text", "sentence", "content")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_INT = re.compile(r"-?\d{1,18}")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024  # one uploaded file (or archive)
+    max_total_bytes: int = 1024 * 1024 * 1024  # all entries of an archive, uncompressed
+    max_ratio: float = 100.0  # uncompressed / compressed size of one archive entry
+    max_entries: int = 10_000  # entries of an archive
+
+
+def _ext(filename: str) -> str:
+    return PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+
+
+def _check_ext(filename: str) -> str:
+    ext = _ext(filename)
+    if ext not in SUPPORTED:
+        raise ReadError(f"{filename}: unsupported file type {ext or '(no extension)'}; "
+                        f"use one of {', '.join(SUPPORTED)}.")
+    return ext
+
+
+def _looks_western(text: str) -> bool:
+    """Mostly ASCII letters with some accented ones (French, German, English with curly quotes...)."""
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(ord(c) > 127 for c in letters)
+    return accented <= 0.3 * max(len(letters), 1)
+
+
+def decode(filename: str, data: bytes) -> str:
+    """The text of a file's bytes (see the module docstring for the rules); raises ReadError."""
+    if not data.strip():
+        raise ReadError(f"{filename} is empty.")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"{filename} starts with a {enc.upper()} byte-order mark but is not valid "
+                                f"{enc.upper()} (byte {e.start}); save it again as UTF-8.") from e
+    if b"\x00" in data:
+        raise ReadError(f"{filename} looks like a binary file (it contains NUL bytes), not text.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if best is None and western is None:
+        raise ReadError(f"{filename} could not be decoded: it is neither UTF-8 nor any known text encoding "
+                        "(is it a binary file?).")
+    if western is not None and (best is None or _looks_western(western)):
+        text = western
+    else:
+        text = str(best)
+    bad = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    if bad > max(3, len(text) // 100):
+        raise ReadError(f"{filename} looks like a binary file (control characters), not text.")
+    return text
+
+
+def _text_documents(filename: str, text: str) -> list[Document]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return [Document(text=text, meta={"file": filename})] if text else []
+
+
+def _table_rows(filename: str, text: str) -> tuple[list[str], list[list[str]]]:
+    delim = "\t" if _ext(filename) == ".tsv" else ","
+    csv.field_size_limit(1 << 30)
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if any(c.strip() for c in r)]
+    except csv.Error as e:
+        raise ReadError(f"{filename} is not a valid {'TSV' if delim == chr(9) else 'CSV'} file: {e}.") from e
+    if not rows:
+        raise ReadError(f"{filename} is empty.")
+    header, seen = [], set()
+    for i, h in enumerate(rows[0]):
+        h = h.strip().lstrip("\ufeff") or f"column_{i + 1}"
+        base, k = h, 2
+        while h in seen:
+            h, k = f"{base}_{k}", k + 1
+        seen.add(h)
+        header.append(h)
+    body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
+    return header, body
+
+
+def csv_columns(filename: str, data: bytes) -> list[str]:
+    """Column names of a .csv / .tsv upload, the likely text column first."""
+    header, body = _table_rows(filename, decode(filename, data))
+    guess = _guess_text_column(header, body)
+    return [guess, *[h for h in header if h != guess]] if guess else header
+
+
+def _guess_text_column(header: list[str], body: list[list[str]]) -> str | None:
+    has_text = [any(_LETTER.search(r[i]) for r in body) for i in range(len(header))]
+    for name in TEXT_COLUMN_NAMES:
+        for i, h in enumerate(header):
+            if h.lower() == name and has_text[i]:
+                return h
+    best, best_len = None, 0.0
+    for i, h in enumerate(header):
+        if has_text[i]:
+            mean = sum(len(r[i]) for r in body) / max(len(body), 1)
+            if mean > best_len:
+                best, best_len = h, mean
+    return best
+
+
+def _table_documents(filename: str, text: str, text_column: str | None) -> list[Document]:
+    header, body = _table_rows(filename, text)
+    if not body:
+        raise ReadError(f"{filename} has a header row but no data rows.")
+    if text_column is not None:
+        if text_column not in header:
+            raise ReadError(f'{filename} has no column "{text_column}"; its columns are: {", ".join(header)}.')
+        col = text_column
+    else:
+        col = _guess_text_column(header, body)
+        if col is None:
+            raise ReadError(f"{filename}: no text column (no column holds words); columns: {', '.join(header)}.")
+    ti = header.index(col)
+    ints = {i for i, h in enumerate(header)
+            if i != ti and all(_INT.fullmatch(r[i].strip()) for r in body if r[i].strip())
+            and any(r[i].strip() for r in body)}
+    docs = []
+    for n, r in enumerate(body):
+        t = r[ti].strip()
+        if not t:
+            continue
+        meta: dict = {"file": filename, "row": n + 1} if "file" not in header and "row" not in header else {}
+        for i, h in enumerate(header):
+            if i != ti:
+                v = r[i].strip()
+                meta[h] = int(v) if i in ints and v else v
+        docs.append(Document(text=t, meta=meta))
+    if not docs:
+        raise ReadError(f'{filename}: the text column "{col}" is empty in every row.')
+    return docs
+
+
+def _jsonl_documents(filename: str, text: str) -> list[Document]:
+    docs = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ReadError(f"{filename}, line {n}: not valid JSON ({e.msg}).") from e
+        if not isinstance(obj, dict):
+            raise ReadError(f"{filename}, line {n}: expected a JSON object with a \"text\" field.")
+        t = obj.get("text")
+        if not isinstance(t, str):
+            raise ReadError(f"{filename}, line {n}: the \"text\" field is missing or not a string.")
+        if not t.strip():
+            continue
+        meta = {"file": filename, "line": n} if "file" not in obj and "line" not in obj else {}
+        for k, v in obj.items():
+            if k != "text":
+                meta[str(k)] = v if isinstance(v, str | int | float | bool) or v is None else json.dumps(v)
+        docs.append(Document(text=t.strip(), meta=meta))
+    if not docs:
+        raise ReadError(f"{filename} holds no text.")
+    return docs
+
+
+def _read_one(filename: str, data: bytes, text_column: str | None) -> list[Document]:
+    ext = _check_ext(filename)
+    text = decode(filename, data)
+    if ext in TEXT_EXTS:
+        return _text_documents(filename, text)
+    if ext in TABLE_EXTS:
+        return _table_documents(filename, text, text_column)
+    return _jsonl_documents(filename, text)
+
+
+def _safe_entry_name(zipname: str, name: str) -> str:
+    n = name.replace("\\", "/")
+    if n.startswith("/") or re.match(r"^[A-Za-z]:", n) or ".." in n.split("/"):
+        raise ReadError(f"{zipname}: the entry {name!r} has an unsafe path (absolute or with ..); "
+                        "the archive was refused.")
+    return posixpath.normpath(n)
+
+
+def _read_zip(filename: str, data: bytes, text_column: str | None, limits: Limits) -> list[Document]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as e:
+        raise ReadError(f"{filename} is not a valid zip archive ({e}).") from e
+    if len(infos) > limits.max_entries:
+        raise ReadError(f"{filename} has {len(infos):,} entries; at most {limits.max_entries:,} are allowed.")
+    chosen = []
+    total = 0
+    for info in infos:
+        name = _safe_entry_name(filename, info.filename)
+        if info.is_dir():
+            continue
+        parts = name.split("/")
+        if parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
+            continue
+        _check_ext(name)
+        if _ext(name) == ".zip":
+            raise ReadError(f"{filename}: the entry {name} is itself a zip archive; nested archives are refused.")
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise ReadError(f"{filename} would unpack to more than {limits.max_total_bytes // 2**20:,} MB; "
+                            "refused (possible zip bomb).")
+        if info.file_size > limits.max_ratio * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+            raise ReadError(f"{filename}: the entry {name} is compressed more than {limits.max_ratio:g} times; "
+                            "refused (possible zip bomb).")
+        chosen.append((name, info))
+    if not chosen:
+        raise ReadError(f"{filename} contains no {', '.join(e for e in SUPPORTED if e != '.zip')} files.")
+    docs: list[Document] = []
+    for name, info in chosen:
+        try:
+            with zf.open(info) as f:
+                raw = f.read(info.file_size + 1)  # never more than declared
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as e:
+            raise ReadError(f"{filename}: the entry {name} cannot be read ({e}).") from e
+        if len(raw) > info.file_size:
+            raise ReadError(f"{filename}: the entry {name} is larger than its header says; refused.")
+        if not raw.strip():
+            continue  # an empty entry in an archive is no reason to refuse the rest
+        docs.extend(_read_one(name, raw, text_column))
+    if not docs:
+        raise ReadError(f"{filename} holds no text.")
+    return docs
+
+
+def read_upload(filename: str, data: bytes, text_column: str | None = None,
+                limits: Limits = Limits()) -> list[Document]:  # noqa: B008 - frozen dataclass
+    """Documents of an uploaded file (see the module docstring); raises ReadError with a clear message."""
+    filename = filename or "upload"
+    if len(data) > limits.max_bytes:
+        raise ReadError(f"{filename} is {len(data) / 2**20:,.1f} MB; at most {limits.max_bytes / 2**20:,.0f} MB "
+                        "can be uploaded.")
+    ext = _check_ext(filename)
+    if not data.strip():
+        raise ReadError(f"{filename} is empty.")
+    if ext == ".zip":
+        return _read_zip(filename, data, text_column, limits)
+    docs = _read_one(filename, data, text_column)
+    if not docs:
+        raise ReadError(f"{filename} holds no text.")
+    return docs

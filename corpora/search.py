@@ -1,0 +1,190 @@
+"""Find every occurrence of a word in a stored corpus, as a key-word-in-context table.
+
+    occ = occurrences(store, "wiki", "cell", match="lemma", limit=300)
+    occ.attrs["total"]       # hits before sampling
+
+Match modes (the word is looked up in the corpus's token index, never by scanning text):
+
+* "form": the token form itself. case=False (default) matches every capitalisation ("Cell", "CELL");
+  case=True only the form exactly as typed.
+* "lemma": every inflection of the word's lemmas, by lemminflect: the lemmas of the word (getAllLemmas;
+  the word itself if lemminflect knows none), then all inflections of each lemma (getAllInflections,
+  every part of speech). So "cell" finds cell, cells; "bank" finds bank, banks, and also banked, banking
+  because lemminflect also knows "bank" as a verb (VBD, VBG); "banking" finds bank, banks, banked,
+  banking for the same reason (its lemma is the verb "bank"). Derived words with another lemma
+  ("cellular", "banker") are never matched. Lemma mode ignores `case`: it always matches all
+  capitalisations.
+* "regex": Python re.fullmatch of the pattern against each distinct token form of the corpus
+  (re.IGNORECASE unless case=True), then the index for the forms that match.
+
+Rows are in corpus order. With more hits than `limit`, a reproducible random sample of `limit` hits
+(numpy Generator seeded by `seed`) is returned, still in corpus order; attrs["total"] is always the
+number of hits before sampling.
+
+Columns: corpus, doc, sent_id, token_index, left, keyword, right (slices of the original sentence text:
+the keyword exactly as written), tokens (the sentence's tokens), sentence (original text), then one
+column per metadata key of the corpus (a key clashing with these names gets the prefix "meta_"), and
+gold_sense for corpora whose documents carry "sense" and "position" (Senseval): the document's gold
+sense on the occurrence at that position of its first sentence, "" elsewhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+
+import numpy as np
+import pandas as pd
+
+from .errors import QueryError, WordNotFoundError
+
+MATCHES = ("form", "lemma", "regex")
+MAX_WORD_CHARS = 100
+BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
+SUGGESTIONS = 5
+SUGGESTION_POOL = 50_000  # the most frequent types considered for "did you mean"
+
+
+def lemma_forms(word: str) -> set[str]:
+    """Lower-cased forms of every inflection of the word's lemmas (see the module docstring)."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    w = word.lower()
+    lemmas = {lemma.lower() for ls in getAllLemmas(w).values() for lemma in ls}
+    if word != w:
+        lemmas |= {lemma.lower() for ls in getAllLemmas(word).values() for lemma in ls}
+    lemmas = lemmas or {w}
+    forms = {w} | lemmas
+    for lemma in lemmas:
+        for infl in getAllInflections(lemma).values():
+            forms.update(f.lower() for f in infl)
+    return forms
+
+
+def _check_word(word: str, match: str) -> str:
+    if match not in MATCHES:
+        raise QueryError(f'Unknown match mode "{match}"; use one of: {", ".join(MATCHES)}.')
+    if not isinstance(word, str) or not word.strip():
+        raise QueryError("Type a word to search for.")
+    word = word.strip()
+    if len(word) > MAX_WORD_CHARS:
+        raise QueryError(f"The word is too long ({len(word)} characters; at most {MAX_WORD_CHARS}).")
+    if match != "regex" and any(c.isspace() for c in word):
+        raise QueryError(f'"{word}" is more than one word; search for one word at a time.')
+    return word
+
+
+def _compile(pattern: str, case: bool) -> re.Pattern:
+    try:
+        return re.compile(pattern, 0 if case else re.IGNORECASE)
+    except re.error as e:
+        raise QueryError(f'"{pattern}" is not a valid regular expression: {e}.') from e
+
+
+def _suggest(store, cid: int, word: str) -> list[str]:
+    with store._connect() as con:
+        rows = con.execute(
+            "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC LIMIT ?",
+            (cid, SUGGESTION_POOL),
+        ).fetchall()
+    counts = {w: c for w, c in rows if any(ch.isalnum() for ch in w)}
+    close = difflib.get_close_matches(word.lower(), list(counts), n=SUGGESTIONS * 2, cutoff=0.6)
+    close.sort(key=lambda w: -counts[w])  # stable: equally frequent keep difflib's similarity order
+    return close[:SUGGESTIONS]
+
+
+def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: bool = False) -> list[int]:
+    """Ids of the corpus's token types matching the query; raises QueryError / WordNotFoundError."""
+    word = _check_word(word, match)
+    with store._connect() as con:
+        cid = int(store._corpus_row(con, corpus)[0])
+        if match == "regex":
+            rx = _compile(word, case)
+            ids = [i for i, f in con.execute("SELECT id, form FROM types WHERE corpus_id=?", (cid,))
+                   if rx.fullmatch(f)]
+        elif match == "lemma":
+            forms = sorted(lemma_forms(word))
+            ids = [r[0] for r in con.execute(
+                "SELECT id FROM types WHERE corpus_id=? AND lower IN (SELECT value FROM json_each(?))",
+                (cid, json.dumps(forms)))]
+        elif case:
+            ids = [r[0] for r in con.execute("SELECT id FROM types WHERE corpus_id=? AND form=?", (cid, word))]
+        else:
+            ids = [r[0] for r in con.execute("SELECT id FROM types WHERE corpus_id=? AND lower=?",
+                                             (cid, word.lower()))]
+    if not ids:
+        if match == "regex":
+            raise WordNotFoundError(f'No word of {corpus} matches the regular expression "{word}".')
+        sugg = _suggest(store, cid, word)
+        what = {"lemma": " (in any inflected form)", "form": " (with this exact capitalisation)" if case else ""}
+        msg = f'"{word}" does not occur in {corpus}{what[match]}.'
+        if sugg:
+            msg += f" Did you mean: {', '.join(sugg)}?"
+        raise WordNotFoundError(msg, sugg)
+    return ids
+
+
+def occurrences(store, corpus: str, word: str, match: str = "form", case: bool = False,
+                limit: int | None = None, seed: int = 0) -> pd.DataFrame:
+    """Every occurrence of `word` in `corpus` (a sample of `limit` of them), one KWIC row each."""
+    if limit is not None and int(limit) < 1:
+        raise QueryError("The number of occurrences to show must be at least 1.")
+    type_ids = matching_type_ids(store, corpus, word, match=match, case=case)
+    with store._connect() as con:
+        cid = int(store._corpus_row(con, corpus)[0])
+        meta_keys = json.loads(con.execute("SELECT meta_keys FROM corpora WHERE id=?", (cid,)).fetchone()[0])
+        hits = np.array(con.execute(
+            "SELECT sent_id, pos FROM postings WHERE type_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(type_ids),)).fetchall(), dtype=np.int64).reshape(-1, 2)
+        total = len(hits)
+        hits = hits[np.lexsort((hits[:, 1], hits[:, 0]))]
+        if limit is not None and total > int(limit):
+            keep = np.sort(np.random.default_rng(seed).choice(total, size=int(limit), replace=False))
+            hits = hits[keep]
+        sent_ids = sorted({int(s) for s in hits[:, 0]})
+        sents = {r[0]: r[1:] for r in con.execute(
+            "SELECT id, doc, sent_no, text, tokens, offsets FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sent_ids),))}
+        doc_ids = sorted({v[0] for v in sents.values()})
+        metas = {d: json.loads(m) for d, m in con.execute(
+            "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
+            (cid, json.dumps(doc_ids)))}
+
+    meta_cols = {k: (f"meta_{k}" if k in BASE_COLUMNS or k == "gold_sense" else k) for k in meta_keys}
+    gold = "sense" in meta_keys and "position" in meta_keys
+    parsed: dict[int, tuple] = {}
+    rows = []
+    for sid, pos in hits.tolist():
+        if sid not in parsed:
+            doc, sent_no, text, toks, offs = sents[sid]
+            parsed[sid] = (doc, sent_no, text, json.loads(toks), json.loads(offs))
+        doc, sent_no, text, toks, offs = parsed[sid]
+        start = offs[pos]
+        end = start + len(toks[pos])
+        meta = metas.get(doc, {})
+        row = {"corpus": corpus, "doc": doc, "sent_id": sid, "token_index": pos, "left": text[:start],
+               "keyword": text[start:end], "right": text[end:], "tokens": toks, "sentence": text}
+        for k, col in meta_cols.items():
+            row[col] = meta.get(k, "")
+        if gold:
+            p = meta.get("position")
+            row["gold_sense"] = meta.get("sense", "") if sent_no == 0 and p is not None and int(p) == pos else ""
+        rows.append(row)
+    columns = [*BASE_COLUMNS, *meta_cols.values(), *(["gold_sense"] if gold else [])]
+    df = pd.DataFrame(rows, columns=columns)
+    df.attrs["total"] = int(total)
+    df.attrs["corpus"] = corpus
+    df.attrs["word"] = word
+    df.attrs["match"] = match
+    return df
+
+
+def kwic_lines(df: pd.DataFrame, width: int = 40) -> list[str]:
+    """Plain-text concordance lines: right-aligned left context, [keyword], right context."""
+    out = []
+    for left, kw, right in zip(df["left"], df["keyword"], df["right"], strict=True):
+        lc = " ".join(left.split())[-width:]
+        rc = " ".join(right.split())[:width]
+        out.append(f"{lc:>{width}} [{kw}] {rc}")
+    return out

@@ -1,0 +1,504 @@
+"""The corpus store: documents, tokenised sentences and a token index in one SQLite file.
+
+    store = Store()                                   # $SENSE_EXPLORER_DATA/corpora.sqlite3
+    store.add_corpus("mine", read_upload("a.csv", data), progress=lambda f, msg: ...)
+    store.ensure_builtin("wiki")                      # indexes a built-in corpus once, on first use
+
+Layout (WAL mode, so searches keep working while a corpus is being added):
+
+* corpora(id, name UNIQUE, source, hash, created, n_docs, n_tokens, n_types, meta_keys JSON)
+* documents(corpus_id, doc, text, meta JSON, n_tokens): the original text, exactly as read
+* sentences(id, corpus_id, doc, sent_no, text, tokens JSON, offsets JSON): the sentence exactly as in
+  the document, its tokens (corpora.text, the model's tokenisation) and each token's start in `text`
+* types(id, corpus_id, form, lower, n): every distinct token form of a corpus with its count
+* postings(type_id, sent_id, pos) WITHOUT ROWID: the token index; its primary key makes
+  "all occurrences of a form" one range scan. Postings are written in key order, so indexing
+  is an append.
+
+Sentences: blank lines always end a sentence (paragraphs are split first); a sentence longer than
+MAX_SENTENCE_TOKENS tokens (text without punctuation) is cut into pieces of that many tokens.
+Pre-tokenised documents (Senseval) keep their sentences and token positions as given.
+
+One transaction per corpus: a failed or interrupted ingestion leaves the store as it was.
+Each call opens its own short-lived connection, so one Store can be shared by threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from .builtin import Document, builtin_documents
+from .errors import CorpusError, CorpusExistsError, DuplicateContentError, UnknownCorpusError
+
+DATA_ENV = "SENSE_EXPLORER_DATA"
+DB_NAME = "corpora.sqlite3"
+SCHEMA_VERSION = 1
+MAX_SENTENCE_TOKENS = 200
+MAX_NAME_CHARS = 80
+BUSY_TIMEOUT_S = 600.0  # a second writer waits for a running ingestion
+BUILTIN_SOURCE = "builtin"
+
+Progress = Callable[..., object] | None
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS corpora (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created TEXT NOT NULL,
+    n_docs INTEGER NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    n_types INTEGER NOT NULL,
+    meta_keys TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS corpora_hash ON corpora(hash);
+CREATE TABLE IF NOT EXISTS documents (
+    corpus_id INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    PRIMARY KEY (corpus_id, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY,
+    corpus_id INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    sent_no INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    tokens TEXT NOT NULL,
+    offsets TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_corpus ON sentences(corpus_id, doc);
+CREATE TABLE IF NOT EXISTS types (
+    id INTEGER PRIMARY KEY,
+    corpus_id INTEGER NOT NULL,
+    form TEXT NOT NULL,
+    lower TEXT NOT NULL,
+    n INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS types_lower ON types(corpus_id, lower);
+CREATE INDEX IF NOT EXISTS types_form ON types(corpus_id, form);
+CREATE TABLE IF NOT EXISTS postings (
+    type_id INTEGER NOT NULL,
+    sent_id INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    PRIMARY KEY (type_id, sent_id, pos)
+) WITHOUT ROWID;
+"""
+
+_PARA = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WORDLIKE = re.compile(r"\w")
+_POS_BITS = 20  # postings are collected as sent_id << 20 | pos while indexing
+
+
+def default_data_dir() -> Path:
+    """$SENSE_EXPLORER_DATA, else $XDG_DATA_HOME/sense-explorer, else ~/.local/share/sense-explorer."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "sense-explorer"
+
+
+def content_hash(documents: Iterable[Document]) -> str:
+    """sha256 over every document's text, metadata and (if given) pre-tokenised sentences, in order."""
+    h = hashlib.sha256()
+    for d in documents:
+        h.update(d.text.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+        h.update(json.dumps(d.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        if d.sentences is not None:
+            h.update(b"\x00")
+            h.update(json.dumps(d.sentences, ensure_ascii=False).encode("utf-8"))
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def _report(progress: Progress, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(max(float(fraction), 0.0), 1.0), message)
+
+
+def _locate(text: str, tokens: list[str]) -> tuple[str, list[int]]:
+    """(sentence text, offsets) of pre-split tokens found in order inside `text`; else the tokens joined."""
+    offs, cursor = [], 0
+    for t in tokens:
+        i = text.find(t, cursor) if t else -1
+        if i < 0:
+            break
+        offs.append(i)
+        cursor = i + len(t)
+    else:
+        if tokens:
+            start, end = offs[0], offs[-1] + len(tokens[-1])
+            return text[start:end], [o - start for o in offs]
+    joined, offs, cursor = " ".join(tokens), [], 0
+    for t in tokens:
+        offs.append(cursor)
+        cursor += len(t) + 1
+    return joined, offs
+
+
+def _chunks(text: str, tokens: list[str], offsets: list[int]) -> Iterator[tuple[str, list[str], list[int]]]:
+    """Cut an over-long sentence into pieces of MAX_SENTENCE_TOKENS tokens (text sliced accordingly)."""
+    if len(tokens) <= MAX_SENTENCE_TOKENS:
+        yield text, tokens, offsets
+        return
+    for i in range(0, len(tokens), MAX_SENTENCE_TOKENS):
+        toks, offs = tokens[i : i + MAX_SENTENCE_TOKENS], offsets[i : i + MAX_SENTENCE_TOKENS]
+        start, end = offs[0], offs[-1] + len(toks[-1])
+        yield text[start:end], toks, [o - start for o in offs]
+
+
+def _tokenised(documents: list[Document], batch: int = 256) -> Iterator[list[tuple[str, list[str], list[int]]]]:
+    """Per document, its sentences as (text, tokens, offsets)."""
+    from .text import split_many
+
+    for b in range(0, len(documents), batch):
+        docs = documents[b : b + batch]
+        paras: list[str] = []
+        owner: list[int] = []
+        for i, d in enumerate(docs):
+            if d.sentences is None:
+                for p in _PARA.split(d.text):
+                    if p.strip():
+                        paras.append(p)
+                        owner.append(i)
+        out: list[list[tuple[str, list[str], list[int]]]] = [[] for _ in docs]
+        for i, sents in zip(owner, split_many(paras), strict=True):
+            for s in sents:
+                out[i].extend(_chunks(s.text, s.tokens, s.offsets))
+        for i, d in enumerate(docs):
+            if d.sentences is not None:
+                cursor_text = d.text
+                for toks in d.sentences:
+                    toks = [str(t) for t in toks]
+                    if len(toks) >= 1 << _POS_BITS:
+                        raise CorpusError(f"A pre-tokenised sentence of document {b + i} is too long.")
+                    if toks:
+                        text, offs = _locate(cursor_text, toks)
+                        out[i].append((text, toks, offs))
+        yield from out
+
+
+class Store:
+    """Corpora in one SQLite file; safe to share between threads (a connection per call)."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        p = Path(path).expanduser() if path is not None else default_data_dir()
+        if path is None or p.is_dir() or p.suffix == "":
+            p = p / DB_NAME
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise CorpusError(f"The corpus store folder {p.parent} cannot be created: {e.strerror or e}") from e
+        self.path = p
+        self._builtin_lock = threading.Lock()
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # ---- connections ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA foreign_keys=OFF")
+            con.execute("PRAGMA cache_size=-65536")
+            yield con
+        finally:
+            con.close()
+
+    def _corpus_row(self, con: sqlite3.Connection, name: str) -> sqlite3.Row | tuple:
+        row = con.execute(
+            "SELECT id, name, source, hash, created, n_docs, n_tokens, n_types, meta_keys FROM corpora WHERE name=?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in con.execute("SELECT name FROM corpora ORDER BY name")]
+            hint = f" Known corpora: {', '.join(known)}." if known else " The store holds no corpus yet."
+            raise UnknownCorpusError(f'There is no corpus named "{name}".{hint}')
+        return row
+
+    def corpus_id(self, name: str) -> int:
+        with self._connect() as con:
+            return int(self._corpus_row(con, name)[0])
+
+    # ---- adding ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_name(name: str) -> str:
+        if not isinstance(name, str) or not name.strip():
+            raise CorpusError("Give the corpus a name.")
+        name = name.strip()
+        if len(name) > MAX_NAME_CHARS:
+            raise CorpusError(f"The corpus name is too long ({len(name)} characters; at most {MAX_NAME_CHARS}).")
+        if any(ord(c) < 32 for c in name):
+            raise CorpusError("The corpus name must not contain control characters.")
+        return name
+
+    def _check_new(self, con: sqlite3.Connection, name: str, digest: str) -> None:
+        if con.execute("SELECT 1 FROM corpora WHERE name=?", (name,)).fetchone():
+            raise CorpusExistsError(
+                f'A corpus named "{name}" already exists; choose another name or delete that corpus first.'
+            )
+        row = con.execute("SELECT name FROM corpora WHERE hash=?", (digest,)).fetchone()
+        if row:
+            raise DuplicateContentError(
+                f'These documents are already stored as the corpus "{row[0]}" (identical content); '
+                "it was not added again.",
+                existing=row[0],
+            )
+
+    def add_corpus(self, name: str, documents: Iterable[Document], source: str = "upload",
+                   progress: Progress = None) -> dict:
+        """Tokenise and index `documents` as corpus `name` in one transaction; returns its info dict.
+
+        Raises CorpusExistsError on a name clash and DuplicateContentError when identical documents are
+        already stored (under any name). progress(fraction, message) is called along the way.
+        """
+        name = self._check_name(name)
+        docs = [d if isinstance(d, Document) else Document(**d) for d in documents]
+        if not docs:
+            raise CorpusError("There are no documents to add (the input holds no text).")
+        for i, d in enumerate(docs):
+            if not isinstance(d.text, str):
+                raise CorpusError(f"Document {i} has no text.")
+        digest = content_hash(docs)
+        with self._connect() as con:
+            self._check_new(con, name, digest)  # fail fast, before the long part
+        _report(progress, 0.0, f"Indexing {len(docs):,} documents…")
+
+        t0 = time.perf_counter()
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                info = self._ingest(con, name, docs, source, digest, progress)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        info["seconds"] = round(time.perf_counter() - t0, 3)
+        _report(progress, 1.0, f"Indexed {info['n_tokens']:,} tokens in {info['n_docs']:,} documents.")
+        return info
+
+    def _ingest(self, con: sqlite3.Connection, name: str, docs: list[Document], source: str, digest: str,
+                progress: Progress) -> dict:
+        self._check_new(con, name, digest)  # again, under the write lock
+        created = time.strftime("%Y-%m-%d %H:%M:%S")
+        cur = con.execute(
+            "INSERT INTO corpora(name, source, hash, created, n_docs, n_tokens, n_types) VALUES (?,?,?,?,0,0,0)",
+            (name, source, digest, created),
+        )
+        cid = int(cur.lastrowid)
+        next_sent = int(con.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]) + 1
+        postings: dict[str, array] = {}
+        meta_keys: dict[str, None] = {}
+        n_tokens = 0
+        doc_rows: list[tuple] = []
+        sent_rows: list[tuple] = []
+        n = len(docs)
+        step = max(1, n // 100)
+        for di, (d, sents) in enumerate(zip(docs, _tokenised(docs), strict=True)):
+            doc_tokens = 0
+            for sno, (text, toks, offs) in enumerate(sents):
+                sid = next_sent
+                next_sent += 1
+                base = sid << _POS_BITS
+                for pos, tok in enumerate(toks):
+                    a = postings.get(tok)
+                    if a is None:
+                        a = postings[tok] = array("q")
+                    a.append(base | pos)
+                doc_tokens += len(toks)
+                sent_rows.append((sid, cid, di, sno, text,
+                                  json.dumps(toks, ensure_ascii=False), json.dumps(offs)))
+            n_tokens += doc_tokens
+            for k in d.meta:
+                meta_keys.setdefault(str(k), None)
+            doc_rows.append((cid, di, d.text, json.dumps(d.meta, ensure_ascii=False, default=str), doc_tokens))
+            if len(sent_rows) >= 20_000:
+                con.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
+                con.executemany("INSERT INTO documents VALUES (?,?,?,?,?)", doc_rows)
+                sent_rows, doc_rows = [], []
+            if di % step == 0:
+                _report(progress, 0.9 * di / n, f"Tokenising document {di + 1:,} of {n:,}…")
+        con.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
+        con.executemany("INSERT INTO documents VALUES (?,?,?,?,?)", doc_rows)
+        if n_tokens == 0:
+            raise CorpusError("The documents contain no words to index.")
+
+        _report(progress, 0.9, f"Writing the index of {n_tokens:,} tokens…")
+        next_type = int(con.execute("SELECT COALESCE(MAX(id), 0) FROM types").fetchone()[0]) + 1
+        forms = sorted(postings)
+        con.executemany(
+            "INSERT INTO types VALUES (?,?,?,?,?)",
+            ((next_type + i, cid, f, f.lower(), len(postings[f])) for i, f in enumerate(forms)),
+        )
+        mask = (1 << _POS_BITS) - 1
+
+        def rows() -> Iterator[tuple[int, int, int]]:
+            for i, f in enumerate(forms):
+                tid = next_type + i
+                for code in sorted(postings[f]):
+                    yield tid, code >> _POS_BITS, code & mask
+
+        con.executemany("INSERT INTO postings VALUES (?,?,?)", rows())
+        n_types = len({f.lower() for f in forms})
+        con.execute(
+            "UPDATE corpora SET n_docs=?, n_tokens=?, n_types=?, meta_keys=? WHERE id=?",
+            (n, n_tokens, n_types, json.dumps(list(meta_keys), ensure_ascii=False), cid),
+        )
+        return {"name": name, "source": source, "hash": digest, "created": created, "n_docs": n,
+                "n_tokens": n_tokens, "n_types": n_types, "meta_keys": list(meta_keys)}
+
+    def ensure_builtin(self, name: str, progress: Progress = None) -> dict:
+        """Index a built-in corpus (corpora.builtin) once; later calls return the stored info at once."""
+        if name in self.corpus_names():
+            return self.info(name)
+        with self._builtin_lock:  # two threads asking at once index it once
+            if name in self.corpus_names():
+                return self.info(name)
+            try:
+                docs = builtin_documents(name)
+            except KeyError as e:
+                raise UnknownCorpusError(str(e.args[0]) if e.args else str(e)) from e
+            _report(progress, 0.0, f"Reading {name}…")
+            try:
+                return self.add_corpus(name, list(docs), source=BUILTIN_SOURCE, progress=progress)
+            except CorpusExistsError:  # another process was quicker
+                return self.info(name)
+
+    # ---- reading --------------------------------------------------------------------------------------
+
+    def corpus_names(self) -> list[str]:
+        with self._connect() as con:
+            return [r[0] for r in con.execute("SELECT name FROM corpora ORDER BY id")]
+
+    def info(self, name: str) -> dict:
+        with self._connect() as con:
+            r = self._corpus_row(con, name)
+        return {"name": r[1], "source": r[2], "hash": r[3], "created": r[4], "n_docs": r[5],
+                "n_tokens": r[6], "n_types": r[7], "meta_keys": json.loads(r[8])}
+
+    def list_corpora(self) -> pd.DataFrame:
+        """One row per corpus: name, source, documents, tokens, types, created, hash (first 12 hex digits)."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT name, source, n_docs, n_tokens, n_types, created, substr(hash, 1, 12) FROM corpora ORDER BY id"
+            ).fetchall()
+        return pd.DataFrame(rows, columns=["name", "source", "documents", "tokens", "types", "created", "hash"])
+
+    def remove_corpus(self, name: str) -> None:
+        """Delete a corpus and every row of it (documents, sentences, types, index)."""
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                cid = int(self._corpus_row(con, name)[0])
+                con.execute("DELETE FROM postings WHERE type_id IN (SELECT id FROM types WHERE corpus_id=?)", (cid,))
+                for table in ("types", "sentences", "documents"):
+                    con.execute(f"DELETE FROM {table} WHERE corpus_id=?", (cid,))
+                con.execute("DELETE FROM corpora WHERE id=?", (cid,))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def sentences(self, name: str, batch: int = 5000) -> Iterator[list[str]]:
+        """Token lists of every sentence in corpus order (e.g. to train a model on a corpus)."""
+        cid = self.corpus_id(name)
+        last = 0
+        while True:
+            with self._connect() as con:
+                rows = con.execute(
+                    "SELECT id, tokens FROM sentences WHERE corpus_id=? AND id>? ORDER BY id LIMIT ?",
+                    (cid, last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for _sid, toks in rows:
+                yield json.loads(toks)
+            last = rows[-1][0]
+
+    def meta_columns(self, name: str) -> list[str]:
+        """Metadata keys of the corpus's documents, in first-seen order."""
+        return list(self.info(name)["meta_keys"])
+
+    def types(self, name: str) -> pd.DataFrame:
+        """Lower-cased word types with their counts, most frequent first (columns word, count)."""
+        with self._connect() as con:
+            cid = int(self._corpus_row(con, name)[0])
+            rows = con.execute(
+                "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC, lower",
+                (cid,),
+            ).fetchall()
+        return pd.DataFrame(rows, columns=["word", "count"])
+
+    def stats(self, name: str, top: int = 20) -> dict:
+        """documents, tokens, types, top_words (list of (word, count), words only, most frequent first) and
+        top_table (the same as a DataFrame with columns word, count)."""
+        info = self.info(name)
+        counts = self.types(name)
+        words = counts[counts["word"].map(lambda w: bool(_WORDLIKE.search(w)))].head(top).reset_index(drop=True)
+        return {"name": name, "documents": info["n_docs"], "tokens": info["n_tokens"], "types": info["n_types"],
+                "top_words": [(str(w), int(c)) for w, c in zip(words["word"], words["count"], strict=True)],
+                "top_table": words}
+
+    def documents_meta(self, name: str) -> pd.DataFrame:
+        """One row per document: doc, n_tokens and one column per metadata key."""
+        with self._connect() as con:
+            cid = int(self._corpus_row(con, name)[0])
+            rows = con.execute("SELECT doc, n_tokens, meta FROM documents WHERE corpus_id=? ORDER BY doc",
+                               (cid,)).fetchall()
+        return pd.DataFrame([{"doc": d, "n_tokens": n, **json.loads(m)} for d, n, m in rows])
+
+    def frequency_by_meta(self, name: str, word: str, column: str, match: str = "form") -> pd.DataFrame:
+        """Hits of `word` (case-insensitive; match as in corpora.search) per value of a metadata column.
+
+        Columns: <column>, count, tokens (all tokens of the documents with that value), per_million.
+        Numeric values are sorted by value, others by count (descending).
+        """
+        from .search import matching_type_ids
+
+        if column not in self.meta_columns(name):
+            raise CorpusError(f'The corpus "{name}" has no metadata column "{column}"; '
+                              f"it has: {', '.join(self.meta_columns(name)) or 'none'}.")
+        type_ids = matching_type_ids(self, name, word, match=match, case=False)
+        with self._connect() as con:
+            hits = con.execute(
+                "SELECT s.doc, COUNT(*) FROM postings p JOIN sentences s ON s.id = p.sent_id "
+                "WHERE p.type_id IN (SELECT value FROM json_each(?)) GROUP BY s.doc",
+                (json.dumps(type_ids),),
+            ).fetchall()
+        meta = self.documents_meta(name)
+        if column not in meta.columns:
+            meta[column] = ""
+        meta["count"] = meta["doc"].map(dict(hits)).fillna(0).astype(int)
+        meta[column] = meta[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+        grouped = meta.groupby(column, sort=False).agg(count=("count", "sum"), tokens=("n_tokens", "sum"))
+        grouped = grouped.reset_index()
+        grouped["per_million"] = (grouped["count"] * 1e6 / grouped["tokens"].where(grouped["tokens"] > 0)).fillna(0.0)
+        if pd.api.types.is_numeric_dtype(grouped[column]):
+            grouped = grouped.sort_values(column)
+        else:
+            grouped[column] = grouped[column].astype(str)
+            grouped = grouped.sort_values(["count", column], ascending=[False, True])
+        return grouped.reset_index(drop=True)

@@ -1,0 +1,258 @@
+"""Model page: the model card, the word-sense benchmark, the biLM as a frozen feature extractor, and
+loading another model (a model directory, or an uploaded bilm-tf options.json + weights.hdf5 pair).
+
+Session models: an uploaded pair is loaded into memory and kept in st.session_state[UPLOADED]
+(name -> ELMo) for this browser session only (nothing is written to disk but a temporary folder that
+is removed right after loading). The model chosen here is st.session_state[ACTIVE] (a name from
+pages.common.model_dirs() or an uploaded name); pages that honour it (Static vs contextual) resolve it
+with `session_model()`. bilm-tf files carry no LM vocabulary, so an uploaded model gives vectors but no
+substitutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from elmo.embedder import ELMo
+from elmo.io import ModelFileError
+from elmo.model import count_parameters
+from pages.common import get_model, model_dirs
+from senses import evaluate as ev
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / ev.DEFAULT_OUT / ev.RESULTS_JSON
+ACTIVE = "active_model"  # name of the model chosen on this page
+UPLOADED = "uploaded_models"  # name -> ELMo from an uploaded bilm-tf pair (this session only)
+FINE_TUNING = (
+    "Here the biLM is **frozen**: only the layer weights, γ and a linear classifier are trained on its "
+    "vectors. Fine-tuning would instead back-propagate the task loss into the biLM itself (LSTMs and "
+    "char-CNN), adapting the representations to the task, at far higher cost and with the risk of "
+    "forgetting what the language model learned."
+)
+
+
+# ---- model choice --------------------------------------------------------------------------------
+
+
+def session_model() -> tuple[str, ELMo | None]:
+    """(cache key, model) of the session's active model: an uploaded one, a model dir, or the default."""
+    uploaded: dict[str, ELMo] = st.session_state.get(UPLOADED, {})
+    name = st.session_state.get(ACTIVE)
+    if name in uploaded:
+        return f"upload:{name}", uploaded[name]
+    dirs = model_dirs()
+    if name not in dirs:
+        name = next(iter(dirs), None)
+    model = get_model(name)
+    return (str(dirs[name]) if name in dirs else "none"), model
+
+
+def load_uploaded(options: bytes, weights: bytes, name: str = "uploaded") -> ELMo:
+    """An ELMo from the bytes of a bilm-tf options.json and weights.hdf5; ModelFileError when they don't fit."""
+    if not options:
+        raise ModelFileError("options.json is empty")
+    if not weights:
+        raise ModelFileError("weights.hdf5 is empty")
+    tmp = Path(tempfile.mkdtemp(prefix="elmo-upload-"))
+    try:
+        (tmp / "options.json").write_bytes(options)
+        (tmp / "weights.hdf5").write_bytes(weights)
+        model = ELMo.from_bilm_tf(tmp / "options.json", tmp / "weights.hdf5")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    model.name = name
+    return model
+
+
+def render_choice() -> None:
+    uploaded: dict[str, ELMo] = st.session_state.setdefault(UPLOADED, {})
+    names = list(model_dirs()) + [n for n in uploaded if n not in model_dirs()]
+    if not names:
+        st.error("No model found: the bundled English model (elmo/models/en) is missing and "
+                 "SENSE_EXPLORER_MODEL is not set. Upload a bilm-tf pair below.")
+    else:
+        pending = st.session_state.pop("pending_active", None)
+        if pending in names:
+            st.session_state["model_choice"] = pending
+        elif st.session_state.get("model_choice") not in names:
+            current = st.session_state.get(ACTIVE)
+            st.session_state["model_choice"] = current if current in names else names[0]
+        st.session_state[ACTIVE] = st.selectbox("Model used by the pages", names, key="model_choice")
+    flash = st.session_state.pop("upload_flash", None)
+    if flash:
+        st.success(flash)
+
+    with st.expander("Load another model: bilm-tf options.json + weights.hdf5"):
+        st.caption("The uploaded model lives in this browser session only; bilm-tf files have no LM "
+                   "vocabulary, so it gives vectors but no substitutes.")
+        opt = st.file_uploader("options.json", type=["json"], key="upload_options")
+        wts = st.file_uploader("weights.hdf5", type=["hdf5", "h5"], key="upload_weights")
+        if st.button("Load uploaded model", disabled=not (opt and wts)):
+            data_o, data_w = opt.getvalue(), wts.getvalue()
+            name = f"{Path(wts.name).stem}-{hashlib.sha1(data_o + data_w).hexdigest()[:8]} (uploaded)"
+            try:
+                uploaded[name] = load_uploaded(data_o, data_w, name)
+            except ModelFileError as e:
+                st.error(f"Could not load the uploaded model: {e}")
+            else:
+                st.session_state[ACTIVE] = st.session_state["pending_active"] = name
+                st.session_state["upload_flash"] = f"Loaded {name}; it is now the active model for this session."
+                st.rerun()
+
+
+# ---- model card ----------------------------------------------------------------------------------
+
+
+def config_summary(model: ELMo) -> pd.DataFrame:
+    cfg = model.config
+    rows = [
+        ("parameters", f"{count_parameters(model.bilm):,}"),
+        ("layers (incl. char-CNN layer 0)", model.n_layers),
+        ("vector size per layer (2P)", model.dim),
+        ("LSTM cell / projection", f"{cfg.lstm.dim} / {cfg.lstm.projection_dim}"),
+        ("char-CNN filters", ", ".join(f"{w}×{n}" for w, n in cfg.char_cnn.filters)),
+        ("highway layers", cfg.char_cnn.n_highway),
+        ("LM vocabulary", f"{len(model.vocab):,} words" if model.vocab is not None else "none (no LM head)"),
+    ]
+    return pd.DataFrame(rows, columns=["", "value"]).astype(str)
+
+
+def render_card(key: str, model: ELMo) -> None:
+    st.header("Model card")
+    card = Path(key) / "MODEL_CARD.md" if not key.startswith("upload:") else None
+    if card is not None and card.is_file():
+        st.markdown(card.read_text(encoding="utf-8"))
+        with st.expander("Configuration"):
+            st.table(config_summary(model))
+    else:
+        st.caption(f"{model.name}: no MODEL_CARD.md; configuration summary:")
+        st.table(config_summary(model))
+
+
+# ---- evaluation ----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def cached_results(path: str, mtime: float) -> tuple[pd.DataFrame, dict]:
+    return ev.read_results(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_evaluation(key: str, words: tuple[str, ...], max_per_word: int, _model: ELMo) -> pd.DataFrame:
+    """ev.evaluate on a slice, with a progress bar (created here, so that cache hits replay it cleanly)."""
+    bar = st.progress(0.0, text="Starting…")
+    df = ev.evaluate(_model, words, max_per_word, lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
+    bar.empty()
+    return df
+
+
+def show_table(df: pd.DataFrame) -> None:
+    fmt = {c: "{:.3f}" for c in ("knn", "logreg", "ari_auto", "ari_gold_k")}
+    st.dataframe(df.style.format(fmt, na_rep="–"), hide_index=True, width="stretch")
+    s = ev.summary(df)
+    fig = go.Figure([go.Bar(x=s["features"], y=s[c], name=c) for c in ("knn", "logreg")])
+    fig.update_layout(title="Accuracy, mean over words", yaxis={"range": [0, 1]}, barmode="group", height=340,
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    st.plotly_chart(fig, width="stretch")
+
+
+def render_evaluation(key: str, model: ELMo) -> None:
+    st.header("Word-sense benchmark (Senseval-2)")
+    st.caption(f"1-NN (cosine) and logistic-regression accuracy, {ev.N_FOLDS}-fold stratified CV, per layer; "
+               f"baselines: most frequent sense and the static context (mean layer-0 vector of ±{ev.STATIC_WINDOW} "
+               "words); ARI of our clustering against gold senses. Contexts cut to ±40 tokens. "
+               "Full run: `python -m senses.evaluate`.")
+    if RESULTS.is_file():
+        try:
+            df, meta = cached_results(str(RESULTS), RESULTS.stat().st_mtime)
+        except (ValueError, KeyError) as e:
+            st.warning(f"{RESULTS.relative_to(ROOT)} could not be read: {e}")
+        else:
+            st.markdown(f"Saved results (`{RESULTS.relative_to(ROOT)}`): model `{Path(str(meta.get('model'))).name}`, "
+                        f"{meta.get('max_per_word') or 'all'} instances per word, {meta.get('seconds', '?')} s.")
+            show_table(df)
+    else:
+        st.info(f"No saved results yet ({RESULTS.relative_to(ROOT)}); compute a slice below.")
+
+    if not ev.senseval_available():
+        st.info("The NLTK Senseval corpus is not available (set NLTK_DATA to a folder holding "
+                "corpora/senseval.zip), so the benchmark cannot be recomputed here.")
+        return
+    st.subheader("Recompute on a slice with the active model")
+    c1, c2 = st.columns(2)
+    words = c1.multiselect("Words", list(ev.WORDS), default=["interest"], key="eval_words")
+    n = c2.slider("Instances per word (stratified)", 20, 600, 100, step=10, key="eval_n")
+    if st.button("Compute evaluation", key="eval_run"):
+        if not words:
+            st.warning("Pick at least one word.")
+            return
+        df = cached_evaluation(key, tuple(words), int(n), model)
+        st.session_state["eval_result"] = (key, tuple(words), int(n), df)
+    res = st.session_state.get("eval_result")
+    if res and res[0] == key:
+        st.markdown(f"**{', '.join(res[1])}**, {res[2]} instances per word:")
+        show_table(res[3])
+
+
+# ---- feature extraction demo ---------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_probe(key: str, word: str, n: int, steps: int, _model: ELMo) -> dict:
+    sample = ev.load_senseval(word, n)
+    layers = _model.embed_targets(sample.tokens, sample.index)
+    return ev.scalar_mix_probe(layers, sample.senses, steps=steps)
+
+
+def render_probe(key: str, model: ELMo) -> None:
+    st.header("The biLM as a frozen feature extractor")
+    if not ev.senseval_available():
+        st.info("This demo trains on Senseval gold senses; the NLTK Senseval corpus is not available "
+                "(set NLTK_DATA to a folder holding corpora/senseval.zip).")
+        return
+    st.caption("Logistic regression on layer 0, 1, 2 vectors of the target word vs a learned scalar mix "
+               "(softmax layer weights × γ, as in Peters et al. 2018) + linear classifier trained jointly with "
+               "Adam; one stratified 70/30 split of a slice of one word.")
+    c1, c2, c3 = st.columns(3)
+    word = c1.selectbox("Word", list(ev.WORDS), index=1, key="probe_word")
+    n = c2.slider("Instances", 60, 1000, 300, step=20, key="probe_n")
+    steps = c3.slider("Training steps", 50, 600, 300, step=50, key="probe_steps")
+    if st.button("Train probes", key="probe_run"):
+        with st.spinner("Embedding and training…"):
+            st.session_state["probe_result"] = (key, word, cached_probe(key, word, int(n), int(steps), model))
+    res = st.session_state.get("probe_result")
+    if res and res[0] == key:
+        out = res[2]
+        acc = out["accuracy"]
+        c1, c2 = st.columns(2)
+        fig = go.Figure(go.Bar(x=list(acc), y=list(acc.values()), text=[f"{v:.2f}" for v in acc.values()]))
+        fig.update_layout(title=f"'{res[1]}': test accuracy ({out['n_test']} held out)", yaxis={"range": [0, 1]},
+                          height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+        c1.plotly_chart(fig, width="stretch")
+        w = pd.DataFrame({"layer": [f"layer {i}" for i in range(len(out["weights"]))],
+                          "learned weight": np.round(out["weights"], 3)})
+        c2.markdown(f"Learned scalar-mix weights (γ = {out['gamma']:.2f}):")
+        c2.dataframe(w, hide_index=True)
+        st.markdown(FINE_TUNING)
+
+
+def render() -> None:
+    render_choice()
+    key, model = session_model()
+    if model is None:
+        return
+    render_card(key, model)
+    render_evaluation(key, model)
+    render_probe(key, model)
+
+
+st.title("Model")
+render()

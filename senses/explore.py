@@ -1,0 +1,285 @@
+"""The sense-explorer pipeline behind the app: layer choice, projection, clustering, plot, tables, export.
+
+    occ = corpora.search.occurrences(store, "wiki", "cell", match="lemma", limit=300)
+    layers = elmo.embed_targets(list(occ.tokens), list(occ.token_index))   # (n, 3, 2P)
+    a = analyse(occ, layers, layer="mix", weights=[0, 0, 0])
+    fig = scatter_figure(a, color="cluster", names={0: "biology", 1: "prison"})
+
+Layer choice: 0, 1, 2 pick one biLM layer; "mix" follows elmo.model.ScalarMix: gamma * sum_k
+softmax(w)_k * layer_k (equal weights 0, 0, 0 give the plain average of the layers).
+
+Plain functions returning numpy arrays, DataFrames and plotly figures; no streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .cluster import Clustering, Projection, cluster, normalize, project
+from .naming import word_forms
+
+MIX = "mix"
+LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
+# columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
+BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
+PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
+HOVER_CHARS = 70  # characters of left / right context in the hover
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
+
+
+def softmax(w: Sequence[float]) -> np.ndarray:
+    w = np.asarray(w, dtype=np.float64)
+    e = np.exp(w - w.max())
+    return e / e.sum()
+
+
+def mix_layers(layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
+               gamma: float = 1.0) -> np.ndarray:
+    """(n, L, D) per-layer vectors -> (n, D): one layer, or ScalarMix gamma * sum softmax(weights)_k * layer_k."""
+    layers = np.asarray(layers, dtype=np.float32)
+    if layers.ndim != 3:
+        raise ValueError(f"expected (n, layers, dim) vectors, got shape {layers.shape}")
+    n_layers = layers.shape[1]
+    if layer != MIX:
+        li = int(layer)
+        if not 0 <= li < n_layers:
+            raise ValueError(f"layer {li} does not exist; the model has layers 0..{n_layers - 1}")
+        return layers[:, li]
+    w = softmax(weights if weights is not None else [0.0] * n_layers)
+    if len(w) != n_layers:
+        raise ValueError(f"{len(w)} mix weights for {n_layers} layers")
+    return (gamma * np.tensordot(layers, w.astype(np.float32), axes=([1], [0]))).astype(np.float32)
+
+
+def layer_label(layer: int | str) -> str:
+    return "scalar mix" if layer == MIX else f"layer {layer}"
+
+
+def meta_columns(frame: pd.DataFrame) -> list[str]:
+    """Metadata columns of an occurrence frame that can colour the plot (genre, year, topic, gold_sense...)."""
+    return [c for c in frame.columns if c not in BASE_COLUMNS and c not in PLOT_COLUMNS and not c.startswith("_")]
+
+
+@dataclass
+class Analysis:
+    frame: pd.DataFrame  # occurrences + x, y, cluster, row
+    vectors: np.ndarray  # (n, D) the mixed vectors that were projected and clustered
+    projection: Projection
+    clustering: Clustering
+    layer: int | str = MIX
+
+    @property
+    def k(self) -> int:
+        return self.clustering.k
+
+    def centroids(self) -> np.ndarray:
+        return self.clustering.centroids(self.vectors) if self.k else np.zeros((0, self.vectors.shape[1]))
+
+
+def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
+            method: str = "PCA", k: int | None = None, seed: int = 0, k_max: int = 8) -> Analysis:
+    """Mix the layers, project to 2D and cluster. One occurrence: a single point, no clustering (k = 1)."""
+    if len(occ) != len(layers):
+        raise ValueError(f"{len(occ)} occurrences but {len(layers)} vectors")
+    x = mix_layers(layers, layer, weights)
+    proj = project(x, method=method, seed=seed)
+    if len(x) < 2:
+        clus = Clustering(np.zeros(len(x), int), min(1, len(x)), 0.0, {}, k is None)
+    else:
+        clus = cluster(x, k=k, k_max=k_max, seed=seed)
+    frame = occ.reset_index(drop=True).copy()
+    frame["x"] = proj.coords[:, 0] if len(frame) else []
+    frame["y"] = proj.coords[:, 1] if len(frame) else []
+    frame["cluster"] = clus.labels
+    frame["row"] = np.arange(len(frame))
+    return Analysis(frame, x, proj, clus, layer)
+
+
+# ---- plot ---------------------------------------------------------------------------------------
+
+def _clip_left(s: str, n: int = HOVER_CHARS) -> str:
+    s = str(s)
+    return s if len(s) <= n else "…" + s[-n:]
+
+
+def _clip_right(s: str, n: int = HOVER_CHARS) -> str:
+    s = str(s)
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def hover_text(left: str, keyword: str, right: str) -> str:
+    """Keyword in context for a plotly hover: every piece HTML-escaped, only our own <b> kept as markup."""
+    return f"{html.escape(_clip_left(left))} <b>{html.escape(str(keyword))}</b> {html.escape(_clip_right(right))}"
+
+
+def cluster_label(c: int, names: dict[int, str] | None) -> str:
+    name = (names or {}).get(int(c))
+    return f"{int(c) + 1}: {name}" if name else f"sense {int(c) + 1}"
+
+
+def axis_titles(projection: Projection) -> tuple[str, str]:
+    if projection.method == "PCA" and len(projection.explained) >= 2:
+        return tuple(f"PC{i + 1} ({v * 100:.1f} % of variance)" for i, v in enumerate(projection.explained[:2]))
+    if projection.method == "PCA" and len(projection.explained) == 1:
+        return f"PC1 ({projection.explained[0] * 100:.1f} % of variance)", "PC2"
+    return f"{projection.method} 1", f"{projection.method} 2"
+
+
+def scatter_figure(analysis: Analysis, color: str = "cluster", names: dict[int, str] | None = None,
+                   word: str = "", star: dict | None = None, height: int = 560) -> go.Figure:
+    """Scatter of the occurrences coloured by cluster or by a metadata column.
+
+    Every point carries its row number in `customdata` (read back from a plotly selection with
+    `selected_rows`); the hover shows the escaped keyword in context. `star`, when given, is
+    {"x", "y", "text"}: your own sentence, drawn as a large star."""
+    f = analysis.frame
+    hover = [hover_text(a, b, c) for a, b, c in zip(f["left"], f["keyword"], f["right"], strict=True)]
+    fig = go.Figure()
+    if color == "cluster" or color not in f.columns:
+        groups = [(cluster_label(c, names), f.index[f["cluster"] == c]) for c in sorted(f["cluster"].unique())]
+        legend_title = "sense cluster"
+    else:
+        col = f[color]
+        if pd.api.types.is_numeric_dtype(col) and col.nunique() > 12:
+            fig.add_trace(go.Scattergl(
+                x=f["x"], y=f["y"], mode="markers", name=color, customdata=f["row"], hovertext=hover,
+                hovertemplate="%{hovertext}<br>" + html.escape(color) + ": %{marker.color}<extra></extra>",
+                marker={"color": col, "colorscale": "Viridis", "showscale": True, "size": 8,
+                        "colorbar": {"title": {"text": html.escape(color)}}}))
+            groups = []
+        else:
+            values = col.astype("string").fillna("(none)")
+            groups = [(str(v), f.index[values == v]) for v in sorted(values.unique())]
+        legend_title = color
+    for i, (label, idx) in enumerate(groups):
+        fig.add_trace(go.Scattergl(
+            x=f.loc[idx, "x"], y=f.loc[idx, "y"], mode="markers", name=html.escape(label),
+            customdata=f.loc[idx, "row"], hovertext=[hover[j] for j in idx],
+            hovertemplate="%{hovertext}<extra>" + html.escape(label[:40]) + "</extra>",
+            marker={"size": 8, "color": PALETTE[i % len(PALETTE)], "opacity": 0.85,
+                    "line": {"width": 0.5, "color": "white"}}))
+    if star is not None:
+        fig.add_trace(go.Scatter(
+            x=[star["x"]], y=[star["y"]], mode="markers", name="your sentence",
+            hovertext=[html.escape(str(star.get("text", "")))], hovertemplate="%{hovertext}<extra>your sentence</extra>",
+            marker={"symbol": "star", "size": 22, "color": "gold", "line": {"width": 1.5, "color": "black"}}))
+    xt, yt = axis_titles(analysis.projection)
+    title = f"“{html.escape(word)}”: {len(f)} occurrences, {layer_label(analysis.layer)}, {analysis.projection.method}"
+    fig.update_layout(
+        title={"text": title}, xaxis_title=xt, yaxis_title=yt, legend_title_text=html.escape(legend_title),
+        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, dragmode="lasso", hovermode="closest",
+        uirevision=f"{word}|{analysis.projection.method}")
+    return fig
+
+
+def selected_rows(analysis: Analysis, points: Sequence[dict]) -> pd.DataFrame:
+    """Occurrences behind the points of a plotly selection (points without our row id are ignored)."""
+    rows = []
+    for p in points or []:
+        cd = p.get("customdata")
+        if isinstance(cd, list | tuple):
+            cd = cd[0] if cd else None
+        if cd is None:
+            continue
+        try:
+            rows.append(int(cd))
+        except (TypeError, ValueError):
+            continue
+    rows = sorted({r for r in rows if 0 <= r < len(analysis.frame)})
+    return kwic(analysis.frame.iloc[rows])
+
+
+def kwic(frame: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Keyword-in-context table: left, keyword, right (+ cluster and metadata columns when present)."""
+    cols = ["left", "keyword", "right"]
+    cols += [c for c in ("cluster_name",) if c in frame.columns]
+    cols += [c for c in extra if c in frame.columns and c not in cols]
+    return frame[cols].reset_index(drop=True)
+
+
+def cluster_tables(analysis: Analysis, names: dict[int, str] | None = None) -> list[tuple[int, str, pd.DataFrame]]:
+    """One KWIC table per cluster, largest first: (cluster, label, table)."""
+    f = analysis.frame
+    meta = meta_columns(f)
+    return [(int(c), cluster_label(c, names), kwic(f[f["cluster"] == c], meta))
+            for c in sorted(f["cluster"].unique())]
+
+
+# ---- your own sentence ----------------------------------------------------------------------------
+
+def find_target(tokens: Sequence[str], word: str, match: str = "lemma") -> int | None:
+    """Index of the first token that is the word (any inflected form in lemma mode), or None."""
+    w = word.strip().lower()
+    if not w:
+        return None
+    if match == "lemma":
+        try:  # the very rule the corpus search uses
+            from corpora.search import lemma_forms as forms_of
+        except ImportError:  # pragma: no cover
+            forms_of = word_forms
+        forms = {f.lower() for f in forms_of(w)}
+    else:
+        forms = {w}
+    for i, t in enumerate(tokens):
+        if t.lower() in forms:
+            return i
+    return None
+
+
+def nearest_cluster(vector: np.ndarray, centroids: np.ndarray) -> tuple[int, float]:
+    """(cluster, cosine similarity) of the centroid nearest to a vector."""
+    if len(centroids) == 0:
+        raise ValueError("no clusters to compare with")
+    sims = normalize(np.asarray(centroids, np.float32)) @ normalize(np.asarray(vector, np.float32)[None])[0]
+    best = int(np.argmax(sims))
+    return best, float(sims[best])
+
+
+def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[float] | None = None) -> dict:
+    """Put one embedded sentence ((L, D) layers of its target token) on the analysis' plot.
+
+    Returns {"x", "y"} (None when the projection cannot place new points, i.e. UMAP / t-SNE),
+    "cluster" and "similarity" of the nearest cluster centroid (cosine)."""
+    v = mix_layers(np.asarray(layers)[None], analysis.layer, weights)[0]
+    xy = analysis.projection.transform(v[None])
+    c, sim = nearest_cluster(v, analysis.centroids())
+    out = {"x": None, "y": None, "cluster": c, "similarity": sim}
+    if xy is not None:
+        out["x"], out["y"] = float(xy[0, 0]), float(xy[0, 1]) if xy.shape[1] > 1 else 0.0
+    return out
+
+
+# ---- export ---------------------------------------------------------------------------------------
+
+def export_frame(analysis: Analysis, names: dict[int, str] | None = None) -> pd.DataFrame:
+    """Occurrences with coordinates, cluster number (1-based) and cluster name; tokens joined by spaces."""
+    f = analysis.frame.drop(columns=["row"], errors="ignore").copy()
+    f["cluster_name"] = [(names or {}).get(int(c), f"sense {int(c) + 1}") for c in f["cluster"]]
+    f["cluster"] = f["cluster"] + 1
+    if "tokens" in f.columns:
+        f["tokens"] = [" ".join(map(str, t)) for t in f["tokens"]]
+    f["layer"] = layer_label(analysis.layer)
+    f["projection"] = analysis.projection.method
+    return f
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def to_parquet(frame: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    out = frame.copy()
+    for c in out.columns:  # mixed-type metadata (e.g. year as int and "") must not break pyarrow
+        if out[c].dtype == object:
+            out[c] = out[c].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    out.to_parquet(buf, index=False)
+    return buf.getvalue()

@@ -1,0 +1,154 @@
+"""Automatic names for sense clusters: top lexical substitutes plus the most distinctive context words.
+
+* Substitutes: ``ELMo.cluster_substitutes`` on up to ``per_cluster`` occurrences of each cluster (a fixed,
+  seeded sample), i.e. the words the biLM's language-model head expects in the target's place, with the
+  log-probabilities averaged over the sample. Skipped (empty) when the model has no LM head.
+* Context words: weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
+  2008) of the words within ``window`` tokens of the target, in the cluster against all other clusters;
+  the z-scores rank the words. Stopwords, punctuation, numbers and the target's own forms are removed.
+
+Plain functions; no streamlit here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "'s", "n't", "also", "used", "use", "known", "called"}
+WINDOW = 8
+_WORD = re.compile(r"^[^\W\d_][\w'-]*$")
+
+
+def word_forms(word: str) -> set[str]:
+    """Lower-cased inflected forms of a word via lemminflect ("cell" -> cell, cells)."""
+    forms = {word.lower()}
+    try:
+        from lemminflect import getAllInflections, getAllLemmas
+
+        lemmas = {lemma for ls in getAllLemmas(word).values() for lemma in ls} | {word.lower()}
+        for lemma in lemmas:
+            forms.add(lemma.lower())
+            for infl in getAllInflections(lemma).values():
+                forms.update(f.lower() for f in infl)
+    except ImportError:  # pragma: no cover - lemminflect is in requirements
+        pass
+    return forms
+
+
+def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
+                  exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Content words (lower-cased) within `window` tokens of tokens[index], the target excluded."""
+    lo, hi = max(0, index - window), min(len(tokens), index + window + 1)
+    out = []
+    for i in range(lo, hi):
+        if i == index:
+            continue
+        w = tokens[i].lower()
+        if len(w) > 1 and _WORD.match(w) and w not in STOPWORDS and w not in exclude:
+            out.append(w)
+    return out
+
+
+def distinctive_words(tokens: Sequence[Sequence[str]], indices: Sequence[int], labels: Sequence[int],
+                      top: int = 5, window: int = WINDOW, exclude: set[str] | frozenset[str] = frozenset(),
+                      min_count: int = 2) -> dict[int, list[tuple[str, float]]]:
+    """Per cluster, the `top` context words with the highest log-odds z-score against the other clusters.
+
+    Informative Dirichlet prior: the pooled counts of all occurrences (scaled to `alpha0` = 0.1 * N
+    pseudo-counts). Words seen fewer than `min_count` times in the cluster are skipped, so a single
+    sentence cannot name a cluster (unless the cluster itself has fewer than 3 occurrences).
+    """
+    labels = np.asarray(labels)
+    per_occ = [Counter(context_words(t, i, window, exclude)) for t, i in zip(tokens, indices, strict=True)]
+    total: Counter = Counter()
+    for c in per_occ:
+        total.update(c)
+    if not total:
+        return {int(c): [] for c in np.unique(labels)}
+    vocab = sorted(total)
+    col = {w: j for j, w in enumerate(vocab)}
+    counts = np.zeros((len(per_occ), len(vocab)), np.float64)
+    for r, c in enumerate(per_occ):
+        for w, n in c.items():
+            counts[r, col[w]] = n
+    pooled = counts.sum(0)
+    alpha0 = max(1.0, 0.1 * pooled.sum())
+    alpha = pooled / pooled.sum() * alpha0
+    out: dict[int, list[tuple[str, float]]] = {}
+    for c in sorted(int(v) for v in np.unique(labels)):
+        inside = counts[labels == c].sum(0)
+        rest = pooled - inside
+        n_in, n_rest = inside.sum(), rest.sum()
+        lo_in = np.log((inside + alpha) / (n_in + alpha0 - inside - alpha))
+        lo_rest = np.log((rest + alpha) / (n_rest + alpha0 - rest - alpha))
+        var = 1.0 / (inside + alpha) + 1.0 / (rest + alpha)
+        z = (lo_in - lo_rest) / np.sqrt(var)
+        floor = min_count if (labels == c).sum() >= 3 else 1
+        order = [j for j in np.argsort(-z, kind="stable") if inside[j] >= floor and z[j] > 0]
+        out[c] = [(vocab[j], float(z[j])) for j in order[:top]]
+    return out
+
+
+def substitute_words(model, tokens: Sequence[Sequence[str]], indices: Sequence[int], labels: Sequence[int],
+                     per_cluster: int = 20, top: int = 5, seed: int = 0) -> dict[int, list[str]]:
+    """Per cluster, the model's top substitutes for the target, over a seeded sample of its occurrences.
+
+    Empty dict when the model has no language-model head (or no vocabulary)."""
+    if model is None or getattr(model.bilm, "softmax", None) is None or model.vocab is None:
+        return {}
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    out: dict[int, list[str]] = {}
+    for c in sorted(int(v) for v in np.unique(labels)):
+        rows = np.flatnonzero(labels == c)
+        if len(rows) > per_cluster:
+            rows = np.sort(rng.choice(rows, per_cluster, replace=False))
+        subs = model.cluster_substitutes([list(tokens[r]) for r in rows], [int(indices[r]) for r in rows], k=top * 3)
+        words = [s.word for s in subs if _WORD.match(s.word) and s.word.lower() not in STOPWORDS]
+        out[c] = words[:top]
+    return out
+
+
+@dataclass
+class ClusterName:
+    cluster: int
+    size: int
+    substitutes: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """Short automatic name, e.g. "jail / prison · inmates, guards"."""
+        parts = []
+        if self.substitutes:
+            parts.append(" / ".join(self.substitutes[:2]))
+        if self.context:
+            parts.append(", ".join(self.context[:3]))
+        return " · ".join(parts) if parts else f"sense {self.cluster + 1}"
+
+
+def name_clusters(frame: pd.DataFrame, labels: Sequence[int], model=None, word: str | None = None,
+                  per_cluster: int = 20, top: int = 5, window: int = WINDOW, seed: int = 0) -> dict[int, ClusterName]:
+    """Names for every cluster of an occurrence frame (needs its `tokens` and `token_index` columns)."""
+    labels = np.asarray(labels)
+    tokens = list(frame["tokens"])
+    indices = [int(i) for i in frame["token_index"]]
+    exclude: set[str] = set()
+    for t, i in zip(tokens, indices, strict=True):
+        exclude.add(str(t[i]).lower())
+    if word:
+        exclude |= word_forms(word)
+    for w in list(exclude):
+        exclude |= word_forms(w)
+    ctx = distinctive_words(tokens, indices, labels, top=top, window=window, exclude=exclude)
+    subs = substitute_words(model, tokens, indices, labels, per_cluster=per_cluster, top=top, seed=seed)
+    sizes = np.bincount(labels) if len(labels) else np.zeros(0, int)
+    return {c: ClusterName(c, int(sizes[c]), subs.get(c, []), [w for w, _ in ctx.get(c, [])])
+            for c in sorted(int(v) for v in np.unique(labels))}

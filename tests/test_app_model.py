@@ -1,0 +1,104 @@
+"""AppTest of pages/model.py: model card, evaluation slice, scalar-mix probe, bilm-tf upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from senses.evaluate import senseval_available
+
+PAGE = Path(__file__).resolve().parents[1] / "pages" / "model.py"
+
+needs_senseval = pytest.mark.skipif(not senseval_available(), reason="NLTK senseval corpus not found (set NLTK_DATA)")
+
+
+@pytest.fixture
+def app(tiny_model_dir, data_dir, monkeypatch):
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
+    return AppTest.from_file(str(PAGE), default_timeout=60)
+
+
+@pytest.fixture(scope="module")
+def bilm_tf_pair(tmp_path_factory):
+    """(options.json bytes, weights.hdf5 bytes) of a tiny model, and weights of a differently shaped one."""
+    from elmo.io import export_bilm_tf
+    from tests.conftest import make_tiny_model
+
+    d = tmp_path_factory.mktemp("tf")
+    opts, weights = export_bilm_tf(make_tiny_model(d / "a").bilm, d / "a_tf")
+    other = make_tiny_model(d / "b")
+    other_cfg = other.bilm.cfg
+    other_cfg.lstm.projection_dim = 4  # a different shape, same option names
+    from elmo.embedder import ELMo
+    from elmo.model import BiLM
+
+    _, wrong = export_bilm_tf(ELMo(BiLM(other_cfg)).bilm, d / "b_tf")
+    return opts.read_bytes(), weights.read_bytes(), wrong.read_bytes()
+
+
+def test_model_card_summary(app):
+    at = app.run()
+    assert not at.exception and not at.error
+    assert [t.value for t in at.title] == ["Model"]
+    assert "Model card" in [h.value for h in at.header]
+    card = at.table[0].value
+    rows = dict(zip(card.iloc[:, 0], card.iloc[:, 1], strict=True))
+    assert int(rows["parameters"].replace(",", "")) > 0 and rows["vector size per layer (2P)"] == "16"
+
+
+@needs_senseval
+def test_evaluation_table_on_a_slice(app):
+    at = app.run()
+    at.multiselect(key="eval_words").set_value(["hard"])
+    at.slider(key="eval_n").set_value(30)
+    at.button(key="eval_run").click().run()
+    assert not at.exception and not at.error
+    df = next(d.value for d in at.dataframe if "logreg" in d.value.columns)
+    assert df["word"].unique().tolist() == ["hard"] and (df["n"] == 30).all()
+    assert df["knn"].between(0, 1).all() and df["logreg"].between(0, 1).all()
+    assert any("**hard**, 30 instances per word" in m.value for m in at.markdown)
+    at.button(key="eval_run").click().run()  # a cache hit replays the progress bar cleanly
+    assert not at.exception and any("logreg" in d.value.columns for d in at.dataframe)
+
+
+@needs_senseval
+def test_scalar_mix_probe(app):
+    at = app.run()
+    at.slider(key="probe_n").set_value(60)
+    at.slider(key="probe_steps").set_value(50)
+    at.button(key="probe_run").click().run()
+    assert not at.exception and not at.error
+    w = next(d.value for d in at.dataframe if "learned weight" in d.value.columns)
+    assert len(w) == 3 and w["learned weight"].sum() == pytest.approx(1.0, abs=2e-3)
+    assert any("frozen" in m.value for m in at.markdown)
+
+
+def test_upload_bilm_tf_pair(app, bilm_tf_pair):
+    opts, weights, _ = bilm_tf_pair
+    at = app.run()
+    at.file_uploader(key="upload_options").set_value(("options.json", opts, "application/json"))
+    at.file_uploader(key="upload_weights").set_value(("weights.hdf5", weights, "application/octet-stream"))
+    at.run()
+    at.button[0].click().run() if at.button[0].label == "Load uploaded model" else None
+    assert not at.exception and not at.error
+    assert any("it is now the active model" in s.value for s in at.success)
+    rows = dict(zip(at.table[0].value.iloc[:, 0], at.table[0].value.iloc[:, 1], strict=True))
+    assert rows["LM vocabulary"] == "none (no LM head)"
+    assert any(n.endswith("(uploaded)") for n in at.selectbox(key="model_choice").options)
+
+
+@pytest.mark.parametrize("case", ["wrong shapes", "not hdf5"])
+def test_upload_wrong_weights_shows_error(app, bilm_tf_pair, case):
+    opts, _, wrong = bilm_tf_pair
+    data = wrong if case == "wrong shapes" else b"this is not an HDF5 file"
+    at = app.run()
+    at.file_uploader(key="upload_options").set_value(("options.json", opts, "application/json"))
+    at.file_uploader(key="upload_weights").set_value(("weights.hdf5", data, "application/octet-stream"))
+    at.run()
+    next(b for b in at.button if b.label == "Load uploaded model").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith("Could not load the uploaded model")
+    assert ("has shape" in errors[0]) if case == "wrong shapes" else ("not a readable HDF5" in errors[0])
