@@ -221,12 +221,15 @@ def render_substitutes(model, word: str) -> None:
         st.warning(f"The sentence does not contain “{word}”; pick the token to replace.")
     i = st.selectbox("Token", range(len(tokens)), index=target or 0, format_func=lambda j: f"{j + 1}: {tokens[j]}",
                      key=f"sub_token_{zlib.crc32(sentence.encode())}")
+    words_only = st.checkbox("Words only (hide punctuation and numbers)", value=True, key="sub_words_only")
     try:
-        subs = model.substitutes(tokens, int(i), k=10)
+        subs = model.substitutes(tokens, int(i), k=40 if words_only else 10)
     except ModelFileError as e:
         st.error(f"Substitutes need a model with a language-model head: {e}")
         return
-    df = ss.substitutes_table(subs)
+    if words_only:
+        subs = [x for x in subs if ss.WORDLIKE.match(x.word)]
+    df = ss.substitutes_table(subs[:10])
     c1, c2 = st.columns([2, 3])
     c1.dataframe(df.style.format({"forward": "{:.4f}", "backward": "{:.4f}", "combined": "{:.3f}"}),
                  hide_index=True, key="sub_table")

@@ -412,3 +412,10 @@ def test_ensure_builtin_once(tmp_path):
     assert info["n_docs"] > 100 and store.ensure_builtin("inaugural")["created"] == info["created"]
     assert "year" in store.meta_columns("inaugural")
     assert occurrences(store, "inaugural", "freedom", limit=5).attrs["total"] > 100
+
+
+def test_corpora_never_imports_torch_or_streamlit():
+    code = ("import sys, corpora.store, corpora.search, corpora.readers, corpora.errors, corpora.__main__; "
+            "print(sorted(m for m in ('torch', 'streamlit') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
