@@ -31,6 +31,16 @@ class LSTMConfig:
     use_skip_connections: bool = True
 
 
+def _filter_pairs(filters) -> list[list[int]]:
+    try:
+        pairs = [[int(w), int(n)] for w, n in filters]
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"char_cnn.filters: expected [width, n_filters] pairs, got {filters!r}") from e
+    if not pairs or any(w < 1 or n < 1 for w, n in pairs):
+        raise ValueError(f"char_cnn.filters: expected positive [width, n_filters] pairs, got {filters!r}")
+    return pairs
+
+
 @dataclass
 class ELMoConfig:
     char_cnn: CharCNNConfig = field(default_factory=CharCNNConfig)
@@ -98,7 +108,7 @@ class ELMoConfig:
             c, lstm = o["char_cnn"], o["lstm"]
             cc = CharCNNConfig(
                 embedding_dim=int(c["embedding"]["dim"]),
-                filters=[[int(w), int(n)] for w, n in c["filters"]],
+                filters=_filter_pairs(c["filters"]),
                 n_highway=int(c["n_highway"]),
                 n_characters=262,  # bilm-tf stores 261 rows; we add the 0 mask row
                 max_characters_per_token=int(c["max_characters_per_token"]),

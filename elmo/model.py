@@ -194,14 +194,15 @@ class ScalarMix(nn.Module):
         if layers.shape[0] != self.scalars.numel():
             raise ValueError(f"ScalarMix: got {layers.shape[0]} layers, expected {self.scalars.numel()}")
         if self.layer_norm:
+            # AllenNLP's _do_layer_norm: each layer normalised by the mean and variance of all its
+            # unmasked values (no mask = all positions count, the same as an all-True mask)
             if mask is None:
-                layers = F.layer_norm(layers, layers.shape[-1:])
-            else:
-                m = mask.unsqueeze(-1).to(layers.dtype)
-                n = m.sum() * layers.shape[-1]
-                mean = (layers * m).sum(dim=tuple(range(1, layers.dim())), keepdim=True) / n
-                var = (((layers - mean) * m) ** 2).sum(dim=tuple(range(1, layers.dim())), keepdim=True) / n
-                layers = (layers - mean) / torch.sqrt(var + 1e-12)
+                mask = torch.ones(layers.shape[1:-1], dtype=torch.bool, device=layers.device)
+            m = mask.unsqueeze(-1).to(layers.dtype)
+            n = m.sum() * layers.shape[-1]
+            mean = (layers * m).sum(dim=tuple(range(1, layers.dim())), keepdim=True) / n
+            var = (((layers - mean) * m) ** 2).sum(dim=tuple(range(1, layers.dim())), keepdim=True) / n
+            layers = (layers - mean) / torch.sqrt(var + 1e-12)
         w = self.normed_weights.view(-1, *([1] * (layers.dim() - 1)))
         return self.gamma * (w * layers).sum(0)
 
