@@ -34,6 +34,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -49,6 +50,14 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
+try:
+    from lzma import LZMAError
+except ImportError:  # Python built without lzma: zipfile refuses LZMA entries with RuntimeError
+    LZMAError = RuntimeError
+# What zipfile raises on a damaged archive: bad headers, sizes or offsets, undecodable names, corrupt
+# deflate / bzip2 / lzma data, unknown versions or methods.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
+               NotImplementedError, zlib.error, LZMAError)
 _INT = re.compile(r"-?\d{1,18}")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -245,8 +254,8 @@ def _read_zip(filename: str, data: bytes, text_column: str | None, limits: Limit
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as e:
-        raise ReadError(f"{filename} is not a valid zip archive ({e}).") from e
+    except _ZIP_ERRORS as e:
+        raise ReadError(f"{filename} is not a valid zip archive ({str(e) or type(e).__name__}).") from e
     if len(infos) > limits.max_entries:
         raise ReadError(f"{filename} has {len(infos):,} entries; at most {limits.max_entries:,} are allowed.")
     chosen = []
@@ -276,8 +285,8 @@ def _read_zip(filename: str, data: bytes, text_column: str | None, limits: Limit
         try:
             with zf.open(info) as f:
                 raw = f.read(info.file_size + 1)  # never more than declared
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as e:
-            raise ReadError(f"{filename}: the entry {name} cannot be read ({e}).") from e
+        except _ZIP_ERRORS as e:  # a damaged archive
+            raise ReadError(f"{filename}: the entry {name} cannot be read ({str(e) or type(e).__name__}).") from e
         if len(raw) > info.file_size:
             raise ReadError(f"{filename}: the entry {name} is larger than its header says; refused.")
         if not raw.strip():

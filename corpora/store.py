@@ -212,7 +212,8 @@ class Store:
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
-            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:  # a write: it would wait
+                con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")  # for a running ingestion to end
 
     # ---- connections ----------------------------------------------------------------------------------
 
