@@ -3,8 +3,9 @@
 * static view: the word's type vector (layer 0, context-independent, the char-CNN output) and its
   nearest neighbours (cosine) among the type vectors of a corpus's frequent words;
 * contextual view: the word's occurrence vectors at one layer, clustered exactly as the explorer does
-  (senses.cluster.cluster), with per-cluster centroid, substitutes (ELMo.cluster_substitutes),
-  nearest words and the cosine distance to the static vector.
+  (senses.explore.mix_layers + senses.cluster.cluster), with per-cluster centroid, name and substitutes
+  (senses.naming.name_clusters, i.e. ELMo.cluster_substitutes), nearest words and the cosine distance
+  to the static vector; separability (silhouette) of gold / automatic clusters per layer; figures.
 
 Comparing in one space. Layer 0 is the type space, where the static vector is the type vector itself.
 Layers 1 and 2 live in another space (the LSTM states), so there the static vector is the word *embedded
