@@ -15,7 +15,7 @@ MODELS_ENV = "SENSE_EXPLORER_MODELS"  # extra folder whose sub-directories are m
 
 
 def model_dirs() -> dict[str, Path]:
-    """Model name -> directory: $SENSE_EXPLORER_MODEL first, then the bundled one, then $SENSE_EXPLORER_MODELS/*."""
+    """Model name -> directory: $SENSE_EXPLORER_MODEL, the bundled one, $SENSE_EXPLORER_MODELS/*, uploaded ones."""
     out: dict[str, Path] = {}
     env = os.environ.get(MODEL_ENV)
     if env and (Path(env) / "model.safetensors").is_file():
@@ -23,12 +23,19 @@ def model_dirs() -> dict[str, Path]:
     bundled = bundled_model_dir()
     if bundled is not None:
         out.setdefault("en (bundled)", bundled)
-    extra = os.environ.get(MODELS_ENV)
-    if extra and Path(extra).is_dir():
-        for d in sorted(Path(extra).iterdir()):
-            if (d / "model.safetensors").is_file():
-                out.setdefault(d.name, d)
+    for folder in (os.environ.get(MODELS_ENV), uploaded_models_dir()):
+        if folder and Path(folder).is_dir():
+            for d in sorted(Path(folder).iterdir()):
+                if (d / "model.safetensors").is_file():
+                    out.setdefault(d.name, d)
     return out
+
+
+def uploaded_models_dir() -> Path:
+    """Where models uploaded on the Model page are kept (as safetensors directories), beside the store."""
+    from corpora.store import default_data_dir
+
+    return default_data_dir() / "models"
 
 
 @st.cache_resource(show_spinner="Loading model…")

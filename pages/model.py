@@ -24,7 +24,7 @@ import streamlit as st
 from elmo.embedder import ELMo
 from elmo.io import ModelFileError
 from elmo.model import count_parameters
-from pages.common import get_model, model_dirs
+from pages.common import get_model, model_dirs, uploaded_models_dir
 from senses import evaluate as ev
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,8 +91,9 @@ def render_choice() -> None:
         st.success(flash)
 
     with st.expander("Load another model: bilm-tf options.json + weights.hdf5"):
-        st.caption("The uploaded model lives in this browser session only; bilm-tf files have no LM "
-                   "vocabulary, so it gives vectors but no substitutes.")
+        st.caption("The uploaded model is converted to safetensors and kept beside the corpus store, so "
+                   "every page can use it; bilm-tf files have no LM vocabulary, so it gives vectors but no "
+                   "substitutes.")
         opt = st.file_uploader("options.json", type=["json"], key="upload_options")
         wts = st.file_uploader("weights.hdf5", type=["hdf5", "h5"], key="upload_weights")
         if st.button("Load uploaded model", disabled=not (opt and wts)):
@@ -103,6 +104,8 @@ def render_choice() -> None:
             except ModelFileError as e:
                 st.error(f"Could not load the uploaded model: {e}")
             else:
+                # kept as a model directory, so every page (and later sessions) can use it
+                uploaded[name].save(uploaded_models_dir() / name)
                 st.session_state[ACTIVE] = st.session_state["pending_active"] = name
                 st.session_state["upload_flash"] = f"Loaded {name}; it is now the active model for this session."
                 st.rerun()

@@ -83,12 +83,17 @@ def test_upload_bilm_tf_pair(app, bilm_tf_pair):
     at.file_uploader(key="upload_options").set_value(("options.json", opts, "application/json"))
     at.file_uploader(key="upload_weights").set_value(("weights.hdf5", weights, "application/octet-stream"))
     at.run()
-    at.button[0].click().run() if at.button[0].label == "Load uploaded model" else None
+    next(b for b in at.button if b.label == "Load uploaded model").click().run()
     assert not at.exception and not at.error
     assert any("it is now the active model" in s.value for s in at.success)
     rows = dict(zip(at.table[0].value.iloc[:, 0], at.table[0].value.iloc[:, 1], strict=True))
     assert rows["LM vocabulary"] == "none (no LM head)"
     assert any(n.endswith("(uploaded)") for n in at.selectbox(key="model_choice").options)
+    # kept as a safetensors model directory in the data dir, so the explorer can choose it too
+    from pages.common import model_dirs
+
+    saved = [n for n in model_dirs() if n.endswith("(uploaded)")]
+    assert len(saved) == 1 and (model_dirs()[saved[0]] / "model.safetensors").is_file()
 
 
 @pytest.mark.parametrize("case", ["wrong shapes", "not hdf5"])
