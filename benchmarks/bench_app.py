@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> dict:
     load_s = time.perf_counter() - t
     name = next(iter(common.model_dirs()))
     t = time.perf_counter()
-    common.get_store().ensure_builtin(args.corpus) if args.corpus == "wiki" else None
+    from corpora.builtin import builtin_names
+
+    if args.corpus in builtin_names():
+        common.get_store().ensure_builtin(args.corpus)
     index_s = time.perf_counter() - t
 
     key = (args.corpus, args.word, args.match, args.limit)
