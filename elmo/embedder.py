@@ -153,21 +153,24 @@ class ELMo:
         bwd = bilm.softmax.log_prob(out["backward"][-1][0, index + 2 : index + 3])[0]
         return fwd.numpy(), bwd.numpy()
 
-    def substitutes(self, tokens: Sequence[str], index: int, k: int = 10,
-                    exclude: set[str] | None = None) -> list[Substitute]:
-        """Words that fit at tokens[index]: forward + backward log-probabilities, target's forms excluded."""
+    def substitutes(self, tokens: Sequence[str], index: int, k: int = 10, exclude: set[str] | None = None,
+                    words_only: bool = True) -> list[Substitute]:
+        """Words that fit at tokens[index]: forward + backward log-probabilities, target's forms excluded.
+
+        words_only drops candidates without a letter (punctuation, numbers)."""
         fwd, bwd = self.lm_log_probs(tokens, index)
-        return self._top(fwd[None], bwd[None], tokens[index], k, exclude)
+        return self._top(fwd[None], bwd[None], tokens[index], k, exclude, words_only)
 
     def cluster_substitutes(self, sentences: Sequence[Sequence[str]], indices: Sequence[int], k: int = 10,
-                            exclude: set[str] | None = None) -> list[Substitute]:
+                            exclude: set[str] | None = None, words_only: bool = True) -> list[Substitute]:
         """Substitutes for a group of occurrences: log-probabilities averaged over the occurrences."""
         if not sentences:
             return []
         fs, bs = zip(*(self.lm_log_probs(s, i) for s, i in zip(sentences, indices, strict=True)), strict=True)
-        return self._top(np.stack(fs), np.stack(bs), sentences[0][indices[0]], k, exclude)
+        return self._top(np.stack(fs), np.stack(bs), sentences[0][indices[0]], k, exclude, words_only)
 
-    def _top(self, fwd: np.ndarray, bwd: np.ndarray, target: str, k: int, exclude: set[str] | None) -> list[Substitute]:
+    def _top(self, fwd: np.ndarray, bwd: np.ndarray, target: str, k: int, exclude: set[str] | None,
+             words_only: bool) -> list[Substitute]:
         _, vocab = self._require_lm()
         f, b = fwd.mean(0), bwd.mean(0)
         score = f + b
@@ -175,7 +178,9 @@ class ELMo:
         out: list[Substitute] = []
         for i in np.argsort(-score):
             w = vocab.words[int(i)]
-            if w.startswith("<") and w.endswith(">") or w.lower() in skip or w in ("<S>", "</S>"):
+            if w.startswith("<") and w.endswith(">") or w.lower() in skip:
+                continue
+            if words_only and not any(c.isalpha() for c in w):
                 continue
             out.append(Substitute(w, float(score[i]), float(f[i]), float(b[i])))
             if len(out) >= k:

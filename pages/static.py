@@ -223,13 +223,11 @@ def render_substitutes(model, word: str) -> None:
                      key=f"sub_token_{zlib.crc32(sentence.encode())}")
     words_only = st.checkbox("Words only (hide punctuation and numbers)", value=True, key="sub_words_only")
     try:
-        subs = model.substitutes(tokens, int(i), k=40 if words_only else 10)
+        subs = model.substitutes(tokens, int(i), k=10, words_only=words_only)
     except ModelFileError as e:
         st.error(f"Substitutes need a model with a language-model head: {e}")
         return
-    if words_only:
-        subs = [x for x in subs if ss.WORDLIKE.match(x.word)]
-    df = ss.substitutes_table(subs[:10])
+    df = ss.substitutes_table(subs)
     c1, c2 = st.columns([2, 3])
     c1.dataframe(df.style.format({"forward": "{:.4f}", "backward": "{:.4f}", "combined": "{:.3f}"}),
                  hide_index=True, key="sub_table")

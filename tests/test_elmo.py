@@ -529,10 +529,12 @@ def test_substitutes(tmp_path):
         assert s.forward == pytest.approx(float(fwd[i])) and s.backward == pytest.approx(float(bwd[i]))
         assert s.score == pytest.approx(s.forward + s.backward, abs=1e-5)
     assert [s.score for s in subs] == sorted((s.score for s in subs), reverse=True)
-    everything = {s.word for s in model.substitutes(sent, 4, k=len(vocab))}
+    everything = {s.word for s in model.substitutes(sent, 4, k=len(vocab), words_only=False)}
     assert not everything & {"bank", "banks", "Bank", "banking", "<S>", "</S>", "<UNK>"}  # lemminflect forms
     assert "banker" in everything and "river" in everything
     assert len(everything) == len(vocab) - 7
+    words = {s.word for s in model.substitutes(sent, 4, k=len(vocab))}  # words_only: no punctuation
+    assert words == everything - {".", ",", "!"}
     assert "river" not in {s.word for s in model.substitutes(sent, 4, k=len(vocab), exclude={"River"})}
     # averaged over occurrences
     group = model.cluster_substitutes([sent, "she deposited money in the bank".split()], [4, 5], k=3)
