@@ -189,16 +189,7 @@ class ELMo:
 
 
 def _forms(word: str) -> set[str]:
-    """Lower-cased inflected forms of a word (lemminflect), so substitutes never repeat the target."""
-    forms = {word.lower()}
-    try:
-        from lemminflect import getAllInflections, getAllLemmas
+    """Lower-cased inflected forms of a word (the corpus search's lemma rule), never offered as substitutes."""
+    from corpora.search import lemma_forms
 
-        for lemmas in getAllLemmas(word).values():
-            for lemma in lemmas:
-                forms.add(lemma.lower())
-                for infl in getAllInflections(lemma).values():
-                    forms.update(f.lower() for f in infl)
-    except ImportError:  # pragma: no cover - lemminflect is in requirements
-        pass
-    return forms
+    return lemma_forms(word)

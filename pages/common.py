@@ -61,6 +61,19 @@ def get_model(name: str | None = None) -> ELMo | None:
         return None
 
 
+def session_model() -> tuple[str, ELMo | None]:
+    """(cache key, model) of the session's active model: uploaded on the Model page, chosen there, or the default."""
+    uploaded: dict[str, ELMo] = st.session_state.get("uploaded_models", {})
+    name = st.session_state.get("active_model")
+    if name in uploaded:
+        return f"upload:{name}", uploaded[name]
+    dirs = model_dirs()
+    if name not in dirs:
+        name = next(iter(dirs), None)
+    model = get_model(name)
+    return (str(dirs[name]) if name in dirs else "none"), model
+
+
 @st.cache_resource(show_spinner=False)
 def get_store():
     from corpora.store import Store

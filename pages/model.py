@@ -24,7 +24,7 @@ import streamlit as st
 from elmo.embedder import ELMo
 from elmo.io import ModelFileError
 from elmo.model import count_parameters
-from pages.common import get_model, model_dirs, uploaded_models_dir
+from pages.common import model_dirs, session_model, uploaded_models_dir
 from senses import evaluate as ev
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,19 +40,6 @@ FINE_TUNING = (
 
 
 # ---- model choice --------------------------------------------------------------------------------
-
-
-def session_model() -> tuple[str, ELMo | None]:
-    """(cache key, model) of the session's active model: an uploaded one, a model dir, or the default."""
-    uploaded: dict[str, ELMo] = st.session_state.get(UPLOADED, {})
-    name = st.session_state.get(ACTIVE)
-    if name in uploaded:
-        return f"upload:{name}", uploaded[name]
-    dirs = model_dirs()
-    if name not in dirs:
-        name = next(iter(dirs), None)
-    model = get_model(name)
-    return (str(dirs[name]) if name in dirs else "none"), model
 
 
 def load_uploaded(options: bytes, weights: bytes, name: str = "uploaded") -> ELMo:

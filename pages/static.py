@@ -17,7 +17,7 @@ import streamlit as st
 from corpora.errors import CorpusError
 from corpora.text import split_sentences, tokenize
 from elmo.io import ModelFileError
-from pages.common import ensure_corpus, get_model, model_dirs
+from pages.common import ensure_corpus, session_model
 from senses import static as ss
 from senses.evaluate import WORDS as SENSEVAL_WORDS
 from senses.evaluate import load_senseval, senseval_available
@@ -33,19 +33,6 @@ EXAMPLES = {
     "hard": "It was a hard decision to make .",
     "serve": "They serve dinner at eight .",
 }
-
-
-def active_model() -> tuple[str, object | None]:
-    """(cache key, ELMo) of the session's model: uploaded on the Model page, chosen there, or the default."""
-    uploaded = st.session_state.get("uploaded_models", {})
-    name = st.session_state.get("active_model")
-    if name in uploaded:
-        return f"upload:{name}", uploaded[name]
-    dirs = model_dirs()
-    if name not in dirs:
-        name = next(iter(dirs), None)
-    model = get_model(name)
-    return (str(dirs[name]) if name in dirs else "none"), model
 
 
 def sources() -> list[str]:
@@ -236,7 +223,7 @@ def render_substitutes(model, word: str) -> None:
 
 
 def render() -> None:
-    key, model = active_model()
+    key, model = session_model()
     if model is None:
         return
     st.caption(f"Model: {model.name}. Layer 0 gives one vector per word type (a static embedding, the average "

@@ -27,19 +27,10 @@ _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
 
 
 def word_forms(word: str) -> set[str]:
-    """Lower-cased inflected forms of a word via lemminflect ("cell" -> cell, cells)."""
-    forms = {word.lower()}
-    try:
-        from lemminflect import getAllInflections, getAllLemmas
+    """Lower-cased inflected forms of a word ("cell" -> cell, cells): the corpus search's lemma rule."""
+    from corpora.search import lemma_forms
 
-        lemmas = {lemma for ls in getAllLemmas(word).values() for lemma in ls} | {word.lower()}
-        for lemma in lemmas:
-            forms.add(lemma.lower())
-            for infl in getAllInflections(lemma).values():
-                forms.update(f.lower() for f in infl)
-    except ImportError:  # pragma: no cover - lemminflect is in requirements
-        pass
-    return forms
+    return lemma_forms(word)
 
 
 def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
