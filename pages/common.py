@@ -46,6 +46,11 @@ def load_model(path: str) -> ELMo:
     return ELMo.load(path)
 
 
+def _named_model(name: str) -> ELMo:
+    """The cached model of a name from model_dirs() (the cached pipeline's key)."""
+    return load_model(str(model_dirs()[name]))
+
+
 def get_model(name: str | None = None) -> ELMo | None:
     """The chosen (default: first) model, or None after showing a clear message."""
     dirs = model_dirs()
@@ -122,7 +127,7 @@ def cached_occurrences(corpus: str, word: str, match: str, limit: int | None):
 def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, model_name: str):
     """(n, n_layers, 2P) vectors of the target token of every occurrence; a progress bar while embedding."""
     occ, _ = cached_occurrences(corpus, word, match, limit)
-    model = load_model(str(model_dirs()[model_name]))
+    model = _named_model(model_name)
     n = len(occ)
     bar = st.progress(0.0, text=f"Embedding {n} sentences with {model_name}…")
     layers = model.embed_targets(
@@ -149,7 +154,7 @@ def cached_names(corpus: str, word: str, match: str, limit: int | None, model_na
     from senses.naming import name_clusters
 
     a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, method, k)
-    model = load_model(str(model_dirs()[model_name]))
+    model = _named_model(model_name)
     return name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
 
