@@ -519,7 +519,9 @@ def test_substitutes(tmp_path):
     cfg = ELMoConfig.from_dict(base.config.to_dict())
     cfg.n_tokens_vocab = len(vocab)
     torch.manual_seed(1)
-    model = ELMo(BiLM(cfg), vocab)
+    from corpora.search import lemma_forms
+
+    model = ELMo(BiLM(cfg), vocab, word_forms=lemma_forms)  # the app's rule, passed in
     sent = "he sat on the bank of the river".split()
     subs = model.substitutes(sent, 4, k=5)
     assert len(subs) == 5
@@ -540,6 +542,10 @@ def test_substitutes(tmp_path):
     group = model.cluster_substitutes([sent, "she deposited money in the bank".split()], [4, 5], k=3)
     assert len(group) == 3 and not {s.word for s in group} & {"bank", "banks"}
     assert model.cluster_substitutes([], [], k=3) == []
+    # elmo knows no morphology: by default only the target itself (any case) is left out
+    plain = ELMo(model.bilm, vocab)
+    offered = {s.word for s in plain.substitutes(sent, 4, k=len(vocab), words_only=False)}
+    assert {"banks", "banking"} <= offered and not offered & {"bank", "Bank"}
 
 
 def test_no_lm_head_raises(tiny_elmo):
