@@ -398,7 +398,7 @@ def test_hdf5_wrong_shape_and_missing_tensor(tmp_path, tiny_elmo):
 @pytest.mark.parametrize("text, match", [
     ("{broken", "JSON"),
     ('{"lstm": {}}', "char_cnn"),
-    ('[1, 2]', "not a bilm-tf options file"),
+    ('[1, 2]', "expected a JSON object"),
     (None, "filters"),
     (None, "activation"),
 ])
