@@ -6,6 +6,7 @@ F total CNN filters, P projection dim, H LSTM cell dim, V word vocabulary.
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import torch
@@ -13,6 +14,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import CharCNNConfig, ELMoConfig, LSTMConfig
+
+# torch says so on every call of nn.LSTM with proj_size on CPU; it falls back to its own kernel, correctly
+warnings.filterwarnings("ignore", message="LSTM with projections is not supported with oneDNN")
 
 
 class Highway(nn.Module):

@@ -116,16 +116,19 @@ class RefBiLM:
             h = g * t + (1.0 - g) * h
         return h @ w["CNN_proj/W_proj"] + w["CNN_proj/b_proj"]
 
-    def direction(self, x: np.ndarray, d: int) -> list[np.ndarray]:
+    def direction(self, x: np.ndarray, d: int, init: list | None = None) -> list[np.ndarray]:
+        """One direction's layer outputs. init: per layer (h, c) to start from (None: zeros); the final
+        (h, c) of each layer is left in self.final (to carry state on, as bilm-tf / AllenNLP do)."""
         lo = self.lstm
         cell_clip = lo.get("cell_clip") if self.clip else None
         proj_clip = lo.get("proj_clip") if self.clip else None
         outs = []
+        self.final = []
         for layer in range(lo["n_layers"]):
             name = f"RNN_{d}/RNN/MultiRNNCell/Cell{layer}/LSTMCell"
             W, B, WP = self.w[f"{name}/W_0"], self.w[f"{name}/B"], self.w[f"{name}/W_P_0"]
             hdim = W.shape[1] // 4
-            h, c = np.zeros(WP.shape[1]), np.zeros(hdim)
+            h, c = init[layer] if init else (np.zeros(WP.shape[1]), np.zeros(hdim))
             ys = []
             for t in range(len(x)):
                 z = np.concatenate([x[t], h]) @ W + B
@@ -137,6 +140,7 @@ class RefBiLM:
                 if proj_clip:
                     h = np.clip(h, -proj_clip, proj_clip)
                 ys.append(h)
+            self.final.append((h, c))
             y = np.stack(ys)
             if layer > 0 and lo.get("use_skip_connections"):
                 y = y + x  # ResidualWrapper: the output (and the next layer's input) gets the input added
@@ -144,11 +148,15 @@ class RefBiLM:
             x = y
         return outs
 
-    def embed(self, sentence: list[str]) -> np.ndarray:
-        """(L+1, n, 2P) like ELMo.embed: layer 0 duplicated; <S> and </S> dropped."""
+    def embed(self, sentence: list[str], state: dict | None = None) -> np.ndarray:
+        """(L+1, n, 2P) like ELMo.embed: layer 0 duplicated; <S> and </S> dropped. state: None = zero
+        initial state (ours); a dict is read as the initial state and updated with the final one."""
         tok = self.tokens(["<S>", *sentence, "</S>"])
-        fwd = self.direction(tok, 0)
-        bwd = [y[::-1] for y in self.direction(tok[::-1], 1)]
+        fwd = self.direction(tok, 0, state.get(0) if state else None)
+        final_fwd = self.final
+        bwd = [y[::-1] for y in self.direction(tok[::-1], 1, state.get(1) if state else None)]
+        if state is not None:
+            state.update({0: final_fwd, 1: self.final})
         layers = [np.concatenate([tok, tok], -1)] + [np.concatenate(fb, -1) for fb in zip(fwd, bwd, strict=True)]
         return np.stack(layers)[:, 1:-1]
 
@@ -251,6 +259,26 @@ def test_stateless_batching(which, tiny_elmo, clipped_elmo):
                 assert out[i].shape == (3, len(s), model.dim)
     # embedding twice gives the same numbers (no state carried over)
     assert np.array_equal(model.embed([target])[0], alone)
+
+
+def test_stateless_equals_allennlp_first_batch(tmp_path):
+    """bilm-tf / AllenNLP carry the LSTM state from one batch to the next; we start every sentence from zero.
+    So imported weights give exactly their numbers on a first batch (zero state), and a later batch differs
+    from their stateful run only in the LSTM layers, while ours does not depend on what came before."""
+    model = _clipped_model(tmp_path)
+    opts, weights = export_bilm_tf(model.bilm, tmp_path / "tf")
+    ours = ELMo.from_bilm_tf(opts, weights)
+    ref = RefBiLM(opts, weights)
+    first, second = SENTENCES[0], SENTENCES[3]
+    state: dict = {}  # AllenNLP's stateful run: empty = zero state for the first batch
+    allen_first = ref.embed(first, state)
+    allen_second = ref.embed(second, state)  # starts from the state the first batch left
+    got_first, got_second = ours.embed([first])[0], ours.embed([second])[0]
+    assert np.allclose(got_first, allen_first, atol=1e-5)  # first batch: the same numbers
+    assert np.allclose(got_second, ref.embed(second), atol=1e-5)  # ours = their run from zero state
+    assert np.allclose(got_second[0], allen_second[0], atol=1e-5)  # layer 0 has no state
+    assert np.abs(got_second[1:] - allen_second[1:]).max() > 1e-2  # their carried state changes the LSTM layers
+    assert np.array_equal(ours.embed([second])[0], got_second)  # and ours never carries any
 
 
 def test_embed_targets_equals_embed(tiny_elmo):
