@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli import error_boundary
 from .embedder import ELMo, bundled_model_dir
 from .io import ModelFileError
 
@@ -206,15 +207,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return run(args)
-    except (ModelFileError, ValueError, OSError) as e:
-        msg = " ".join(str(e).split()) or type(e).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+    return error_boundary(lambda: run(args), (ModelFileError, ValueError, OSError), "interrupted; nothing was written")
 
 
 if __name__ == "__main__":

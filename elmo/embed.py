@@ -323,17 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from corpora.errors import CorpusError
 
+    from .cli import error_boundary
     from .io import ModelFileError
 
-    try:
-        return run(args)
-    except (ModelFileError, CorpusError, ValueError, OSError) as e:
-        msg = " ".join(str(e).split()) or type(e).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; rerun the same command to resume (finished shards are kept)", file=sys.stderr)
-        return 130
+    return error_boundary(lambda: run(args), (ModelFileError, CorpusError, ValueError, OSError),
+                          "interrupted; rerun the same command to resume (finished shards are kept)")
 
 
 if __name__ == "__main__":

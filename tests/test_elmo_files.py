@@ -4,7 +4,6 @@ clear error type, ModelFileError (a ValueError), naming what is wrong, before an
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import h5py
@@ -15,6 +14,7 @@ import elmo.io
 from elmo.config import ELMoConfig, ModelFileError, parameter_count
 from elmo.io import export_bilm_tf, load_bilm_tf, load_dir
 from elmo.model import BiLM, count_parameters
+from tests.test_elmo import model_copy  # noqa: F401  (fixture: a copy of the tiny model folder)
 
 
 @pytest.fixture
@@ -116,13 +116,6 @@ def test_good_files_still_load(tf_files, tiny_elmo):
 # ---- our safetensors folders: config.json -------------------------------------------------------------
 
 
-@pytest.fixture
-def model_copy(tmp_path, tiny_model_dir) -> Path:
-    d = tmp_path / "copy"
-    shutil.copytree(tiny_model_dir, d)
-    return d
-
-
 def _edit_config(d: Path, change) -> None:
     cfg = json.loads((d / "config.json").read_text())
     cfg = change(cfg)
@@ -140,7 +133,7 @@ def _edit_config(d: Path, change) -> None:
     (lambda c: {**c, "softmax_cutoffs": [12, 10**6]}, r"softmax_cutoffs\[1\] = 1000000 is outside"),
     (lambda c: {**c, "char_cnn": {**c["char_cnn"], "activation": 3}}, r"char_cnn\.activation: expected relu or tanh"),
 ])
-def test_bad_config_json_values(model_copy, change, match):
+def test_bad_config_json_values(model_copy, change, match):  # noqa: F811  (the imported fixture)
     _edit_config(model_copy, change)
     with pytest.raises(ModelFileError, match=match) as e:
         load_dir(model_copy)
