@@ -307,6 +307,29 @@ def test_layer0_is_context_independent_and_matches_type_vectors(tiny_elmo):
     assert not np.allclose(out[0][1, 1], out[1][1, 0], atol=1e-4)
 
 
+def test_length_batches():
+    import random
+
+    from elmo.batching import length_batches
+
+    rng = np.random.default_rng(0)
+    lengths = [int(n) for n in rng.integers(3, 60, 500)] + [200]
+    for max_sentences in (None, 16):
+        batches = length_batches(lengths, 256, max_sentences)
+        assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each sentence once
+        for b in batches:
+            assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 256  # padded size within budget
+            assert max_sentences is None or len(b) <= max_sentences
+        flat = [lengths[i] for b in batches for i in b]
+        assert flat == sorted(flat)  # shortest first, similar lengths together
+    assert [200] in [[lengths[i] for i in b] for b in length_batches(lengths, 256)]  # too long: alone
+    # with an rng, ties are shuffled reproducibly; the lengths per batch stay the same
+    a = length_batches(lengths, 256, rng=random.Random(1))
+    assert a == length_batches(lengths, 256, rng=random.Random(1)) != length_batches(lengths, 256)
+    assert [[lengths[i] for i in b] for b in a] == [[lengths[i] for i in b] for b in length_batches(lengths, 256)]
+    assert length_batches([], 10) == []
+
+
 def test_progress_reports_every_sentence(tiny_elmo):
     seen = []
     tiny_elmo.embed(SENTENCES * 3, max_sentences=4, progress=lambda d, n: seen.append((d, n)))
