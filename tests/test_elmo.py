@@ -608,6 +608,22 @@ def test_no_lm_head_raises(tiny_elmo):
     with pytest.raises(ModelFileError):
         model.lm_log_probs(["the", "bank"], 1)
     assert model.embed([["the", "bank"]])[0].shape == (3, 2, model.dim)  # embeddings still work
+    chars = batch_to_ids([["the", "bank"]])
+    with pytest.raises(ValueError, match="no language-model head"):  # a real error, not an assert
+        model.bilm.lm_loss(chars, torch.zeros(chars.shape[:2], dtype=torch.long))
+
+
+def test_bilm_forward_returns_named_fields(tiny_elmo):
+    from elmo.model import BiLMOutput
+
+    chars = batch_to_ids([["the", "bank"], ["a"]])
+    with torch.no_grad():
+        out = tiny_elmo.bilm(chars)
+    assert isinstance(out, BiLMOutput) and out._fields == ("token", "forward", "backward", "mask")
+    p, n = tiny_elmo.config.lstm.projection_dim, tiny_elmo.config.lstm.n_layers
+    assert out.token.shape == (2, 4, p) and len(out.forward) == len(out.backward) == n
+    assert out.mask.tolist() == [[True] * 4, [True] * 3 + [False]]
+    assert (out.forward[-1][1, 3] == 0).all() and (out.backward[0][1, 3] == 0).all()  # padding is zero
 
 
 def test_lm_loss_decreases_when_training(tmp_path):
