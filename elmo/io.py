@@ -16,11 +16,12 @@ stateful ones by design.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from .config import ELMoConfig, ModelFileError
@@ -33,19 +34,21 @@ WEIGHTS, CONFIG, VOCAB = "model.safetensors", "config.json", "vocab.txt"
 __all__ = ["ModelFileError", "check_state", "export_bilm_tf", "load_bilm_tf", "load_dir", "save_dir"]
 
 
-def check_state(model: torch.nn.Module, state: dict[str, torch.Tensor], source: str) -> None:
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    extra = sorted(set(state) - set(expected))
+def check_state(expected: Mapping[str, Sequence[int]], found: Mapping[str, Sequence[int]], source: str) -> None:
+    """Tensor names and shapes found in a file against the model's ({name: shape}); ModelFileError if not."""
+    missing = sorted(set(expected) - set(found))
+    extra = sorted(set(found) - set(expected))
     if missing:
         raise ModelFileError(f"{source}: missing tensor(s) {', '.join(missing[:5])}")
     if extra:
         raise ModelFileError(f"{source}: unexpected tensor(s) {', '.join(extra[:5])}")
-    for k, v in expected.items():
-        if tuple(state[k].shape) != tuple(v.shape):
-            raise ModelFileError(
-                f"{source}: tensor {k} has shape {tuple(state[k].shape)}, the config needs {tuple(v.shape)}"
-            )
+    for k, shape in expected.items():
+        if tuple(found[k]) != tuple(shape):
+            raise ModelFileError(f"{source}: tensor {k} has shape {tuple(found[k])}, the config needs {tuple(shape)}")
+
+
+def _shapes(model: torch.nn.Module) -> dict[str, tuple[int, ...]]:
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
 def save_dir(model: BiLM, path: str | Path, vocab: Vocabulary | None = None) -> Path:
@@ -72,12 +75,15 @@ def load_dir(path: str | Path) -> tuple[BiLM, Vocabulary | None]:
     if cfg.n_tokens_vocab and (vocab is None or len(vocab) != cfg.n_tokens_vocab):
         n = "no" if vocab is None else len(vocab)
         raise ModelFileError(f"{path}: config has a {cfg.n_tokens_vocab}-word LM head but {VOCAB} has {n} words")
-    model = BiLM(cfg)
-    try:
+    try:  # names and shapes from the header first, against a model on the meta device (nothing allocated)
+        with safe_open(str(path / WEIGHTS), framework="pt") as f:
+            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+        with torch.device("meta"):
+            check_state(_shapes(BiLM(cfg)), found, str(path / WEIGHTS))
         state = load_file(str(path / WEIGHTS))
     except (SafetensorError, OSError) as e:
         raise ModelFileError(f"{path / WEIGHTS}: not a readable safetensors file ({e})") from e
-    check_state(model, state, str(path / WEIGHTS))
+    model = BiLM(cfg)
     model.load_state_dict(state)
     return model.eval(), vocab
 
@@ -189,7 +195,7 @@ def load_bilm_tf(options_file: str | Path, weight_file: str | Path) -> BiLM:
     expected = model.state_dict()
     for k in expected:  # softmax of bilm-tf is not used for embeddings; keep ours empty
         state.setdefault(k, expected[k])
-    check_state(model, state, str(weight_file))
+    check_state(_shapes(model), {k: tuple(v.shape) for k, v in state.items()}, str(weight_file))
     model.load_state_dict(state)
     return model.eval()
 

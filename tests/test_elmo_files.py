@@ -140,6 +140,24 @@ def test_bad_config_json_values(model_copy, change, match):  # noqa: F811  (the 
     assert "config.json" in str(e.value)
 
 
+def test_big_config_with_small_safetensors_fails_before_allocating(model_copy, monkeypatch):  # noqa: F811
+    """config.json of a big model (in bounds) next to small weights: the safetensors header is checked
+    against a model built on the meta device; no real model is built."""
+    import torch
+
+    real = elmo.io.BiLM
+
+    def meta_only(cfg):
+        if torch.empty(0).device.type != "meta":
+            raise AssertionError("a real model was allocated before the weights were checked")
+        return real(cfg)
+
+    monkeypatch.setattr(elmo.io, "BiLM", meta_only)
+    _edit_config(model_copy, lambda c: {**c, "lstm": {**c["lstm"], "dim": 4096, "projection_dim": 512}})
+    with pytest.raises(ModelFileError, match=r"token_encoder\.projection\.weight has shape \(8, 20\), the config needs \(512, 20\)"):
+        load_dir(model_copy)
+
+
 def test_from_dict_rejects_unknown_keys_and_round_trips():
     cfg = ELMoConfig()
     assert ELMoConfig.from_dict(cfg.to_dict()) == cfg
