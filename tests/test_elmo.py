@@ -487,6 +487,23 @@ def test_scalar_mix_is_softmax_weighted_sum():
         ScalarMix(3, weights=[1.0])
 
 
+def test_numpy_scalar_mix_equals_torch_scalar_mix():
+    from elmo.mix import scalar_mix, softmax
+
+    torch.manual_seed(0)
+    layers = torch.randn(3, 2, 5, 4)
+    w, gamma = [0.5, -1.0, 2.0], 1.7
+    want = ScalarMix(3, weights=w, gamma=gamma)(layers).detach().numpy()
+    got = scalar_mix(layers.numpy(), w, gamma)  # (L, ..., D) like ScalarMix
+    assert got.dtype == np.float32 and got.shape == (2, 5, 4) and np.allclose(got, want, atol=1e-6)
+    per_item = layers.numpy().transpose(1, 0, 2, 3)  # (n, L, ...): the app's (n, layers, dim) layout
+    assert np.allclose(scalar_mix(per_item, w, gamma, axis=1), want, atol=1e-6)
+    assert np.allclose(scalar_mix(layers.numpy()), layers.mean(0).numpy(), atol=1e-6)  # equal weights: mean
+    assert np.allclose(softmax(w), ScalarMix(3, weights=w).normed_weights.detach().numpy())
+    with pytest.raises(ValueError, match="2 mix weights for 3 layers"):
+        scalar_mix(layers.numpy(), [1.0, 2.0])
+
+
 def test_scalar_mix_trainable_gradients():
     torch.manual_seed(0)
     layers = torch.randn(3, 4, 6)
