@@ -39,7 +39,8 @@ def card_number(pattern: str) -> float:
 
 def test_heldout_perplexity_matches_model_card():
     """Reads and tokenises the whole training text (elmo.train.read_sentences, as training did) to get its
-    held-out part, then elmo.train.evaluate on it: about 3-4 min on one core, most of it tokenising."""
+    held-out part, then elmo.train.evaluate on it: 71 s of CPU on one core (3 min wall on the shared
+    2-core machine at load average 7), most of it tokenising; the full held-out set, no subset."""
     import torch
 
     from elmo.io import load_dir
@@ -60,7 +61,7 @@ def test_heldout_perplexity_matches_model_card():
 
 def test_senseval_word_accuracy_matches_model_card():
     """All Senseval "interest" instances, the card's window, layer 2, both classifiers on the card's folds
-    (senses.evaluate): about 1 min on one core."""
+    (senses.evaluate): under 30 s on one core; all 2,368 instances, no subset."""
     import torch
 
     from elmo.embedder import ELMo
