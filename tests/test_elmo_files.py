@@ -108,7 +108,13 @@ def test_huge_declared_dataset_is_not_read(tf_files, no_allocation):
 
 
 def test_good_files_still_load(tf_files, tiny_elmo):
+    """Real bilm-tf options files carry training keys (and n_characters 261): accepted, not needed."""
     opts, weights = tf_files
+    o = json.loads(opts.read_text())
+    o.update(dropout=0.1, batch_size=128, unroll_steps=20, n_negative_samples_batch=8192, all_clip_norm_val=10.0,
+             n_epochs=10, n_train_tokens=768648884)
+    o["char_cnn"]["n_characters"] = 261
+    opts.write_text(json.dumps(o))
     a = load_bilm_tf(opts, weights).token_encoder.projection.weight
     assert np.allclose(a.detach().numpy(), tiny_elmo.bilm.token_encoder.projection.weight.detach().numpy())
 
