@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from .embedder import ELMo, bundled_model_dir
+from .mix import MIX, scalar_mix
 
-MIX = "mix"
 ALL = "all"
 MANIFEST = "manifest.json"
 
@@ -51,13 +51,13 @@ def layer_names(n_layers: int, layer: str | int = ALL) -> list[str]:
 
 
 def select_layers(vectors: np.ndarray, layer: str | int = ALL) -> dict[str, np.ndarray]:
-    """(n, L, D) vectors -> {column: (n, D) float32}. "mix" is elmo.model.ScalarMix with equal weights and
+    """(n, L, D) vectors -> {column: (n, D) float32}. "mix" is elmo.mix.scalar_mix with equal weights and
     gamma 1 (the plain mean of the layers), the app's default mix."""
     names = layer_names(vectors.shape[1], layer)
     if layer == ALL:
         return {n: np.ascontiguousarray(vectors[:, k], np.float32) for k, n in enumerate(names)}
     if layer == MIX:
-        return {MIX: vectors.mean(axis=1, dtype=np.float32)}
+        return {MIX: scalar_mix(vectors, axis=1)}
     return {names[0]: np.ascontiguousarray(vectors[:, int(layer)], np.float32)}
 
 
@@ -323,17 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from corpora.errors import CorpusError
 
+    from .cli import error_boundary
     from .io import ModelFileError
 
-    try:
-        return run(args)
-    except (ModelFileError, CorpusError, ValueError, OSError) as e:
-        msg = " ".join(str(e).split()) or type(e).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; rerun the same command to resume (finished shards are kept)", file=sys.stderr)
-        return 130
+    return error_boundary(lambda: run(args), (ModelFileError, CorpusError, ValueError, OSError),
+                          "interrupted; rerun the same command to resume (finished shards are kept)")
 
 
 if __name__ == "__main__":

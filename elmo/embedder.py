@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from .batching import length_batches
 from .characters import batch_to_ids
 from .config import ELMoConfig
 from .io import ModelFileError, load_bilm_tf, load_dir, save_dir
@@ -20,27 +21,13 @@ from .model import BiLM
 from .vocab import Vocabulary
 
 Progress = Callable[[int, int], None]  # (done, total) sentences
+WordForms = Callable[[str], Iterable[str]]  # a word -> its lower-cased inflected forms
 BUNDLED = Path(__file__).parent / "models" / "en"
 
 
 def bundled_model_dir() -> Path | None:
     """The English model shipped in the package, or None when its files are absent."""
     return BUNDLED if (BUNDLED / "model.safetensors").is_file() else None
-
-
-def _batches(lengths: Sequence[int], max_tokens: int, max_sentences: int) -> list[list[int]]:
-    """Sentence indices grouped by similar length, each batch under a token budget."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    out: list[list[int]] = []
-    cur: list[int] = []
-    for i in order:
-        if cur and ((len(cur) + 1) * (lengths[i] + 2) > max_tokens or len(cur) >= max_sentences):
-            out.append(cur)
-            cur = []
-        cur.append(i)
-    if cur:
-        out.append(cur)
-    return out
 
 
 @dataclass
@@ -51,13 +38,23 @@ class Substitute:
     backward: float  # log p from the right context
 
 
-class ELMo:
-    """A biLM with its vocabulary; stateless: each sentence starts from a zero LSTM state."""
+def lower_form(word: str) -> set[str]:
+    """The default WordForms: only the word itself, lower-cased."""
+    return {word.lower()}
 
-    def __init__(self, bilm: BiLM, vocab: Vocabulary | None = None, name: str = "model"):
+
+class ELMo:
+    """A biLM with its vocabulary; stateless: each sentence starts from a zero LSTM state.
+
+    word_forms gives the forms of a target word that are never offered as its substitutes; elmo knows no
+    morphology, so the caller passes the rule (the app passes corpora.search.lemma_forms)."""
+
+    def __init__(self, bilm: BiLM, vocab: Vocabulary | None = None, name: str = "model",
+                 word_forms: WordForms = lower_form):
         self.bilm = bilm.eval()
         self.vocab = vocab
         self.name = name
+        self.word_forms = word_forms
 
     @property
     def config(self) -> ELMoConfig:
@@ -72,9 +69,9 @@ class ELMo:
         return self.config.lstm.n_layers + 1
 
     @classmethod
-    def load(cls, path: str | Path) -> ELMo:
+    def load(cls, path: str | Path, word_forms: WordForms = lower_form) -> ELMo:
         bilm, vocab = load_dir(path)
-        return cls(bilm, vocab, name=Path(path).name)
+        return cls(bilm, vocab, name=Path(path).name, word_forms=word_forms)
 
     @classmethod
     def from_bilm_tf(cls, options_file: str | Path, weight_file: str | Path) -> ELMo:
@@ -115,7 +112,7 @@ class ELMo:
             raise ValueError("cannot embed an empty sentence")
         done = 0
         max_chars = self.config.char_cnn.max_characters_per_token
-        for batch in _batches(lengths, max_tokens, max_sentences):
+        for batch in length_batches([n + 2 for n in lengths], max_tokens, max_sentences):  # + <S>, </S>
             chars = batch_to_ids([list(sentences[i]) for i in batch], max_chars)
             layers, _ = self.bilm.layers(chars)  # (L, B, T, 2P)
             for j, i in enumerate(batch):
@@ -149,8 +146,8 @@ class ELMo:
         chars = batch_to_ids([list(tokens)], self.config.char_cnn.max_characters_per_token)
         out = bilm(chars)
         # with boundaries the target sits at index + 1: forward state at index, backward at index + 2
-        fwd = bilm.softmax.log_prob(out["forward"][-1][0, index : index + 1])[0]
-        bwd = bilm.softmax.log_prob(out["backward"][-1][0, index + 2 : index + 3])[0]
+        fwd = bilm.softmax.log_prob(out.forward[-1][0, index : index + 1])[0]
+        bwd = bilm.softmax.log_prob(out.backward[-1][0, index + 2 : index + 3])[0]
         return fwd.numpy(), bwd.numpy()
 
     def substitutes(self, tokens: Sequence[str], index: int, k: int = 10, exclude: set[str] | None = None,
@@ -174,7 +171,7 @@ class ELMo:
         _, vocab = self._require_lm()
         f, b = fwd.mean(0), bwd.mean(0)
         score = f + b
-        skip = {w.lower() for w in (exclude or set())} | _forms(target)
+        skip = {w.lower() for w in (exclude or set())} | {f.lower() for f in self.word_forms(target)}
         out: list[Substitute] = []
         for i in np.argsort(-score):
             w = vocab.words[int(i)]
@@ -187,9 +184,3 @@ class ELMo:
                 break
         return out
 
-
-def _forms(word: str) -> set[str]:
-    """Lower-cased inflected forms of a word (the corpus search's lemma rule), never offered as substitutes."""
-    from corpora.search import lemma_forms
-
-    return lemma_forms(word)

@@ -1,43 +1,54 @@
 """Model files: our safetensors directory format and the bilm-tf / AllenNLP options.json + hdf5 format.
 
 Our format: DIR/model.safetensors + DIR/config.json + DIR/vocab.txt (vocab only with LM heads).
-Loaders check every tensor's name and shape and raise ModelFileError naming the culprit.
+Loaders validate the config (types, bounds, total size: ELMoConfig.validate), then every tensor's name,
+kind, dtype and shape from the file's header, before allocating the model or reading any weight; every
+problem raises ModelFileError (a ValueError) naming the culprit.
+
+Stateless, unlike bilm-tf and AllenNLP: they carry each LSTM's state from one batch to the next (AllenNLP's
+_ElmoBiLm keeps it per batch row), so a sentence's vectors depend on what was embedded before it. We start
+every sentence from a zero state, so a sentence always gets the same vectors, whatever the batch. Imported
+bilm-tf weights therefore give AllenNLP's numbers for a first batch, run from zero state (shown by
+tests/test_elmo.py::test_stateless_equals_allennlp_first_batch); later batches differ from AllenNLP's
+stateful ones by design.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
-from .config import ELMoConfig
+from .config import ELMoConfig, ModelFileError
 from .model import BiLM
 from .vocab import Vocabulary
 
 WEIGHTS, CONFIG, VOCAB = "model.safetensors", "config.json", "vocab.txt"
 
 
-class ModelFileError(ValueError):
-    """A model file is missing, unreadable or does not fit the configuration."""
+__all__ = ["ModelFileError", "check_state", "export_bilm_tf", "load_bilm_tf", "load_dir", "save_dir"]
 
 
-def check_state(model: torch.nn.Module, state: dict[str, torch.Tensor], source: str) -> None:
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    extra = sorted(set(state) - set(expected))
+def check_state(expected: Mapping[str, Sequence[int]], found: Mapping[str, Sequence[int]], source: str) -> None:
+    """Tensor names and shapes found in a file against the model's ({name: shape}); ModelFileError if not."""
+    missing = sorted(set(expected) - set(found))
+    extra = sorted(set(found) - set(expected))
     if missing:
         raise ModelFileError(f"{source}: missing tensor(s) {', '.join(missing[:5])}")
     if extra:
         raise ModelFileError(f"{source}: unexpected tensor(s) {', '.join(extra[:5])}")
-    for k, v in expected.items():
-        if tuple(state[k].shape) != tuple(v.shape):
-            raise ModelFileError(
-                f"{source}: tensor {k} has shape {tuple(state[k].shape)}, the config needs {tuple(v.shape)}"
-            )
+    for k, shape in expected.items():
+        if tuple(found[k]) != tuple(shape):
+            raise ModelFileError(f"{source}: tensor {k} has shape {tuple(found[k])}, the config needs {tuple(shape)}")
+
+
+def _shapes(model: torch.nn.Module) -> dict[str, tuple[int, ...]]:
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
 def save_dir(model: BiLM, path: str | Path, vocab: Vocabulary | None = None) -> Path:
@@ -58,18 +69,21 @@ def load_dir(path: str | Path) -> tuple[BiLM, Vocabulary | None]:
             raise ModelFileError(f"{path}: {name} not found (a model directory holds {WEIGHTS}, {CONFIG}, {VOCAB})")
     try:
         cfg = ELMoConfig.load(path / CONFIG)
-    except (json.JSONDecodeError, TypeError, ValueError) as e:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError) as e:
         raise ModelFileError(f"{path / CONFIG}: not a valid config ({e})") from e
     vocab = Vocabulary.load(path / VOCAB) if (path / VOCAB).is_file() else None
     if cfg.n_tokens_vocab and (vocab is None or len(vocab) != cfg.n_tokens_vocab):
         n = "no" if vocab is None else len(vocab)
         raise ModelFileError(f"{path}: config has a {cfg.n_tokens_vocab}-word LM head but {VOCAB} has {n} words")
-    model = BiLM(cfg)
-    try:
+    try:  # names and shapes from the header first, against a model on the meta device (nothing allocated)
+        with safe_open(str(path / WEIGHTS), framework="pt") as f:
+            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+        with torch.device("meta"):
+            check_state(_shapes(BiLM(cfg)), found, str(path / WEIGHTS))
         state = load_file(str(path / WEIGHTS))
     except (SafetensorError, OSError) as e:
         raise ModelFileError(f"{path / WEIGHTS}: not a readable safetensors file ({e})") from e
-    check_state(model, state, str(path / WEIGHTS))
+    model = BiLM(cfg)
     model.load_state_dict(state)
     return model.eval(), vocab
 
@@ -86,8 +100,45 @@ def _cell_name(direction: int, layer: int) -> str:
     return f"RNN_{direction}/RNN/MultiRNNCell/Cell{layer}/LSTMCell"
 
 
+def bilm_tf_shapes(cfg: ELMoConfig) -> dict[str, tuple[int, ...]]:
+    """Every dataset of a bilm-tf weights.hdf5 for this config, with its shape (the LM softmax left out)."""
+    cc, lc = cfg.char_cnn, cfg.lstm
+    e, nf, p, h = cc.embedding_dim, cc.n_filters, lc.projection_dim, lc.dim
+    out: dict[str, tuple[int, ...]] = {"char_embed": (cc.n_characters - 1, e)}
+    for i, (w, n) in enumerate(cc.filters):
+        out[f"CNN/W_cnn_{i}"], out[f"CNN/b_cnn_{i}"] = (1, w, e, n), (n,)
+    for k in range(cc.n_highway):
+        for part in ("carry", "transform"):
+            out[f"CNN_high_{k}/W_{part}"], out[f"CNN_high_{k}/b_{part}"] = (nf, nf), (nf,)
+    out["CNN_proj/W_proj"], out["CNN_proj/b_proj"] = (nf, p), (p,)
+    for d in range(2):
+        for layer in range(lc.n_layers):
+            name = _cell_name(d, layer)
+            out[f"{name}/W_0"], out[f"{name}/B"], out[f"{name}/W_P_0"] = (p + p, 4 * h), (4 * h,), (h, p)
+    return out
+
+
+def _check_hdf5(f, shapes: dict[str, tuple[int, ...]], source: str) -> None:
+    """Each dataset exists, is a dataset (not a group), holds numbers and has the shape; nothing is read."""
+    import h5py
+
+    for name, shape in shapes.items():
+        obj = f.get(name)
+        if obj is None:
+            raise ModelFileError(f"{source}: tensor {name} not found")
+        if not isinstance(obj, h5py.Dataset):
+            raise ModelFileError(f"{source}: {name} is a {type(obj).__name__}, expected a dataset of numbers")
+        if obj.dtype.kind not in "fiu":
+            raise ModelFileError(f"{source}: tensor {name} holds {obj.dtype} values, expected numbers")
+        if tuple(obj.shape) != shape:
+            raise ModelFileError(f"{source}: tensor {name} has shape {tuple(obj.shape)}, options.json needs {shape}")
+
+
 def load_bilm_tf(options_file: str | Path, weight_file: str | Path) -> BiLM:
-    """Build a BiLM from bilm-tf's options.json and weights.hdf5 (as AllenNLP's Elmo reads them)."""
+    """Build a BiLM from bilm-tf's options.json and weights.hdf5 (as AllenNLP's Elmo reads them).
+
+    Order: options validated (ELMoConfig.from_options), every dataset's kind, dtype and shape checked in the
+    hdf5 header, then the model allocated and the weights read."""
     import h5py
 
     try:
@@ -97,55 +148,54 @@ def load_bilm_tf(options_file: str | Path, weight_file: str | Path) -> BiLM:
     try:
         cfg = ELMoConfig.from_options(options)
     except ValueError as e:
-        raise ModelFileError(str(e)) from e
-    model = BiLM(cfg)
-    expected = model.state_dict()
-    state: dict[str, torch.Tensor] = {}
+        raise ModelFileError(f"{Path(options_file).name}: {e}") from e
+    shapes = bilm_tf_shapes(cfg)
     try:
         f = h5py.File(weight_file, "r")
     except OSError as e:
         raise ModelFileError(f"{weight_file}: not a readable HDF5 file ({e})") from e
+    state: dict[str, torch.Tensor] = {}
 
-    def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
-        if name not in f:
-            raise ModelFileError(f"{weight_file}: tensor {name} not found")
-        a = np.asarray(f[name][...], dtype=np.float32)
-        if a.shape != shape:
-            raise ModelFileError(f"{weight_file}: tensor {name} has shape {a.shape}, options.json needs {shape}")
-        return a
+    def get(name: str) -> np.ndarray:
+        try:
+            return np.asarray(f[name][...], dtype=np.float32)
+        except (OSError, ValueError, TypeError) as e:  # a damaged dataset
+            raise ModelFileError(f"{weight_file}: tensor {name} cannot be read ({e})") from e
 
     def put(key: str, a: np.ndarray) -> None:
         state[key] = torch.from_numpy(np.ascontiguousarray(a))
 
     with f:
+        _check_hdf5(f, shapes, str(weight_file))
+        model = BiLM(cfg)
         cc, lc = cfg.char_cnn, cfg.lstm
-        e, nf, p, h = cc.embedding_dim, cc.n_filters, lc.projection_dim, lc.dim
-        emb = get("char_embed", (cc.n_characters - 1, e))
-        put("token_encoder.char_embed.weight", np.concatenate([np.zeros((1, e), np.float32), emb]))
+        e, p, h = cc.embedding_dim, lc.projection_dim, lc.dim
+        put("token_encoder.char_embed.weight", np.concatenate([np.zeros((1, e), np.float32), get("char_embed")]))
         for i, (w, n) in enumerate(cc.filters):
-            put(f"token_encoder.conv_w.{i}", get(f"CNN/W_cnn_{i}", (1, w, e, n))[0].reshape(w * e, n))
-            put(f"token_encoder.conv_b.{i}", get(f"CNN/b_cnn_{i}", (n,)))
+            put(f"token_encoder.conv_w.{i}", get(f"CNN/W_cnn_{i}")[0].reshape(w * e, n))
+            put(f"token_encoder.conv_b.{i}", get(f"CNN/b_cnn_{i}"))
         for k in range(cc.n_highway):
             for part in ("carry", "transform"):
-                put(f"token_encoder.highway.{part}.{k}.weight", get(f"CNN_high_{k}/W_{part}", (nf, nf)).T)
-                put(f"token_encoder.highway.{part}.{k}.bias", get(f"CNN_high_{k}/b_{part}", (nf,)))
-        put("token_encoder.projection.weight", get("CNN_proj/W_proj", (nf, p)).T)
-        put("token_encoder.projection.bias", get("CNN_proj/b_proj", (p,)))
+                put(f"token_encoder.highway.{part}.{k}.weight", get(f"CNN_high_{k}/W_{part}").T)
+                put(f"token_encoder.highway.{part}.{k}.bias", get(f"CNN_high_{k}/b_{part}"))
+        put("token_encoder.projection.weight", get("CNN_proj/W_proj").T)
+        put("token_encoder.projection.bias", get("CNN_proj/b_proj"))
         for d, stack in enumerate(("forward_layers", "backward_layers")):
             for layer in range(lc.n_layers):
                 name = _cell_name(d, layer)
-                w = get(f"{name}/W_0", (p + p, 4 * h)).T  # (4H, in + P); every layer's input is P wide
-                b = get(f"{name}/B", (4 * h,)).copy()
+                w = get(f"{name}/W_0").T  # (4H, in + P); every layer's input is P wide
+                b = get(f"{name}/B").copy()
                 b[2 * h : 3 * h] += 1.0  # TF adds forget_bias=1 at run time
                 pre = f"{stack}.{layer}.lstm"
                 put(f"{pre}.weight_ih_l0", _swap_gates(w[:, :p], h))
                 put(f"{pre}.weight_hh_l0", _swap_gates(w[:, p:], h))
                 put(f"{pre}.bias_ih_l0", _swap_gates(b, h))
                 put(f"{pre}.bias_hh_l0", np.zeros(4 * h, np.float32))
-                put(f"{pre}.weight_hr_l0", get(f"{name}/W_P_0", (h, p)).T)
+                put(f"{pre}.weight_hr_l0", get(f"{name}/W_P_0").T)
+    expected = model.state_dict()
     for k in expected:  # softmax of bilm-tf is not used for embeddings; keep ours empty
         state.setdefault(k, expected[k])
-    check_state(model, state, str(weight_file))
+    check_state(_shapes(model), {k: tuple(v.shape) for k, v in state.items()}, str(weight_file))
     model.load_state_dict(state)
     return model.eval()
 

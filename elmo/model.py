@@ -6,11 +6,17 @@ F total CNN filters, P projection dim, H LSTM cell dim, V word vocabulary.
 
 from __future__ import annotations
 
+import warnings
+from typing import NamedTuple
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .config import CharCNNConfig, ELMoConfig, LSTMConfig
+
+# torch says so on every call of nn.LSTM with proj_size on CPU; it falls back to its own kernel, correctly
+warnings.filterwarnings("ignore", message="LSTM with projections is not supported with oneDNN")
 
 
 class Highway(nn.Module):
@@ -38,7 +44,7 @@ class CharCNN(nn.Module):
         self.cfg = cfg
         e = cfg.embedding_dim
         self.char_embed = nn.Embedding(cfg.n_characters, e, padding_idx=0)
-        # convolution weights kept im2col-ready: (width * E, n_filters), row k*E+e = offset k, dim e
+        # convolution weights stored as (width * E, n_filters), row k*E+e = offset k, dim e (the saved layout)
         self.conv_w = nn.ParameterList(
             nn.Parameter(torch.empty(w * e, n).uniform_(-0.05, 0.05)) for w, n in cfg.filters
         )
@@ -54,14 +60,13 @@ class CharCNN(nn.Module):
         return self.encode(uniq)[inverse].view(b, t, -1)
 
     def encode(self, chars: torch.Tensor) -> torch.Tensor:
-        """(N, C) character ids -> (N, P) token vectors."""
-        n, c = chars.shape
-        x = self.char_embed(chars)  # (N, C, E)
+        """(N, C) character ids -> (N, P) token vectors (conv1d per filter width, max over characters)."""
+        e = self.cfg.embedding_dim
+        x = self.char_embed(chars).transpose(1, 2)  # (N, E, C)
         pooled = []
-        for (w, _), weight, bias in zip(self.cfg.filters, self.conv_w, self.conv_b, strict=True):
-            patches = x.unfold(1, w, 1).transpose(2, 3).reshape(n, c - w + 1, -1)  # (N, C-w+1, wE)
-            conv = torch.matmul(patches, weight) + bias  # (N, C-w+1, n)
-            pooled.append(self.act(conv.amax(dim=1)))  # max over characters, then activation
+        for (w, n), weight, bias in zip(self.cfg.filters, self.conv_w, self.conv_b, strict=True):
+            kernel = weight.view(w, e, n).permute(2, 1, 0)  # (n, E, w)
+            pooled.append(self.act(F.conv1d(x, kernel, bias).amax(dim=2)))  # max over positions, then activation
         h = self.highway(torch.cat(pooled, dim=-1))  # (N, F)
         return self.projection(h)  # (N, P)
 
@@ -113,6 +118,15 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     return x.gather(1, idx.unsqueeze(-1).expand_as(x))
 
 
+class BiLMOutput(NamedTuple):
+    """BiLM.forward's result; every tensor is zero at padding positions."""
+
+    token: torch.Tensor  # (B, T, P) layer 0, the char-CNN token vectors
+    forward: list[torch.Tensor]  # per LSTM layer (B, T, P), left-to-right
+    backward: list[torch.Tensor]  # per LSTM layer (B, T, P), right-to-left (aligned with the tokens)
+    mask: torch.Tensor  # (B, T) bool, True at real tokens (boundaries included)
+
+
 class BiLM(nn.Module):
     """Char-CNN + forward and backward stacks of projected LSTMs; every sentence starts from zero state."""
 
@@ -139,7 +153,7 @@ class BiLM(nn.Module):
             x = y
         return outs
 
-    def forward(self, chars: torch.Tensor) -> dict[str, torch.Tensor | list[torch.Tensor]]:
+    def forward(self, chars: torch.Tensor) -> BiLMOutput:
         """chars (B, T, C) with boundaries -> token (B, T, P), forward/backward layer lists of (B, T, P)."""
         mask = (chars > 0).any(-1)  # (B, T)
         lengths = mask.sum(1)
@@ -147,24 +161,24 @@ class BiLM(nn.Module):
         fwd = self._stack(self.forward_layers, token)
         bwd = [reverse_padded(y, lengths) for y in self._stack(self.backward_layers, reverse_padded(token, lengths))]
         m = mask.unsqueeze(-1)
-        return {"token": token, "forward": [y * m for y in fwd], "backward": [y * m for y in bwd], "mask": mask}
+        return BiLMOutput(token, [y * m for y in fwd], [y * m for y in bwd], mask)
 
     def layers(self, chars: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(L+1, B, T, 2P) stacked ELMo layers (layer 0 duplicated for both directions) and the mask."""
         out = self.forward(chars)
-        tok = out["token"]
-        stacked = [torch.cat([tok, tok], -1)] + [
-            torch.cat([f, b], -1) for f, b in zip(out["forward"], out["backward"], strict=True)
+        stacked = [torch.cat([out.token, out.token], -1)] + [
+            torch.cat([f, b], -1) for f, b in zip(out.forward, out.backward, strict=True)
         ]
-        return torch.stack(stacked), out["mask"]
+        return torch.stack(stacked), out.mask
 
     def lm_loss(self, chars: torch.Tensor, word_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean forward and backward LM losses (nats/token). word_ids (B, T) with boundaries, -1 = padding."""
-        assert self.softmax is not None, "this model has no LM head"
+        if self.softmax is None:
+            raise ValueError("this model has no language-model head (n_tokens_vocab is 0)")
         out = self.forward(chars)
         # forward: state at t predicts word t+1; backward: state at t predicts word t-1
-        f_h, f_y = out["forward"][-1][:, :-1], word_ids[:, 1:]
-        b_h, b_y = out["backward"][-1][:, 1:], word_ids[:, :-1]
+        f_h, f_y = out.forward[-1][:, :-1], word_ids[:, 1:]
+        b_h, b_y = out.backward[-1][:, 1:], word_ids[:, :-1]
         losses = []
         for h, y in ((f_h, f_y), (b_h, b_y)):
             keep = y >= 0

@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
+
 from .cluster import Clustering, Projection, cluster, normalize, project
 from .naming import word_forms
 
-MIX = "mix"
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
@@ -35,15 +36,9 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
 
-def softmax(w: Sequence[float]) -> np.ndarray:
-    w = np.asarray(w, dtype=np.float64)
-    e = np.exp(w - w.max())
-    return e / e.sum()
-
-
 def mix_layers(layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
                gamma: float = 1.0) -> np.ndarray:
-    """(n, L, D) per-layer vectors -> (n, D): one layer, or ScalarMix gamma * sum softmax(weights)_k * layer_k."""
+    """(n, L, D) per-layer vectors -> (n, D): one layer, or elmo.mix.scalar_mix(weights, gamma)."""
     layers = np.asarray(layers, dtype=np.float32)
     if layers.ndim != 3:
         raise ValueError(f"expected (n, layers, dim) vectors, got shape {layers.shape}")
@@ -53,10 +48,7 @@ def mix_layers(layers: np.ndarray, layer: int | str = MIX, weights: Sequence[flo
         if not 0 <= li < n_layers:
             raise ValueError(f"layer {li} does not exist; the model has layers 0..{n_layers - 1}")
         return layers[:, li]
-    w = softmax(weights if weights is not None else [0.0] * n_layers)
-    if len(w) != n_layers:
-        raise ValueError(f"{len(w)} mix weights for {n_layers} layers")
-    return (gamma * np.tensordot(layers, w.astype(np.float32), axes=([1], [0]))).astype(np.float32)
+    return scalar_mix(layers, weights, gamma, axis=1)
 
 
 def layer_label(layer: int | str) -> str:

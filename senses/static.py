@@ -56,11 +56,6 @@ def vocab_words(model, top: int = N_FREQUENT) -> list[str]:
     return [w for w in model.vocab.words[3:] if WORDLIKE.match(w)][:top]
 
 
-def select_layer(layers: np.ndarray, layer: LayerChoice) -> np.ndarray:
-    """(n, L, D) -> (n, D): one layer, or the explorer's scalar mix with equal weights ("mix" = layer average)."""
-    return mix_layers(layers, layer)
-
-
 def type_vector(model, word: str) -> np.ndarray:
     """Layer-0 (type) vector of a word, (P,)."""
     return model.type_vectors([word])[0]
@@ -70,7 +65,7 @@ def alone_vectors(model, words: Sequence[str], layer: LayerChoice) -> np.ndarray
     """Each word embedded alone (a one-token sentence) at `layer`: (n, 2P). Layer 0 = [type, type]."""
     if not words:
         return np.zeros((0, model.dim), np.float32)
-    return select_layer(model.embed_targets([[w] for w in words], [0] * len(words)), layer)
+    return mix_layers(model.embed_targets([[w] for w in words], [0] * len(words)), layer)
 
 
 def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
@@ -138,7 +133,7 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
         raise ValueError(f"no occurrences of {word!r} to compare")
     if layers is None:
         layers = model.embed_targets(sentences, indices)
-    x = select_layer(layers, layer)
+    x = mix_layers(layers, layer)
     c = cluster(x, k=k, seed=seed) if len(x) > 1 else Clustering(np.zeros(len(x), int), 1, 0.0, {}, k is None)
     cents = c.centroids(x)
     static = alone_vectors(model, [word], layer)[0]
@@ -188,7 +183,7 @@ def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int |
     rows = []
     g = None if gold is None else np.asarray(gold)
     for layer in [*range(layers.shape[1]), MIX]:
-        x = normalize(select_layer(layers, layer))
+        x = normalize(mix_layers(layers, layer))
         sg = np.nan
         if g is not None and 1 < len(np.unique(g)) < len(x):
             sg = float(silhouette_score(x, g, metric="cosine", sample_size=min(len(x), 3000), random_state=seed))

@@ -116,16 +116,19 @@ class RefBiLM:
             h = g * t + (1.0 - g) * h
         return h @ w["CNN_proj/W_proj"] + w["CNN_proj/b_proj"]
 
-    def direction(self, x: np.ndarray, d: int) -> list[np.ndarray]:
+    def direction(self, x: np.ndarray, d: int, init: list | None = None) -> list[np.ndarray]:
+        """One direction's layer outputs. init: per layer (h, c) to start from (None: zeros); the final
+        (h, c) of each layer is left in self.final (to carry state on, as bilm-tf / AllenNLP do)."""
         lo = self.lstm
         cell_clip = lo.get("cell_clip") if self.clip else None
         proj_clip = lo.get("proj_clip") if self.clip else None
         outs = []
+        self.final = []
         for layer in range(lo["n_layers"]):
             name = f"RNN_{d}/RNN/MultiRNNCell/Cell{layer}/LSTMCell"
             W, B, WP = self.w[f"{name}/W_0"], self.w[f"{name}/B"], self.w[f"{name}/W_P_0"]
             hdim = W.shape[1] // 4
-            h, c = np.zeros(WP.shape[1]), np.zeros(hdim)
+            h, c = init[layer] if init else (np.zeros(WP.shape[1]), np.zeros(hdim))
             ys = []
             for t in range(len(x)):
                 z = np.concatenate([x[t], h]) @ W + B
@@ -137,6 +140,7 @@ class RefBiLM:
                 if proj_clip:
                     h = np.clip(h, -proj_clip, proj_clip)
                 ys.append(h)
+            self.final.append((h, c))
             y = np.stack(ys)
             if layer > 0 and lo.get("use_skip_connections"):
                 y = y + x  # ResidualWrapper: the output (and the next layer's input) gets the input added
@@ -144,11 +148,15 @@ class RefBiLM:
             x = y
         return outs
 
-    def embed(self, sentence: list[str]) -> np.ndarray:
-        """(L+1, n, 2P) like ELMo.embed: layer 0 duplicated; <S> and </S> dropped."""
+    def embed(self, sentence: list[str], state: dict | None = None) -> np.ndarray:
+        """(L+1, n, 2P) like ELMo.embed: layer 0 duplicated; <S> and </S> dropped. state: None = zero
+        initial state (ours); a dict is read as the initial state and updated with the final one."""
         tok = self.tokens(["<S>", *sentence, "</S>"])
-        fwd = self.direction(tok, 0)
-        bwd = [y[::-1] for y in self.direction(tok[::-1], 1)]
+        fwd = self.direction(tok, 0, state.get(0) if state else None)
+        final_fwd = self.final
+        bwd = [y[::-1] for y in self.direction(tok[::-1], 1, state.get(1) if state else None)]
+        if state is not None:
+            state.update({0: final_fwd, 1: self.final})
         layers = [np.concatenate([tok, tok], -1)] + [np.concatenate(fb, -1) for fb in zip(fwd, bwd, strict=True)]
         return np.stack(layers)[:, 1:-1]
 
@@ -253,6 +261,26 @@ def test_stateless_batching(which, tiny_elmo, clipped_elmo):
     assert np.array_equal(model.embed([target])[0], alone)
 
 
+def test_stateless_equals_allennlp_first_batch(tmp_path):
+    """bilm-tf / AllenNLP carry the LSTM state from one batch to the next; we start every sentence from zero.
+    So imported weights give exactly their numbers on a first batch (zero state), and a later batch differs
+    from their stateful run only in the LSTM layers, while ours does not depend on what came before."""
+    model = _clipped_model(tmp_path)
+    opts, weights = export_bilm_tf(model.bilm, tmp_path / "tf")
+    ours = ELMo.from_bilm_tf(opts, weights)
+    ref = RefBiLM(opts, weights)
+    first, second = SENTENCES[0], SENTENCES[3]
+    state: dict = {}  # AllenNLP's stateful run: empty = zero state for the first batch
+    allen_first = ref.embed(first, state)
+    allen_second = ref.embed(second, state)  # starts from the state the first batch left
+    got_first, got_second = ours.embed([first])[0], ours.embed([second])[0]
+    assert np.allclose(got_first, allen_first, atol=1e-5)  # first batch: the same numbers
+    assert np.allclose(got_second, ref.embed(second), atol=1e-5)  # ours = their run from zero state
+    assert np.allclose(got_second[0], allen_second[0], atol=1e-5)  # layer 0 has no state
+    assert np.abs(got_second[1:] - allen_second[1:]).max() > 1e-2  # their carried state changes the LSTM layers
+    assert np.array_equal(ours.embed([second])[0], got_second)  # and ours never carries any
+
+
 def test_embed_targets_equals_embed(tiny_elmo):
     indices = [6, 4, 0, 1]
     targets = tiny_elmo.embed_targets(SENTENCES, indices, max_sentences=3)
@@ -277,6 +305,29 @@ def test_layer0_is_context_independent_and_matches_type_vectors(tiny_elmo):
     assert np.allclose(tv[0], out[0][0, 1, :p], atol=1e-6) and np.allclose(tv[1], out[0][0, 0, :p], atol=1e-6)
     # context matters from layer 1 on
     assert not np.allclose(out[0][1, 1], out[1][1, 0], atol=1e-4)
+
+
+def test_length_batches():
+    import random
+
+    from elmo.batching import length_batches
+
+    rng = np.random.default_rng(0)
+    lengths = [int(n) for n in rng.integers(3, 60, 500)] + [200]
+    for max_sentences in (None, 16):
+        batches = length_batches(lengths, 256, max_sentences)
+        assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each sentence once
+        for b in batches:
+            assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 256  # padded size within budget
+            assert max_sentences is None or len(b) <= max_sentences
+        flat = [lengths[i] for b in batches for i in b]
+        assert flat == sorted(flat)  # shortest first, similar lengths together
+    assert [200] in [[lengths[i] for i in b] for b in length_batches(lengths, 256)]  # too long: alone
+    # with an rng, ties are shuffled reproducibly; the lengths per batch stay the same
+    a = length_batches(lengths, 256, rng=random.Random(1))
+    assert a == length_batches(lengths, 256, rng=random.Random(1)) != length_batches(lengths, 256)
+    assert [[lengths[i] for i in b] for b in a] == [[lengths[i] for i in b] for b in length_batches(lengths, 256)]
+    assert length_batches([], 10) == []
 
 
 def test_progress_reports_every_sentence(tiny_elmo):
@@ -398,7 +449,7 @@ def test_hdf5_wrong_shape_and_missing_tensor(tmp_path, tiny_elmo):
 @pytest.mark.parametrize("text, match", [
     ("{broken", "JSON"),
     ('{"lstm": {}}', "char_cnn"),
-    ('[1, 2]', "not a bilm-tf options file"),
+    ('[1, 2]', "expected a JSON object"),
     (None, "filters"),
     (None, "activation"),
 ])
@@ -434,6 +485,23 @@ def test_scalar_mix_is_softmax_weighted_sum():
         mix(layers[:2])
     with pytest.raises(ValueError):
         ScalarMix(3, weights=[1.0])
+
+
+def test_numpy_scalar_mix_equals_torch_scalar_mix():
+    from elmo.mix import scalar_mix, softmax
+
+    torch.manual_seed(0)
+    layers = torch.randn(3, 2, 5, 4)
+    w, gamma = [0.5, -1.0, 2.0], 1.7
+    want = ScalarMix(3, weights=w, gamma=gamma)(layers).detach().numpy()
+    got = scalar_mix(layers.numpy(), w, gamma)  # (L, ..., D) like ScalarMix
+    assert got.dtype == np.float32 and got.shape == (2, 5, 4) and np.allclose(got, want, atol=1e-6)
+    per_item = layers.numpy().transpose(1, 0, 2, 3)  # (n, L, ...): the app's (n, layers, dim) layout
+    assert np.allclose(scalar_mix(per_item, w, gamma, axis=1), want, atol=1e-6)
+    assert np.allclose(scalar_mix(layers.numpy()), layers.mean(0).numpy(), atol=1e-6)  # equal weights: mean
+    assert np.allclose(softmax(w), ScalarMix(3, weights=w).normed_weights.detach().numpy())
+    with pytest.raises(ValueError, match="2 mix weights for 3 layers"):
+        scalar_mix(layers.numpy(), [1.0, 2.0])
 
 
 def test_scalar_mix_trainable_gradients():
@@ -519,7 +587,9 @@ def test_substitutes(tmp_path):
     cfg = ELMoConfig.from_dict(base.config.to_dict())
     cfg.n_tokens_vocab = len(vocab)
     torch.manual_seed(1)
-    model = ELMo(BiLM(cfg), vocab)
+    from corpora.search import lemma_forms
+
+    model = ELMo(BiLM(cfg), vocab, word_forms=lemma_forms)  # the app's rule, passed in
     sent = "he sat on the bank of the river".split()
     subs = model.substitutes(sent, 4, k=5)
     assert len(subs) == 5
@@ -540,6 +610,10 @@ def test_substitutes(tmp_path):
     group = model.cluster_substitutes([sent, "she deposited money in the bank".split()], [4, 5], k=3)
     assert len(group) == 3 and not {s.word for s in group} & {"bank", "banks"}
     assert model.cluster_substitutes([], [], k=3) == []
+    # elmo knows no morphology: by default only the target itself (any case) is left out
+    plain = ELMo(model.bilm, vocab)
+    offered = {s.word for s in plain.substitutes(sent, 4, k=len(vocab), words_only=False)}
+    assert {"banks", "banking"} <= offered and not offered & {"bank", "Bank"}
 
 
 def test_no_lm_head_raises(tiny_elmo):
@@ -551,6 +625,22 @@ def test_no_lm_head_raises(tiny_elmo):
     with pytest.raises(ModelFileError):
         model.lm_log_probs(["the", "bank"], 1)
     assert model.embed([["the", "bank"]])[0].shape == (3, 2, model.dim)  # embeddings still work
+    chars = batch_to_ids([["the", "bank"]])
+    with pytest.raises(ValueError, match="no language-model head"):  # a real error, not an assert
+        model.bilm.lm_loss(chars, torch.zeros(chars.shape[:2], dtype=torch.long))
+
+
+def test_bilm_forward_returns_named_fields(tiny_elmo):
+    from elmo.model import BiLMOutput
+
+    chars = batch_to_ids([["the", "bank"], ["a"]])
+    with torch.no_grad():
+        out = tiny_elmo.bilm(chars)
+    assert isinstance(out, BiLMOutput) and out._fields == ("token", "forward", "backward", "mask")
+    p, n = tiny_elmo.config.lstm.projection_dim, tiny_elmo.config.lstm.n_layers
+    assert out.token.shape == (2, 4, p) and len(out.forward) == len(out.backward) == n
+    assert out.mask.tolist() == [[True] * 4, [True] * 3 + [False]]
+    assert (out.forward[-1][1, 3] == 0).all() and (out.backward[0][1, 3] == 0).all()  # padding is zero
 
 
 def test_lm_loss_decreases_when_training(tmp_path):
