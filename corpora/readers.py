@@ -147,7 +147,7 @@ def _csv_rows(text: str, delim: str, strict: bool) -> list[list[str]]:
                 rows.append(r)
             line = reader.line_num + 1
     except csv.Error as e:
-        e.line = line
+        e.line, e.end_line = line, reader.line_num
         raise
     return rows
 
@@ -158,10 +158,12 @@ def _table_rows(filename: str, text: str) -> tuple[list[str], list[list[str]]]:
     try:
         rows = _csv_rows(text, delim, strict=True)
     except csv.Error as e:
-        if "end of data" in str(e):  # only strict mode notices a quote left open at the end
-            line = getattr(e, "line", "?")
-            raise ReadError(f'{filename}: a quote (") opened on line {line} is never closed, so the rest of the '
-                            "file would be one cell; close or remove it. Nothing was added.") from e
+        line, end = getattr(e, "line", 0), getattr(e, "end_line", 0)
+        # strict mode notices a quote left open at the end, or a quoted cell that ran over line ends
+        if "end of data" in str(e) or end > line:
+            line = line or "?"
+            raise ReadError(f'{filename}: a quote (") opened on line {line} is never closed, so the lines after it '
+                            "would run into one cell; close or remove it. Nothing was added.") from e
         try:  # other quoting slips (a"b, "a"b) are read leniently, as spreadsheets do
             rows = _csv_rows(text, delim, strict=False)
         except csv.Error as e2:

@@ -35,8 +35,10 @@ def _nlp():
     return nlp
 
 
-def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
-    """`text` cut into pieces of at most `size` characters, at the last line break (else whitespace) before."""
+def chunks(text: str, size: int | None = None) -> list[str]:
+    """`text` cut into pieces of at most `size` (CHUNK_CHARS) characters, at the last line break (else
+    whitespace) in the second half of each piece."""
+    size = size or CHUNK_CHARS
     out, start, n = [], 0, len(text)
     while n - start > size:
         end = text.rfind("\n", start + size // 2, start + size)
