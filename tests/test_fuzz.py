@@ -326,8 +326,8 @@ def test_unclosed_csv_quote_is_refused_with_its_line():
 
 def test_long_lines_and_one_sentence_per_line_ingest(tmp_path):
     """Random one-sentence-per-line files and files of very long lines (no break at all, or spaces only)
-    read, ingest and index completely (paragraphs over the piece size are tokenised in pieces)."""
-    from corpora import text as text_module
+    read, ingest and index completely (paragraphs over the piece size, 200k characters, are tokenised in
+    pieces). A coverage test: the regressions are in test_reliability (linear time, spaCy's E088)."""
     from corpora.store import Store
     from corpora.text import tokenize
 
@@ -336,7 +336,7 @@ def test_long_lines_and_one_sentence_per_line_ingest(tmp_path):
     lines = one_sentence_per_line(rng, 3000)
     expected = sum(len(tokenize(ln)) for ln in lines.decode().splitlines())
     cases = [("lines.txt", lines), ("long.txt", lines.replace(b"\n", b" ")),
-             ("word.txt", b"x" * (text_module.CHUNK_CHARS * 2 + 17))]
+             ("word.txt", b"x" * 400_017)]
     for i, (filename, data) in enumerate(cases):
         docs = check_read(filename, data, Limits(), filename)
         info = store.add_corpus(f"c{i}", docs)
