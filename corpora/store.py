@@ -188,8 +188,9 @@ def _chunks(text: str, tokens: list[str], offsets: list[int]) -> Iterator[tuple[
         yield text[start:end], toks, [o - start for o in offs]
 
 
-def _tokenised(documents: list[Document], batch: int = 256) -> Iterator[list[tuple[str, list[str], list[int]]]]:
-    """Per document, its sentences as (text, tokens, offsets)."""
+def _tokenised(documents: list[Document], batch: int = 256,
+               on_piece: Callable[[int], object] | None = None) -> Iterator[list[tuple[str, list[str], list[int]]]]:
+    """Per document, its sentences as (text, tokens, offsets); on_piece(n_chars) as corpora.text.split_many."""
     from .text import split_many
 
     for b in range(0, len(documents), batch):
@@ -203,7 +204,7 @@ def _tokenised(documents: list[Document], batch: int = 256) -> Iterator[list[tup
                         paras.append(p)
                         owner.append(i)
         out: list[list[tuple[str, list[str], list[int]]]] = [[] for _ in docs]
-        for i, sents in zip(owner, split_many(paras), strict=True):
+        for i, sents in zip(owner, split_many(paras, on_piece=on_piece), strict=True):
             for s in sents:
                 out[i].extend(_chunks(s.text, s.tokens, s.offsets))
         for i, d in enumerate(docs):
@@ -232,12 +233,22 @@ class _Prepared:
 
 
 def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
-    """Tokenise every document (no store access); progress runs from 0 to 0.8."""
+    """Tokenise every document (no store access); progress runs from 0 to 0.8, by characters."""
     prep = _Prepared()
     meta_keys: dict[str, None] = {}
     n = len(docs)
-    step = max(1, n // 100)
-    for di, (d, sents) in enumerate(zip(docs, _tokenised(docs), strict=True)):
+    total = max(1, sum(len(d.text) for d in docs))
+    done = [0, 0.0]  # characters tokenised, fraction last reported
+    current = [0]  # document being tokenised
+
+    def on_piece(n_chars: int) -> None:
+        done[0] += n_chars
+        if done[0] / total - done[1] >= 0.01:
+            done[1] = done[0] / total
+            _report(progress, 0.8 * done[1], f"Tokenising document {current[0] + 1:,} of {n:,}…")
+
+    for di, (d, sents) in enumerate(zip(docs, _tokenised(docs, on_piece=on_piece), strict=True)):
+        current[0] = di
         doc_tokens = 0
         for sno, (text, toks, offs) in enumerate(sents):
             base = len(prep.sentences) << _POS_BITS
@@ -252,8 +263,6 @@ def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
         for k in d.meta:
             meta_keys.setdefault(str(k), None)
         prep.documents.append((json.dumps(d.meta, ensure_ascii=False, default=str), doc_tokens))
-        if di % step == 0:
-            _report(progress, 0.8 * di / n, f"Tokenising document {di + 1:,} of {n:,}…")
     if prep.n_tokens == 0:
         raise CorpusError("The documents contain no words to index.")
     prep.forms = sorted(prep.postings)  # codes are appended in order: already sorted

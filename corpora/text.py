@@ -11,7 +11,7 @@ document's text is built once (spaCy rebuilds `doc.text` on every access).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,8 +71,10 @@ def split_sentences(text: str) -> list[Sentence]:
     return next(split_many([text]))
 
 
-def split_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Sentence]]:
-    """Like split_sentences for many texts, faster; yields one list per text."""
+def split_many(texts: Iterable[str], batch_size: int = 8,
+               on_piece: Callable[[int], object] | None = None) -> Iterator[list[Sentence]]:
+    """Like split_sentences for many texts, faster; yields one list per text. on_piece(n_chars) is called
+    after each piece of at most CHUNK_CHARS characters (progress within a long text)."""
     owners: list[int] = []
 
     def pieces() -> Iterator[str]:
@@ -87,6 +89,8 @@ def split_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Sent
             yield out
             current, out = current + 1, []
         out.extend(_to_sentences(doc))
+        if on_piece is not None:
+            on_piece(len(doc.text))
     if owners:
         while current <= owners[-1]:
             yield out
