@@ -18,9 +18,13 @@ then the Sense explorer page to search "bank" in it, embedding with the tiny mod
 AppTest runs each page script for real (widgets, caches, the store, the model) in-process, without
 the tornado server; every AppTest is its own session with its own session state.
 
-Killed ingestion. A child process adds a large corpus and is SIGKILLed while it is inside the
-ingestion (while tokenising, and inside the write transaction after its uncommitted rows were written
-to the WAL file); the store must be exactly as before, pass the integrity checks, and the same add must then succeed.
+Killed ingestion. A child process adds a large corpus and is SIGKILLed half-way: while tokenising
+(before any write), or inside the write transaction after its uncommitted rows reached the WAL file;
+the store must be exactly as before, pass the integrity checks, and the same add must then succeed.
+
+Issue 13 (at the end): one-sentence-per-line text in linear time, spaCy's max length, regex time limit,
+tokenising outside the write transaction, "the store is busy" in words, --store that is not a store,
+built-in corpora protected and their names reserved, names with control or bidi characters refused.
 """
 
 from __future__ import annotations
