@@ -8,6 +8,12 @@ spaCy tokenisation included), then searched `repeat` times for a common word ("t
 (the first word of count 3 in the corpus's frequency list), with corpora.search.occurrences(limit=...)
 (the full KWIC table of a sample, as the app asks for it) and with limit=None. Prints a table and writes
 benchmarks/results/corpora.json.
+
+    python benchmarks/bench_corpora.py --lines 1 10 100
+
+Ingestion of one-sentence-per-line plain text (no blank line: one document, one paragraph) of each size
+in MB, through read_upload and Store.add_corpus into a fresh store: seconds, tokens/s and tokens/s per
+MB against the smallest size (a flat figure means linear time). Writes benchmarks/results/corpora_lines.json.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -27,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpora.builtin import DEFAULT_CORPUS, NLTK_SOURCES, builtin_documents, builtin_names  # noqa: E402
+from corpora.readers import read_upload  # noqa: E402
 from corpora.search import occurrences  # noqa: E402
 from corpora.store import Store  # noqa: E402
 
@@ -64,12 +72,62 @@ def bench(store: Store, name: str, docs, repeat: int, limit: int) -> dict:
     return res
 
 
+def lines_text(mb: float, seed: int = 0) -> bytes:
+    """`mb` MB of one sentence per line (5 to 20 words from the wiki corpus's vocabulary), no blank line."""
+    rng = random.Random(seed)
+    vocab = [w for w, _ in zip(sorted({w.lower() for d in itertools.islice(builtin_documents(DEFAULT_CORPUS), 500)
+                                       for w in d.text.split() if w.isalpha()}), range(20_000), strict=False)]
+    target, out, size = int(mb * 2**20), [], 0
+    while size < target:
+        line = " ".join(rng.choices(vocab, k=rng.randint(5, 20))).capitalize() + ".\n"
+        out.append(line)
+        size += len(line)
+    return "".join(out).encode()
+
+
+def bench_lines(sizes: list[float], out: str) -> None:
+    import resource
+
+    from corpora.text import split_sentences
+
+    split_sentences("Warm up.")  # load spaCy (and what it imports) before timing
+    rows = []
+    for mb in sizes:
+        data = lines_text(mb)
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            docs = read_upload("lines.txt", data)
+            info = Store(Path(tmp) / "s.sqlite3").add_corpus("lines", docs, source="benchmark")
+            secs = time.perf_counter() - t
+        rows.append({"mb": mb, "lines": data.count(b"\n"), "tokens": info["n_tokens"], "seconds": round(secs, 2),
+                     "tokens_per_s": round(info["n_tokens"] / secs),
+                     "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
+        r = rows[-1]
+        print(f"{mb:>6g} MB {r['lines']:>10,} lines {r['tokens']:>12,} tokens {r['seconds']:>8.1f} s "
+              f"{r['tokens_per_s']:>9,} tok/s  (max RSS {r['max_rss_mb']:,} MB)", flush=True)
+    base = rows[0]["tokens_per_s"]
+    for r in rows:
+        r["speed_vs_smallest"] = round(r["tokens_per_s"] / base, 2)
+    result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+              "format": "one sentence per line, no blank line (one document)", "results": rows,
+              "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(result, indent=2))
+    print(f"wrote {out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=50)
     ap.add_argument("--limit", type=int, default=300)
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "corpora.json"))
+    ap.add_argument("--lines", type=float, nargs="+", metavar="MB",
+                    help="only benchmark ingestion of one-sentence-per-line text of these sizes (MB)")
+    ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    if args.lines:
+        bench_lines(args.lines, args.out or str(ROOT / "benchmarks" / "results" / "corpora_lines.json"))
+        return
+    args.out = args.out or str(ROOT / "benchmarks" / "results" / "corpora.json")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.sqlite3")

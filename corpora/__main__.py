@@ -2,16 +2,19 @@
 
     python -m corpora add FILE --name NAME [--text-column C]
     python -m corpora list
-    python -m corpora remove NAME
+    python -m corpora remove NAME [--force]      (--force: also a built-in corpus)
     python -m corpora search NAME WORD [--match form|lemma|regex] [--case] [--limit N] [--seed S]
     python -m corpora builtin NAME
 
-Errors print one line ("error: ...") and exit with status 2.
+Errors print one line ("error: ...") and exit with status 2; an unexpected one (a bug) prints a short
+line naming it and logs the traceback at debug level (set SENSE_EXPLORER_DEBUG=1 to see it), status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -41,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list the stored corpora")
     r = sub.add_parser("remove", help="delete a corpus")
     r.add_argument("name")
+    r.add_argument("--force", action="store_true", help="also delete a built-in corpus (indexed again on use)")
     s = sub.add_parser("search", help="print the occurrences of a word (KWIC)")
     s.add_argument("name")
     s.add_argument("word")
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             table = store.list_corpora()
             print(table.to_string(index=False) if len(table) else "(no corpora)")
         elif args.cmd == "remove":
-            store.remove_corpus(args.name)
+            store.remove_corpus(args.name, force=args.force)
             print(f"removed {args.name}")
         elif args.cmd == "search":
             from .search import kwic_lines, occurrences
@@ -88,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 2
+    except Exception as e:  # a bug: one line, the traceback only when asked for
+        logging.basicConfig(level=logging.DEBUG if os.environ.get("SENSE_EXPLORER_DEBUG") else logging.WARNING)
+        logging.getLogger("corpora").debug("unexpected error", exc_info=True)
+        print(f"error: unexpected {type(e).__name__}: {_one_line(e)[:200]} (please report it)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -146,6 +146,9 @@ NLTK_SOURCES: dict[str, Callable[[], Iterator[Document]]] = {
 }
 
 
+BUILTIN_NAMES: tuple[str, ...] = (DEFAULT_CORPUS, *NLTK_SOURCES)  # reserved: no upload may use them
+
+
 def builtin_names() -> list[str]:
     """Built-in corpora usable on this machine: the default first, then NLTK ones present."""
     _nltk_paths_from_env()

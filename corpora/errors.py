@@ -1,6 +1,14 @@
-"""Errors of the corpora package: every one is a CorpusError (a ValueError) with a message fit for the user."""
+"""Errors of the corpora package: every one is a CorpusError (a ValueError) with a message fit for the user.
+
+Messages hold user-supplied text (corpus names, words, file names) as typed; pages that render Markdown
+(st.error, st.success, ...) show them through escape_markdown so such text is never interpreted.
+"""
 
 from __future__ import annotations
+
+import re
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'])")
 
 
 class CorpusError(ValueError):
@@ -40,3 +48,16 @@ class WordNotFoundError(QueryError):
 
 class ReadError(CorpusError):
     """An uploaded file cannot be read (empty, binary, undecodable, too big, unsafe archive, ...)."""
+
+
+class StoreError(CorpusError):
+    """The store file cannot be opened or read (a folder, not a database, damaged, not writable)."""
+
+
+class StoreBusyError(StoreError):
+    """Another write held the store longer than the busy timeout: try again."""
+
+
+def escape_markdown(text: str) -> str:
+    """`text` with every Markdown / Streamlit-directive character backslash-escaped: shown as plain text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -7,9 +7,11 @@ Formats (by extension, case-insensitive):
 * .csv, .tsv: one document per row with text. The text column is `text_column`, else a column named
   text / sentence / content (any case), else the column with the longest mean string length among
   those holding letters; no such column -> "no text column" error. Every other column is metadata
-  (a column of whole numbers becomes int). Rows with empty text are skipped.
+  (a column of whole numbers becomes int). Rows with empty text are skipped. A quote that is never
+  closed (which would swallow the rest of the file into one cell) is refused, naming its line.
 * .jsonl: one JSON object per line with a string field "text"; every other field is metadata
-  (nested values are kept as JSON text). Blank lines are skipped.
+  (nested values are kept as JSON text). Blank lines are skipped. Values nested deeper than
+  MAX_JSON_DEPTH are refused.
 * .zip: every entry of the above types (metadata file = the entry's path); folders, hidden files and
   __MACOSX are skipped; other entries (nested zips included) are refused.
 
@@ -18,8 +20,10 @@ except that text which, read as cp1252, is mostly ASCII letters with a few accen
 (charset_normalizer alone often guesses cp1250 or a CJK codec for short Western samples).
 
 Refused: empty files, binary files (NUL bytes without a UTF-16/32 BOM, or no encoding fits), bytes that
-do not decode, files over Limits.max_bytes, archives over Limits.max_total_bytes uncompressed or with an
-entry compressed more than Limits.max_ratio times (zip bombs), entries with absolute or ".." paths,
+do not decode, files over Limits.max_bytes, zip bombs: archives over Limits.max_total_bytes uncompressed,
+or whose entries together (or any entry over 1 MiB alone) unpack to more than Limits.max_ratio times
+their compressed size (checked on the declared sizes first, then on the bytes actually read, as they are
+read), entries with absolute or ".." paths,
 unsupported extensions. HTML or JavaScript in a text is just text: it is stored and shown, never run.
 Nothing here writes to the store, so a refused file leaves it unchanged.
 """
@@ -59,6 +63,8 @@ except ImportError:  # Python built without lzma: zipfile refuses LZMA entries w
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
                NotImplementedError, zlib.error, LZMAError)
 _INT = re.compile(r"-?\d{1,18}")
+MAX_JSON_DEPTH = 100
+_RATIO_FLOOR = 1024 * 1024  # archives (and entries) unpacking to less than this skip the ratio check
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -131,13 +137,38 @@ def _text_documents(filename: str, text: str) -> list[Document]:
     return [Document(text=text, meta={"file": filename})] if text else []
 
 
+def _csv_rows(text: str, delim: str, strict: bool) -> list[list[str]]:
+    """Non-blank rows; a csv.Error carries `line`, the line where the failing row starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=strict)
+    rows, line = [], 1
+    try:
+        for r in reader:
+            if any(c.strip() for c in r):
+                rows.append(r)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        e.line, e.end_line = line, reader.line_num
+        raise
+    return rows
+
+
 def _table_rows(filename: str, text: str) -> tuple[list[str], list[list[str]]]:
     delim = "\t" if _ext(filename) == ".tsv" else ","
     csv.field_size_limit(1 << 30)
     try:
-        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if any(c.strip() for c in r)]
+        rows = _csv_rows(text, delim, strict=True)
     except csv.Error as e:
-        raise ReadError(f"{filename} is not a valid {'TSV' if delim == chr(9) else 'CSV'} file: {e}.") from e
+        line, end = getattr(e, "line", 0), getattr(e, "end_line", 0)
+        # strict mode notices a quote left open at the end, or a quoted cell that ran over line ends
+        if "end of data" in str(e) or end > line:
+            line = line or "?"
+            raise ReadError(f'{filename}: a quote (") opened on line {line} is never closed, so the lines after it '
+                            "would run into one cell; close or remove it. Nothing was added.") from e
+        try:  # other quoting slips (a"b, "a"b) are read leniently, as spreadsheets do
+            rows = _csv_rows(text, delim, strict=False)
+        except csv.Error as e2:
+            kind = "TSV" if delim == "\t" else "CSV"
+            raise ReadError(f"{filename} is not a valid {kind} file: {e2}. Nothing was added.") from e2
     if not rows:
         raise ReadError(f"{filename} is empty.")
     header, seen = [], set()
@@ -215,6 +246,10 @@ def _jsonl_documents(filename: str, text: str) -> list[Document]:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise ReadError(f"{filename}, line {n}: not valid JSON ({e.msg}).") from e
+        except RecursionError as e:
+            raise ReadError(f"{filename}, line {n}: the JSON is nested too deeply.") from e
+        if _too_deep(obj):
+            raise ReadError(f"{filename}, line {n}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
         if not isinstance(obj, dict):
             raise ReadError(f"{filename}, line {n}: expected a JSON object with a \"text\" field.")
         t = obj.get("text")
@@ -230,6 +265,18 @@ def _jsonl_documents(filename: str, text: str) -> list[Document]:
     if not docs:
         raise ReadError(f"{filename} holds no text.")
     return docs
+
+
+def _too_deep(obj, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when containers nest deeper than `limit` (checked without recursion)."""
+    stack = [(obj, 0)]
+    while stack:
+        o, depth = stack.pop()
+        if isinstance(o, dict | list):
+            if depth >= limit:
+                return True
+            stack.extend((v, depth + 1) for v in (o.values() if isinstance(o, dict) else o))
+    return False
 
 
 def _read_one(filename: str, data: bytes, text_column: str | None) -> list[Document]:
@@ -274,27 +321,52 @@ def _read_zip(filename: str, data: bytes, text_column: str | None, limits: Limit
         if total > limits.max_total_bytes:
             raise ReadError(f"{filename} would unpack to more than {limits.max_total_bytes // 2**20:,} MB; "
                             "refused (possible zip bomb).")
-        if info.file_size > limits.max_ratio * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+        if info.file_size > limits.max_ratio * max(info.compress_size, 1) and info.file_size > _RATIO_FLOOR:
             raise ReadError(f"{filename}: the entry {name} is compressed more than {limits.max_ratio:g} times; "
                             "refused (possible zip bomb).")
         chosen.append((name, info))
     if not chosen:
         raise ReadError(f"{filename} contains no {', '.join(e for e in SUPPORTED if e != '.zip')} files.")
+    _check_archive_ratio(filename, total, len(data), limits)  # many small entries add up
     docs: list[Document] = []
+    unpacked = 0
     for name, info in chosen:
-        try:
-            with zf.open(info) as f:
-                raw = f.read(info.file_size + 1)  # never more than declared
-        except _ZIP_ERRORS as e:  # a damaged archive
-            raise ReadError(f"{filename}: the entry {name} cannot be read ({str(e) or type(e).__name__}).") from e
-        if len(raw) > info.file_size:
-            raise ReadError(f"{filename}: the entry {name} is larger than its header says; refused.")
+        raw = _read_entry(filename, zf, name, info)
+        unpacked += len(raw)
+        _check_archive_ratio(filename, unpacked, len(data), limits)  # the bytes actually read, as they come
         if not raw.strip():
             continue  # an empty entry in an archive is no reason to refuse the rest
         docs.extend(_read_one(name, raw, text_column))
     if not docs:
         raise ReadError(f"{filename} holds no text.")
     return docs
+
+
+def _check_archive_ratio(filename: str, unpacked: int, packed: int, limits: Limits) -> None:
+    if unpacked > limits.max_total_bytes:
+        raise ReadError(f"{filename} would unpack to more than {limits.max_total_bytes // 2**20:,} MB; "
+                        "refused (possible zip bomb).")
+    if unpacked > _RATIO_FLOOR and unpacked > limits.max_ratio * max(packed, 1):
+        raise ReadError(f"{filename} unpacks to {unpacked / 2**20:,.1f} MB, more than {limits.max_ratio:g} times "
+                        f"its {packed / 2**20:,.2f} MB; refused (possible zip bomb).")
+
+
+def _read_entry(filename: str, zf: zipfile.ZipFile, name: str, info: zipfile.ZipInfo) -> bytes:
+    """An entry's bytes, never more than its header declares (read in pieces)."""
+    parts, size = [], 0
+    try:
+        with zf.open(info) as f:
+            while size <= info.file_size:
+                piece = f.read(min(1 << 20, info.file_size + 1 - size))
+                if not piece:
+                    break
+                parts.append(piece)
+                size += len(piece)
+    except _ZIP_ERRORS as e:  # a damaged archive
+        raise ReadError(f"{filename}: the entry {name} cannot be read ({str(e) or type(e).__name__}).") from e
+    if size > info.file_size:
+        raise ReadError(f"{filename}: the entry {name} is larger than its header says; refused.")
+    return b"".join(parts)
 
 
 def read_upload(filename: str, data: bytes, text_column: str | None = None,

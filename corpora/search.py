@@ -14,8 +14,12 @@ Match modes (the word is looked up in the corpus's token index, never by scannin
   banking for the same reason (its lemma is the verb "bank"). Derived words with another lemma
   ("cellular", "banker") are never matched. Lemma mode ignores `case`: it always matches all
   capitalisations.
-* "regex": Python re.fullmatch of the pattern against each distinct token form of the corpus
-  (re.IGNORECASE unless case=True), then the index for the forms that match.
+* "regex": a full match of the pattern against each distinct token form of the corpus (any
+  capitalisation unless case=True), then the index for the forms that match. The engine is RE2
+  (google-re2), which runs in linear time, so no pattern can hang the search; its syntax is Python's
+  without backreferences and look-around (refused with a clear error). \\w and \\d match any letter /
+  digit as in Python (translated to \\pL, \\p{Nd}). A search still running after REGEX_SECONDS (a huge
+  corpus) stops with a QueryError.
 
 Rows are in corpus order. With more hits than `limit`, a reproducible random sample of `limit` hits
 (numpy Generator seeded by `seed`) is returned, still in corpus order; attrs["total"] is always the
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -44,6 +48,9 @@ MAX_WORD_CHARS = 100
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 SUGGESTIONS = 5
 SUGGESTION_POOL = 50_000  # the most frequent types considered for "did you mean"
+REGEX_SECONDS = 2.0  # time limit of a regular-expression search over the types of a corpus
+_UNICODE_CLASSES = {"w": (r"\pL\pN_", r"[\pL\pN_]"), "d": (r"\p{Nd}", r"\p{Nd}"), "W": (None, r"[^\pL\pN_]"),
+                    "D": (None, r"\P{Nd}")}
 
 
 def lemma_forms(word: str) -> set[str]:
@@ -75,11 +82,62 @@ def _check_word(word: str, match: str) -> str:
     return word
 
 
-def _compile(pattern: str, case: bool) -> re.Pattern:
+def _unicode_classes(pattern: str) -> str:
+    r"""Python's Unicode meaning of \w \d \W \D in RE2 syntax (RE2's own are ASCII only)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            inside, outside = _UNICODE_CLASSES.get(nxt, (None, None))
+            rep = inside if in_class else outside
+            out.append(rep if rep is not None else c + nxt)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+            out.append(c)
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":  # a leading ] is a literal
+                out.append("]")
+                i += 1
+        else:
+            in_class = in_class and c != "]"
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _compile(pattern: str, case: bool):
+    """An RE2 pattern object (linear-time matching); raises QueryError for invalid or unsupported syntax."""
+    import re2
+
+    opts = re2.Options()
+    opts.log_errors = False
+    opts.case_sensitive = case
+    opts.never_capture = True
     try:
-        return re.compile(pattern, 0 if case else re.IGNORECASE)
-    except re.error as e:
-        raise QueryError(f'"{pattern}" is not a valid regular expression: {e}.') from e
+        return re2.compile(_unicode_classes(pattern), opts)
+    except re2.error as e:
+        why = e.args[0].decode("utf-8", "replace") if e.args and isinstance(e.args[0], bytes) else str(e)
+        raise QueryError(f'"{pattern}" is not a valid regular expression here: {why}. (Backreferences and '
+                         "look-around are not supported.)") from e
+
+
+def _regex_type_ids(con, cid: int, pattern: str, case: bool, seconds: float) -> list[int]:
+    """Ids of the types fully matching `pattern`; QueryError when it takes longer than `seconds`."""
+    rx = _compile(pattern, case)
+    deadline = time.monotonic() + seconds
+    ids = []
+    for n, (i, f) in enumerate(con.execute("SELECT id, form FROM types WHERE corpus_id=?", (cid,))):
+        if rx.fullmatch(f):
+            ids.append(i)
+        if n % 1024 == 0 and time.monotonic() > deadline:
+            raise QueryError(f'The regular expression "{pattern}" took more than {seconds:g} s over the words of '
+                             "this corpus and was stopped; make it simpler or more specific.")
+    return ids
 
 
 def _suggest(store, cid: int, word: str) -> list[str]:
@@ -94,15 +152,14 @@ def _suggest(store, cid: int, word: str) -> list[str]:
     return close[:SUGGESTIONS]
 
 
-def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: bool = False) -> list[int]:
+def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: bool = False,
+                      regex_seconds: float | None = None) -> list[int]:
     """Ids of the corpus's token types matching the query; raises QueryError / WordNotFoundError."""
     word = _check_word(word, match)
     with store._connect() as con:
         cid = int(store._corpus_row(con, corpus)[0])
         if match == "regex":
-            rx = _compile(word, case)
-            ids = [i for i, f in con.execute("SELECT id, form FROM types WHERE corpus_id=?", (cid,))
-                   if rx.fullmatch(f)]
+            ids = _regex_type_ids(con, cid, word, case, REGEX_SECONDS if regex_seconds is None else regex_seconds)
         elif match == "lemma":
             forms = sorted(lemma_forms(word))
             ids = [r[0] for r in con.execute(

@@ -19,8 +19,18 @@ Sentences: blank lines always end a sentence (paragraphs are split first); a sen
 MAX_SENTENCE_TOKENS tokens (text without punctuation) is cut into pieces of that many tokens.
 Pre-tokenised documents (Senseval) keep their sentences and token positions as given.
 
-One transaction per corpus: a failed or interrupted ingestion leaves the store as it was.
+Adding a corpus tokenises every document first, outside any transaction (other writers are not held
+up), then writes it in one short transaction: a failed or interrupted ingestion leaves the store as it
+was. A write that waits more than BUSY_TIMEOUT_S for another one raises StoreBusyError ("the store is
+busy, try again"); a store file that is not a SQLite database (or cannot be opened) raises StoreError.
 Each call opens its own short-lived connection, so one Store can be shared by threads.
+
+The store is shared: every session of the app (and the CLI) sees and may delete the same uploaded
+corpora. Built-in corpus names (corpora.builtin.BUILTIN_NAMES) are reserved for the built-ins, and a
+built-in corpus is only removed with force=True (the CLI's --force).
+
+Corpus names: 1 to MAX_NAME_CHARS characters, no control, format (bidi override, zero-width) or
+unassigned characters.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -39,15 +50,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from .builtin import Document, builtin_documents
-from .errors import CorpusError, CorpusExistsError, DuplicateContentError, UnknownCorpusError
+from .builtin import BUILTIN_NAMES, Document, builtin_documents
+from .errors import (
+    CorpusError,
+    CorpusExistsError,
+    DuplicateContentError,
+    StoreBusyError,
+    StoreError,
+    UnknownCorpusError,
+)
 
 DATA_ENV = "SENSE_EXPLORER_DATA"
 DB_NAME = "corpora.sqlite3"
 SCHEMA_VERSION = 1
 MAX_SENTENCE_TOKENS = 200
 MAX_NAME_CHARS = 80
-BUSY_TIMEOUT_S = 600.0  # a second writer waits for a running ingestion
+BUSY_TIMEOUT_S = 60.0  # a writer waits this long for another one's transaction, then StoreBusyError
 BUILTIN_SOURCE = "builtin"
 
 Progress = Callable[..., object] | None
@@ -102,7 +120,12 @@ CREATE TABLE IF NOT EXISTS postings (
 
 _PARA = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WORDLIKE = re.compile(r"\w")
-_POS_BITS = 20  # postings are collected as sent_id << 20 | pos while indexing
+_POS_BITS = 20  # postings are collected as sent_no << 20 | pos while indexing
+_BAD_NAME_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # control, format (bidi), unassigned
+
+
+def _meta_column(key: str) -> str:
+    return f"meta_{key}" if key in ("doc", "n_tokens") else key
 
 
 def default_data_dir() -> Path:
@@ -165,8 +188,9 @@ def _chunks(text: str, tokens: list[str], offsets: list[int]) -> Iterator[tuple[
         yield text[start:end], toks, [o - start for o in offs]
 
 
-def _tokenised(documents: list[Document], batch: int = 256) -> Iterator[list[tuple[str, list[str], list[int]]]]:
-    """Per document, its sentences as (text, tokens, offsets)."""
+def _tokenised(documents: list[Document], batch: int = 256,
+               on_piece: Callable[[int], object] | None = None) -> Iterator[list[tuple[str, list[str], list[int]]]]:
+    """Per document, its sentences as (text, tokens, offsets); on_piece(n_chars) as corpora.text.split_many."""
     from .text import split_many
 
     for b in range(0, len(documents), batch):
@@ -180,7 +204,7 @@ def _tokenised(documents: list[Document], batch: int = 256) -> Iterator[list[tup
                         paras.append(p)
                         owner.append(i)
         out: list[list[tuple[str, list[str], list[int]]]] = [[] for _ in docs]
-        for i, sents in zip(owner, split_many(paras), strict=True):
+        for i, sents in zip(owner, split_many(paras, on_piece=on_piece), strict=True):
             for s in sents:
                 out[i].extend(_chunks(s.text, s.tokens, s.offsets))
         for i, d in enumerate(docs):
@@ -194,6 +218,56 @@ def _tokenised(documents: list[Document], batch: int = 256) -> Iterator[list[tup
                         text, offs = _locate(cursor_text, toks)
                         out[i].append((text, toks, offs))
         yield from out
+
+
+class _Prepared:
+    """A tokenised corpus, ready to write: rows without ids (given under the write lock)."""
+
+    def __init__(self) -> None:
+        self.sentences: list[tuple[int, int, str, str, str]] = []  # doc, sent_no, text, tokens, offsets
+        self.documents: list[tuple[str, int]] = []  # meta JSON, n_tokens
+        self.postings: dict[str, array] = {}  # form -> sorted codes sent_no_in_corpus << _POS_BITS | pos
+        self.forms: list[str] = []
+        self.meta_keys: list[str] = []
+        self.n_tokens = 0
+
+
+def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
+    """Tokenise every document (no store access); progress runs from 0 to 0.8, by characters."""
+    prep = _Prepared()
+    meta_keys: dict[str, None] = {}
+    n = len(docs)
+    total = max(1, sum(len(d.text) for d in docs))
+    done = [0, 0.0]  # characters tokenised, fraction last reported
+    current = [0]  # document being tokenised
+
+    def on_piece(n_chars: int) -> None:
+        done[0] += n_chars
+        if done[0] / total - done[1] >= 0.01:
+            done[1] = done[0] / total
+            _report(progress, 0.8 * done[1], f"Tokenising document {current[0] + 1:,} of {n:,}…")
+
+    for di, (d, sents) in enumerate(zip(docs, _tokenised(docs, on_piece=on_piece), strict=True)):
+        current[0] = di
+        doc_tokens = 0
+        for sno, (text, toks, offs) in enumerate(sents):
+            base = len(prep.sentences) << _POS_BITS
+            for pos, tok in enumerate(toks):
+                a = prep.postings.get(tok)
+                if a is None:
+                    a = prep.postings[tok] = array("q")
+                a.append(base | pos)
+            doc_tokens += len(toks)
+            prep.sentences.append((di, sno, text, json.dumps(toks, ensure_ascii=False), json.dumps(offs)))
+        prep.n_tokens += doc_tokens
+        for k in d.meta:
+            meta_keys.setdefault(str(k), None)
+        prep.documents.append((json.dumps(d.meta, ensure_ascii=False, default=str), doc_tokens))
+    if prep.n_tokens == 0:
+        raise CorpusError("The documents contain no words to index.")
+    prep.forms = sorted(prep.postings)  # codes are appended in order: already sorted
+    prep.meta_keys = list(meta_keys)
+    return prep
 
 
 class Store:
@@ -219,14 +293,33 @@ class Store:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        """A connection; sqlite3 errors become StoreBusyError / StoreError with a message for the user."""
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as e:
+            raise self._store_error(e) from e
         try:
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=OFF")
             con.execute("PRAGMA cache_size=-65536")
             yield con
+        except sqlite3.Error as e:
+            raise self._store_error(e) from e
         finally:
             con.close()
+
+    def _store_error(self, e: sqlite3.Error) -> CorpusError:
+        msg = str(e)
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg):
+            return StoreBusyError("The corpus store is busy (another corpus is being added or deleted); "
+                                  "try again in a moment.")
+        if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+            return StoreError(f"The corpus store {self.path} is damaged or is not a corpus store ({msg}); "
+                              "point to another file or folder, or move this file away.")
+        if "unable to open" in msg:
+            return StoreError(f"The corpus store {self.path} cannot be opened ({msg}): is it a folder, or not "
+                              "writable?")
+        return StoreError(f"The corpus store {self.path} failed: {msg}.")
 
     def _corpus_row(self, con: sqlite3.Connection, name: str) -> sqlite3.Row | tuple:
         row = con.execute(
@@ -252,9 +345,17 @@ class Store:
         name = name.strip()
         if len(name) > MAX_NAME_CHARS:
             raise CorpusError(f"The corpus name is too long ({len(name)} characters; at most {MAX_NAME_CHARS}).")
-        if any(ord(c) < 32 for c in name):
-            raise CorpusError("The corpus name must not contain control characters.")
+        bad = sorted({f"U+{ord(c):04X}" for c in name if unicodedata.category(c) in _BAD_NAME_CATEGORIES})
+        if bad:
+            raise CorpusError("The corpus name must not contain control, invisible or text-direction characters "
+                              f"({', '.join(bad)}).")
         return name
+
+    @staticmethod
+    def is_builtin_name(name: str) -> bool:
+        """True for the name of a built-in corpus, in any capitalisation or Unicode form."""
+        key = unicodedata.normalize("NFKC", name.strip()).casefold()
+        return key in {b.casefold() for b in BUILTIN_NAMES}
 
     def _check_new(self, con: sqlite3.Connection, name: str, digest: str) -> None:
         if con.execute("SELECT 1 FROM corpora WHERE name=?", (name,)).fetchone():
@@ -271,12 +372,17 @@ class Store:
 
     def add_corpus(self, name: str, documents: Iterable[Document], source: str = "upload",
                    progress: Progress = None) -> dict:
-        """Tokenise and index `documents` as corpus `name` in one transaction; returns its info dict.
+        """Tokenise and index `documents` as corpus `name`; returns its info dict.
 
-        Raises CorpusExistsError on a name clash and DuplicateContentError when identical documents are
-        already stored (under any name). progress(fraction, message) is called along the way.
+        Tokenising runs first, outside any transaction; the rows are then written in one transaction.
+        Raises CorpusExistsError on a name clash, DuplicateContentError when identical documents are
+        already stored (under any name), CorpusError for a built-in name used by an upload and
+        StoreBusyError when another write holds the store too long. progress(fraction, message) is
+        called along the way.
         """
         name = self._check_name(name)
+        if source != BUILTIN_SOURCE and self.is_builtin_name(name):
+            raise CorpusError(f'"{name}" is the name of a built-in corpus; choose another name.')
         docs = [d if isinstance(d, Document) else Document(**d) for d in documents]
         if not docs:
             raise CorpusError("There are no documents to add (the input holds no text).")
@@ -289,20 +395,22 @@ class Store:
         _report(progress, 0.0, f"Indexing {len(docs):,} documents…")
 
         t0 = time.perf_counter()
+        prepared = _prepare(docs, progress)
         with self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
-                info = self._ingest(con, name, docs, source, digest, progress)
+                info = self._write(con, name, docs, prepared, source, digest, progress)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
                 raise
         info["seconds"] = round(time.perf_counter() - t0, 3)
         _report(progress, 1.0, f"Indexed {info['n_tokens']:,} tokens in {info['n_docs']:,} documents.")
         return info
 
-    def _ingest(self, con: sqlite3.Connection, name: str, docs: list[Document], source: str, digest: str,
-                progress: Progress) -> dict:
+    def _write(self, con: sqlite3.Connection, name: str, docs: list[Document], prep: _Prepared, source: str,
+               digest: str, progress: Progress) -> dict:
         self._check_new(con, name, digest)  # again, under the write lock
         created = time.strftime("%Y-%m-%d %H:%M:%S")
         cur = con.execute(
@@ -310,74 +418,45 @@ class Store:
             (name, source, digest, created),
         )
         cid = int(cur.lastrowid)
-        next_sent = int(con.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]) + 1
-        postings: dict[str, array] = {}
-        meta_keys: dict[str, None] = {}
-        n_tokens = 0
-        doc_rows: list[tuple] = []
-        sent_rows: list[tuple] = []
-        n = len(docs)
-        step = max(1, n // 100)
-        for di, (d, sents) in enumerate(zip(docs, _tokenised(docs), strict=True)):
-            doc_tokens = 0
-            for sno, (text, toks, offs) in enumerate(sents):
-                sid = next_sent
-                next_sent += 1
-                base = sid << _POS_BITS
-                for pos, tok in enumerate(toks):
-                    a = postings.get(tok)
-                    if a is None:
-                        a = postings[tok] = array("q")
-                    a.append(base | pos)
-                doc_tokens += len(toks)
-                sent_rows.append((sid, cid, di, sno, text,
-                                  json.dumps(toks, ensure_ascii=False), json.dumps(offs)))
-            n_tokens += doc_tokens
-            for k in d.meta:
-                meta_keys.setdefault(str(k), None)
-            doc_rows.append((cid, di, d.text, json.dumps(d.meta, ensure_ascii=False, default=str), doc_tokens))
-            if len(sent_rows) >= 20_000:
-                con.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
-                con.executemany("INSERT INTO documents VALUES (?,?,?,?,?)", doc_rows)
-                sent_rows, doc_rows = [], []
-            if di % step == 0:
-                _report(progress, 0.9 * di / n, f"Tokenising document {di + 1:,} of {n:,}…")
-        con.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
-        con.executemany("INSERT INTO documents VALUES (?,?,?,?,?)", doc_rows)
-        if n_tokens == 0:
-            raise CorpusError("The documents contain no words to index.")
+        first_sent = int(con.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]) + 1
+        _report(progress, 0.8, f"Writing {len(prep.sentences):,} sentences…")
+        con.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)",
+                        ((first_sent + k, cid, *row) for k, row in enumerate(prep.sentences)))
+        con.executemany("INSERT INTO documents VALUES (?,?,?,?,?)",
+                        ((cid, di, d.text, meta, nt) for di, (d, (meta, nt)) in enumerate(zip(docs, prep.documents,
+                                                                                              strict=True))))
 
-        _report(progress, 0.9, f"Writing the index of {n_tokens:,} tokens…")
+        _report(progress, 0.9, f"Writing the index of {prep.n_tokens:,} tokens…")
         next_type = int(con.execute("SELECT COALESCE(MAX(id), 0) FROM types").fetchone()[0]) + 1
-        forms = sorted(postings)
+        forms = prep.forms
         con.executemany(
             "INSERT INTO types VALUES (?,?,?,?,?)",
-            ((next_type + i, cid, f, f.lower(), len(postings[f])) for i, f in enumerate(forms)),
+            ((next_type + i, cid, f, f.lower(), len(prep.postings[f])) for i, f in enumerate(forms)),
         )
         mask = (1 << _POS_BITS) - 1
 
         def rows() -> Iterator[tuple[int, int, int]]:
             for i, f in enumerate(forms):
                 tid = next_type + i
-                for code in sorted(postings[f]):
-                    yield tid, code >> _POS_BITS, code & mask
+                for code in prep.postings[f]:  # sorted: sentence, then position
+                    yield tid, first_sent + (code >> _POS_BITS), code & mask
 
         con.executemany("INSERT INTO postings VALUES (?,?,?)", rows())
-        n_types = len({f.lower() for f in forms})
+        n, n_types = len(docs), len({f.lower() for f in forms})
         con.execute(
             "UPDATE corpora SET n_docs=?, n_tokens=?, n_types=?, meta_keys=? WHERE id=?",
-            (n, n_tokens, n_types, json.dumps(list(meta_keys), ensure_ascii=False), cid),
+            (n, prep.n_tokens, n_types, json.dumps(prep.meta_keys, ensure_ascii=False), cid),
         )
         return {"name": name, "source": source, "hash": digest, "created": created, "n_docs": n,
-                "n_tokens": n_tokens, "n_types": n_types, "meta_keys": list(meta_keys)}
+                "n_tokens": prep.n_tokens, "n_types": n_types, "meta_keys": list(prep.meta_keys)}
 
     def ensure_builtin(self, name: str, progress: Progress = None) -> dict:
         """Index a built-in corpus (corpora.builtin) once; later calls return the stored info at once."""
         if name in self.corpus_names():
-            return self.info(name)
+            return self._builtin_info(name)
         with self._builtin_lock:  # two threads asking at once index it once
             if name in self.corpus_names():
-                return self.info(name)
+                return self._builtin_info(name)
             try:
                 docs = builtin_documents(name)
             except KeyError as e:
@@ -386,7 +465,14 @@ class Store:
             try:
                 return self.add_corpus(name, list(docs), source=BUILTIN_SOURCE, progress=progress)
             except CorpusExistsError:  # another process was quicker
-                return self.info(name)
+                return self._builtin_info(name)
+
+    def _builtin_info(self, name: str) -> dict:
+        info = self.info(name)
+        if info["source"] != BUILTIN_SOURCE:  # stored before built-in names were reserved
+            raise CorpusError(f'The store holds an uploaded corpus named "{name}", the name of a built-in corpus; '
+                              f'remove it (python -m corpora remove "{name}") to use the built-in one.')
+        return info
 
     # ---- reading --------------------------------------------------------------------------------------
 
@@ -408,19 +494,30 @@ class Store:
             ).fetchall()
         return pd.DataFrame(rows, columns=["name", "source", "documents", "tokens", "types", "created", "hash"])
 
-    def remove_corpus(self, name: str) -> None:
-        """Delete a corpus and every row of it (documents, sentences, types, index)."""
+    def is_builtin(self, name: str) -> bool:
+        """True when the stored corpus `name` is a built-in one (indexed by ensure_builtin)."""
+        return self.info(name)["source"] == BUILTIN_SOURCE
+
+    def remove_corpus(self, name: str, force: bool = False) -> None:
+        """Delete a corpus and every row of it (documents, sentences, types, index).
+
+        A built-in corpus is only removed with force=True (it is indexed again on next use)."""
         with self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
-                cid = int(self._corpus_row(con, name)[0])
+                row = self._corpus_row(con, name)
+                if row[2] == BUILTIN_SOURCE and not force:
+                    raise CorpusError(f'"{name}" is a built-in corpus; it is not deleted (only the command line '
+                                      "does, with remove --force).")
+                cid = int(row[0])
                 con.execute("DELETE FROM postings WHERE type_id IN (SELECT id FROM types WHERE corpus_id=?)", (cid,))
                 for table in ("types", "sentences", "documents"):
                     con.execute(f"DELETE FROM {table} WHERE corpus_id=?", (cid,))
                 con.execute("DELETE FROM corpora WHERE id=?", (cid,))
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
                 raise
 
     def sentences(self, name: str, batch: int = 5000) -> Iterator[list[str]]:
@@ -463,13 +560,24 @@ class Store:
                 "top_words": [(str(w), int(c)) for w, c in zip(words["word"], words["count"], strict=True)],
                 "top_table": words}
 
+    def meta_cardinality(self, name: str) -> dict[str, int]:
+        """Metadata key -> number of distinct values over the corpus's documents, in first-seen key order."""
+        with self._connect() as con:
+            cid = int(self._corpus_row(con, name)[0])
+            counts = dict(con.execute(
+                "SELECT j.key, COUNT(DISTINCT j.value) FROM documents d, json_each(d.meta) j "
+                "WHERE d.corpus_id=? GROUP BY j.key", (cid,)).fetchall())
+        return {k: int(counts.get(k, 0)) for k in self.meta_columns(name)}
+
     def documents_meta(self, name: str) -> pd.DataFrame:
-        """One row per document: doc, n_tokens and one column per metadata key."""
+        """One row per document: doc, n_tokens and one column per metadata key (a key named doc or
+        n_tokens gets the prefix "meta_")."""
         with self._connect() as con:
             cid = int(self._corpus_row(con, name)[0])
             rows = con.execute("SELECT doc, n_tokens, meta FROM documents WHERE corpus_id=? ORDER BY doc",
                                (cid,)).fetchall()
-        return pd.DataFrame([{"doc": d, "n_tokens": n, **json.loads(m)} for d, n, m in rows])
+        return pd.DataFrame([{"doc": d, "n_tokens": n, **{_meta_column(k): v for k, v in json.loads(m).items()}}
+                             for d, n, m in rows])
 
     def frequency_by_meta(self, name: str, word: str, column: str, match: str = "form") -> pd.DataFrame:
         """Hits of `word` (case-insensitive; match as in corpora.search) per value of a metadata column.
@@ -490,16 +598,21 @@ class Store:
                 (json.dumps(type_ids),),
             ).fetchall()
         meta = self.documents_meta(name)
-        if column not in meta.columns:
-            meta[column] = ""
-        meta["count"] = meta["doc"].map(dict(hits)).fillna(0).astype(int)
-        meta[column] = meta[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-        grouped = meta.groupby(column, sort=False).agg(count=("count", "sum"), tokens=("n_tokens", "sum"))
+        src = _meta_column(column)
+        values = meta[src] if src in meta.columns else pd.Series([""] * len(meta), dtype=object)
+        frame = pd.DataFrame({
+            "value": values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v),
+            "hits": meta["doc"].map(dict(hits)).fillna(0).astype(int),
+            "n_tokens": meta["n_tokens"]})
+        if frame["value"].map(type).nunique() > 1:  # mixed types (e.g. 3 and "3"): compare as text
+            frame["value"] = frame["value"].astype(str)
+        grouped = frame.groupby("value", sort=False).agg(count=("hits", "sum"), tokens=("n_tokens", "sum"))
         grouped = grouped.reset_index()
         grouped["per_million"] = (grouped["count"] * 1e6 / grouped["tokens"].where(grouped["tokens"] > 0)).fillna(0.0)
-        if pd.api.types.is_numeric_dtype(grouped[column]):
-            grouped = grouped.sort_values(column)
+        if pd.api.types.is_numeric_dtype(grouped["value"]):
+            grouped = grouped.sort_values("value")
         else:
-            grouped[column] = grouped[column].astype(str)
-            grouped = grouped.sort_values(["count", column], ascending=[False, True])
-        return grouped.reset_index(drop=True)
+            grouped["value"] = grouped["value"].astype(str)
+            grouped = grouped.sort_values(["count", "value"], ascending=[False, True])
+        out = column if column not in ("count", "tokens", "per_million") else f"meta_{column}"
+        return grouped.rename(columns={"value": out}).reset_index(drop=True)

@@ -1,27 +1,40 @@
 """Corpora page: upload a corpus, list corpora with statistics, delete one, word frequency by metadata.
 
 Thin: widgets and layout only; reading and storing are corpora.readers / corpora.store. Keys start "co_".
+The store is shared by every session of the app: the page says so. User-supplied text (corpus names,
+words, metadata) is shown as plain text: escaped for Markdown in messages, for HTML in the chart.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from corpora.errors import CorpusError, escape_markdown
 from pages.common import clear_corpus_caches, get_store
 
 UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "jsonl", "zip"]
+LOW_CARDINALITY = 20  # the chart's default column has at most this many distinct values
+SHARED_NOTE = ("Corpora are kept in one store on the machine running this app and are shared by everyone "
+               "using it: an upload is visible to every browser session, and any session can delete it. "
+               "Built-in corpora cannot be deleted here.")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def render(p: str = "co") -> None:
     st.title("Corpora")
+    st.caption(SHARED_NOTE)
     try:
         store = get_store()
-    except Exception as e:  # the store cannot be opened: say why, never a traceback
-        st.error(f"The corpus store could not be opened: {e}")
+    except CorpusError as e:  # the store cannot be opened: say why, never a traceback
+        st.error(f"The corpus store could not be opened: {escape_markdown(e)}")
         return
     _upload(p, store)
     _listing(p, store)
@@ -29,13 +42,12 @@ def render(p: str = "co") -> None:
 
 
 def _upload(p: str, store) -> None:
-    from corpora.errors import CorpusError
     from corpora.readers import csv_columns, read_upload
 
     st.subheader("Add a corpus")
     st.caption("Plain text (.txt, .md: one document per file, blank lines separate paragraphs), a table "
                "(.csv, .tsv: one document per row; the other columns become metadata), JSON lines "
-               "(.jsonl) or a .zip of such files.")
+               "(.jsonl) or a .zip of such files. The new corpus is shared with every session.")
     up = st.file_uploader("File", type=UPLOAD_TYPES, key=f"{p}_file")
     if up is None:
         return
@@ -46,10 +58,10 @@ def _upload(p: str, store) -> None:
         try:
             cols = csv_columns(up.name, data)
         except CorpusError as e:
-            st.error(str(e))
+            st.error(escape_markdown(e))
             return
         if not cols:
-            st.error(f"{up.name} has no columns.")
+            st.error(f"{escape_markdown(up.name)} has no columns.")
             return
         text_column = st.selectbox("Text column", cols, key=f"{p}_textcol_{up.name}",
                                    help="The column holding the text; the other columns become metadata.")
@@ -65,87 +77,103 @@ def _upload(p: str, store) -> None:
                          progress=lambda f, msg="": bar.progress(min(max(float(f), 0.0), 1.0), text=msg or None))
     except CorpusError as e:
         bar.empty()
-        st.error(str(e))
+        st.error(escape_markdown(e))
         return
     bar.empty()
     clear_corpus_caches()
-    st.success(f"Added corpus “{name}” ({len(docs):,} documents). Pick it on the Sense explorer page.")
+    st.success(f"Added corpus “{escape_markdown(name)}” ({plural(len(docs), 'document')}), shared with every "
+               "session. Pick it on the Sense explorer page.")
 
 
 def _listing(p: str, store) -> None:
     st.subheader("Corpora")
     if st.session_state.get(f"{p}_deleted"):
-        st.success(f"Deleted “{st.session_state.pop(f'{p}_deleted')}”.")
+        st.success(f"Deleted “{escape_markdown(st.session_state.pop(f'{p}_deleted'))}”.")
     table = store.list_corpora()
     if table is None or len(table) == 0:
         st.info("No corpus is indexed yet; the default corpus is indexed on first use in the Sense explorer.")
         return
     st.dataframe(table, hide_index=True, width="stretch", key=f"{p}_list")
-    names = list(store.corpus_names())
+    names = list(table["name"])
     name = st.selectbox("Details of", names, key=f"{p}_detail")
-    if name:
-        _details(store, name)
-        with st.expander(f"Delete “{name}”"):
-            sure = st.checkbox(f"Yes, delete the corpus “{name}” and its index", key=f"{p}_sure_{name}")
-            if st.button("Delete", key=f"{p}_delete_{name}", disabled=not sure):
+    if not name:
+        return
+    _details(store, name)
+    if store.is_builtin(name):
+        st.caption("A built-in corpus: it cannot be deleted.")
+        return
+    with st.expander(f"Delete “{escape_markdown(name)}”"):
+        sure = st.checkbox(f"Yes, delete the corpus “{escape_markdown(name)}” and its index for every session",
+                           key=f"{p}_sure_{name}")
+        if st.button("Delete", key=f"{p}_delete_{name}", disabled=not sure):
+            try:
                 store.remove_corpus(name)
-                clear_corpus_caches()
-                st.session_state[f"{p}_deleted"] = name
-                st.rerun()
+            except CorpusError as e:  # busy, already deleted by another session, built-in
+                st.error(escape_markdown(e))
+                return
+            clear_corpus_caches()
+            st.session_state[f"{p}_deleted"] = name
+            st.rerun()
 
 
 def _details(store, name: str) -> None:
     stats = store.stats(name)
-    if isinstance(stats, pd.DataFrame):
-        st.dataframe(stats, hide_index=True)
-        return
-    stats = dict(stats or {})
     cols = st.columns(3)
     for col, key in zip(cols, ("documents", "tokens", "types"), strict=True):
-        if key in stats:
-            col.metric(key.capitalize(), f"{int(stats[key]):,}")
+        col.metric(key.capitalize(), f"{int(stats[key]):,}")
     top = stats.get("top_words")
     if top:
-        words = [w if isinstance(w, str) else f"{w[0]} ({int(w[1]):,})" for w in list(top)[:20]]
-        st.caption("Top words: " + ", ".join(words))
+        st.caption("Top words: " + escape_markdown(", ".join(f"{w} ({c:,})" for w, c in top[:20])))
+
+
+def chart_columns(cardinality: dict[str, int]) -> tuple[list[str], int | None]:
+    """(columns, index of the default): low-cardinality columns first; no default when none is."""
+    low = [c for c, n in cardinality.items() if 0 < n <= LOW_CARDINALITY]
+    cols = low + [c for c in cardinality if c not in low]
+    return cols, (0 if low else None)
 
 
 def _frequency(p: str, store) -> None:
+    from corpora.errors import WordNotFoundError
+
     st.subheader("Frequency of a word by metadata")
     names = list(store.corpus_names())
     if not names:
         return
     c1, c2, c3 = st.columns(3)
     name = c1.selectbox("Corpus", names, key=f"{p}_fcorpus")
-    cols = list(store.meta_columns(name)) if name else []
-    if not cols:
-        st.caption(f"{name} has no metadata columns.")
+    cardinality = store.meta_cardinality(name) if name else {}
+    if not cardinality:
+        st.caption(f"{escape_markdown(name)} has no metadata columns.")
         return
     word = c2.text_input("Word", value="cell", key=f"{p}_fword").strip()
-    column = c3.selectbox("Metadata column", cols, key=f"{p}_fcol")
-    if not word:
+    cols, default = chart_columns(cardinality)
+    column = c3.selectbox("Metadata column", cols, index=default, key=f"{p}_fcol",
+                          format_func=lambda c: f"{c} ({plural(cardinality[c], 'value')})",
+                          placeholder="Choose a column (each has many values)")
+    if not word or column is None:
         return
-    from corpora.errors import CorpusError, WordNotFoundError
-
     try:
         freq = store.frequency_by_meta(name, word, column)
     except WordNotFoundError as e:
-        st.warning(str(e))
+        st.warning(escape_markdown(e))
         return
     except CorpusError as e:
-        st.error(str(e))
+        st.error(escape_markdown(e))
         return
     st.plotly_chart(frequency_figure(freq, word, column), key=f"{p}_fplot", width="stretch")
 
 
 def frequency_figure(freq: pd.DataFrame, word: str, column: str):
-    """Bar chart of a frequency_by_meta frame: the metadata value on x, the first count-like column on y."""
-    f = freq.reset_index() if column not in freq.columns else freq
-    ys = [c for c in ("per_million", "per_10k", "relative", "count", "hits", "frequency") if c in f.columns]
-    y = ys[0] if ys else [c for c in f.columns if c != column and pd.api.types.is_numeric_dtype(f[c])][0]
-    x = f[column].astype(str)
-    fig = px.bar(f.assign(**{column: x}), x=column, y=y, hover_data=[c for c in f.columns if c != column],
-                 title=f"“{word}” by {column}")
+    """Bar chart of a frequency_by_meta frame (metadata value on x, per million on y); every text escaped."""
+    col = column if column in freq.columns else f"meta_{column}"
+    ys = [c for c in ("per_million", "count") if c in freq.columns]
+    f = pd.DataFrame({"value": freq[col].map(lambda v: html.escape(str(v))), **{c: freq[c] for c in freq.columns
+                                                                                if c != col}})
+    fig = px.bar(f, x="value", y=ys[0], hover_data=[c for c in f.columns if c not in ("value", ys[0])],
+                 labels={"value": html.escape(column), "per_million": "per million tokens"},
+                 title=html.escape(f"“{word}” by {column}"))
+    fig.update_xaxes(type="category")
     fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 

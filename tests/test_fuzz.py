@@ -14,6 +14,7 @@ import json
 import random
 import warnings
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -270,3 +271,308 @@ def test_every_damaged_byte_of_a_small_zip():
             outcomes["docs" if docs else "refused"] += 1
         check_read("x.zip", raw[:pos], Limits(), f"truncated at {pos}")
     assert outcomes["refused"] > len(raw), outcomes
+
+
+# ---- input classes of issue 13: each failed (hang, traceback or silent damage) before ---------------
+
+def _zip_of(entries: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def nested_json(depth: int) -> bytes:
+    return b'{"text": "The bank.", "meta": ' + b"[" * depth + b"]" * depth + b"}\n"
+
+
+def one_sentence_per_line(rng: random.Random, n_lines: int) -> bytes:
+    words = ("bank", "river", "cell", "the", "a", "money", "water", "café", "naïve", "prison")
+    return "".join(" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))).capitalize() + ".\n"
+                   for _ in range(n_lines)).encode()
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deeply_nested_jsonl_is_a_clear_error(depth):
+    """RecursionError escaped from json.loads before."""
+    with pytest.raises(CorpusError, match="nested"):
+        read_upload("deep.jsonl", nested_json(depth))
+    assert read_upload("ok.jsonl", nested_json(50))[0].text == "The bank."
+
+
+def test_many_small_zip_entries_are_a_bomb():
+    """1000 entries of 1 MiB each, ~1.6 MB zipped: accepted as 1000 MiB of text before, since the ratio
+    check skipped entries of 1 MiB or less."""
+    bomb = _zip_of([(f"e{i}.txt", b"bank " * (2**20 // 5)) for i in range(1000)])
+    assert len(bomb) < 2 * 2**20
+    with pytest.raises(CorpusError, match="zip bomb"):
+        read_upload("bomb.zip", bomb)
+    # many small entries of ordinary text are fine
+    rng = random.Random(SEED)
+    fine = _zip_of([(f"d{i}.txt", one_sentence_per_line(rng, 3)) for i in range(300)])
+    assert len(read_upload("fine.zip", fine)) == 300
+
+
+def test_unclosed_csv_quote_is_refused_with_its_line():
+    """A CSV with an unclosed quote was silently merged into one document: now refused, naming the line."""
+    for data in (b'text,n\n"The river bank.",1\n"The money bank,2\nThe cell.,3\nAnother row.,4\n',
+                 b'text,n\n"The river bank.",1\n"The money bank,2\n"The cell.",3\n"Another row.",4\n'):
+        with pytest.raises(CorpusError, match=r"opened on line 3 is never closed"):
+            read_upload("q.csv", data)
+        assert len(read_upload("ok.csv", data.replace(b"bank,2", b'bank",2'))) == 4
+    assert read_upload("lenient.csv", b'text\n"a"b c\n')[0].text == "ab c"  # a quoting slip on one line
+
+
+def test_long_lines_and_one_sentence_per_line_ingest(tmp_path):
+    """Random one-sentence-per-line files and files of very long lines (no break at all, or spaces only)
+    read, ingest and index completely (paragraphs over the piece size, 200k characters, are tokenised in
+    pieces). A coverage test: the regressions are in test_reliability (linear time, spaCy's E088)."""
+    from corpora.store import Store
+    from corpora.text import tokenize
+
+    rng = random.Random(SEED + 2)
+    store = Store(tmp_path / "s")
+    lines = one_sentence_per_line(rng, 3000)
+    expected = sum(len(tokenize(ln)) for ln in lines.decode().splitlines())
+    cases = [("lines.txt", lines), ("long.txt", lines.replace(b"\n", b" ")),
+             ("word.txt", b"x" * 400_017)]
+    for i, (filename, data) in enumerate(cases):
+        docs = check_read(filename, data, Limits(), filename)
+        info = store.add_corpus(f"c{i}", docs)
+        if filename != "word.txt":  # the same tokens as one line at a time
+            assert info["n_tokens"] == expected, filename
+        else:  # one 400k-character "word": cut into pieces, nothing lost
+            assert "".join(t for toks in store.sentences(f"c{i}") for t in toks) == data.decode()
+    assert_store_consistent(store.path)
+
+
+# ---- the pages through app.py and its error boundary: no traceback for any input ---------------------
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app_env(tiny_model_dir, data_dir, monkeypatch, tmp_path):
+    """Tiny model, a store holding the small corpus "mine", and app_main.py: app.py run from a folder
+    without pages/. (AppTest resets Streamlit's "uses a pages/ folder" flag before every run, so next to
+    our pages/ it would run a page file by itself, around app.py; a server runs app.py, as here.)"""
+    import streamlit as st
+
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
+    monkeypatch.delenv("SENSE_EXPLORER_MODELS", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from corpora.store import Store
+
+    Store().add_corpus("mine", [Document("The river bank. The money bank.", {"k": "v"})])
+    main = tmp_path / "app_main" / "app_main.py"
+    main.parent.mkdir()
+    main.write_text(f"import runpy\nrunpy.run_path({APP!r}, run_name='__main__')\n")
+    yield main
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def app_page(main: Path, page: str, **state):
+    """app.py run as the server runs it (st.navigation, the error boundary), showing `page`.
+
+    The first run shows the default page (the explorer, on the small corpus "mine" unless `state` says
+    otherwise); AppTest can only switch to a page st.navigation registered after that run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(main), default_timeout=120)
+    for k, v in {"ex_corpus": "mine", "ex_word": "bank", **state}.items():
+        at.session_state[k] = v
+    at.run()
+    if page != "explorer.py":
+        at.switch_page(str(Path(APP).parent / "pages" / page)).run()
+    return at
+
+
+def page_texts(at) -> list[str]:
+    out = []
+    for kind in ("markdown", "caption", "error", "warning", "success", "info", "text", "code", "exception"):
+        out += [str(getattr(e, "value", "")) + str(getattr(e, "message", "")) for e in at.get(kind)]
+    return out
+
+
+def assert_no_traceback(at, where: str) -> None:
+    assert not at.exception, (where, [e.message for e in at.exception])
+    assert not [t for t in page_texts(at) if "Traceback" in t or 'File "' in t], where
+
+
+def upload(at, filename: str, data: bytes, name: str | None = None):
+    at.file_uploader(key="co_file").set_value((filename, data, "application/octet-stream"))
+    at.run()
+    if name is not None:
+        at.text_input(key=f"co_name_{filename}").input(name)
+    if not [b for b in at.button if b.key == "co_add"]:  # refused before (a table's columns are read first)
+        return at
+    return at.button(key="co_add").click().run()
+
+
+BAD_UPLOADS = [
+    ("deep.jsonl", nested_json(100_000), "nested"),
+    ("bomb.zip", _zip_of([(f"e{i}.txt", b"bank " * (2**20 // 5)) for i in range(200)]), "zip bomb"),
+    ("q.csv", b'text\n"The open quote.\nx\ny\n', "never closed"),
+    ("bin.txt", bytes(range(256)) * 4, "binary"),
+    ("u.jsonl", b"[1, 2]\n", "JSON object"),
+]
+
+
+@pytest.mark.slow
+def test_pages_show_messages_never_tracebacks(app_env, monkeypatch, caplog):
+    from corpora.store import Store
+
+    rng = random.Random(SEED + 3)
+    at = app_page(app_env, "corpora_page.py")
+    assert_no_traceback(at, "corpora page")
+    for filename, data, message in BAD_UPLOADS:
+        at = upload(at, filename, data, name="bad upload")
+        assert_no_traceback(at, filename)
+        assert any(message in e.value for e in at.error), (filename, [e.value for e in at.error])
+    for name in ("wiki", "evil\u202etxt.exe", "x" * 200):  # reserved, bidi, too long
+        at = upload(at, "ok.txt", one_sentence_per_line(rng, 5), name=name)
+        assert_no_traceback(at, name)
+        assert at.error, name
+    for filename, data in [("lines.txt", one_sentence_per_line(rng, 2000)),
+                           ("fuzz.csv", _table(rng, ",").encode()), ("fuzz.jsonl", _jsonl(rng).encode()),
+                           ("fuzz.zip", random_zip(rng, 5))]:
+        at = upload(at, filename, data, name=f"fuzz {filename}")
+        assert_no_traceback(at, filename)
+    assert set(Store().corpus_names()) >= {"mine", "fuzz lines.txt"}
+    assert_store_consistent(Store().path)
+
+    # the explorer with hostile searches: clear messages
+    for word, match in [("(x+x+)+y", "regex"), (r"(a)\1", "regex"), ("[", "regex"), ("x" * 500, "form"),
+                        ("two words", "form"), ("<script>", "form")]:
+        ex = app_page(app_env, "explorer.py", ex_word=word, ex_match=match)
+        assert_no_traceback(ex, word)
+
+    # an unexpected error (a bug) in a page: a short message, a log line, no traceback
+    def broken(self):
+        raise TypeError("boom")
+
+    monkeypatch.setattr(Store, "list_corpora", broken)
+    with caplog.at_level("ERROR", logger="sense_explorer"):
+        at = app_page(app_env, "corpora_page.py")
+    assert_no_traceback(at, "broken page")
+    assert any("Something went wrong (TypeError)" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("unexpected error on page" in r.message for r in caplog.records)
+
+
+def _bad_options(opts: bytes) -> list[tuple[str, bytes]]:
+    base = json.loads(opts)
+    cases = [("a list", b"[]"), ("not json", b"{nope"), ("lstm a string", json.dumps({**base, "lstm": "x"}).encode()),
+             ("char_cnn a list", json.dumps({**base, "char_cnn": []}).encode())]
+    for key, value in (("dim", -1), ("dim", "abc"), ("cell_clip", "abc"), ("projection_dim", 1e999)):
+        bad = json.loads(opts)
+        bad["lstm"][key] = value
+        cases.append((f"lstm.{key}={value}", json.dumps(bad).encode()))
+    return cases
+
+
+@pytest.mark.slow
+def test_model_page_bad_configs_show_messages(app_env, tmp_path, monkeypatch):
+    """Bad bilm-tf options and a damaged safetensors model folder: a message on the Model page, never a
+    traceback (the checks themselves live in elmo/; the page boundary catches what they miss)."""
+    from elmo.io import export_bilm_tf
+    from tests.conftest import make_tiny_model
+
+    opts_path, weights_path = export_bilm_tf(make_tiny_model(tmp_path / "m").bilm, tmp_path / "tf")
+    opts, weights = opts_path.read_bytes(), weights_path.read_bytes()
+    for what, bad in [*_bad_options(opts), ("weights not hdf5", None)]:
+        at = app_page(app_env, "model.py")
+        at.file_uploader(key="upload_options").set_value(("options.json", bad or opts, "application/json"))
+        at.file_uploader(key="upload_weights").set_value(
+            ("weights.hdf5", weights if bad else b"not an hdf5 file", "application/octet-stream"))
+        at.run()
+        next(b for b in at.button if b.label == "Load uploaded model").click().run()
+        assert_no_traceback(at, what)
+
+    for what, mutate in [("config a list", lambda cfg: []), ("config char_cnn a list", lambda cfg: {**cfg, "char_cnn": []}),
+                         ("config lstm.dim a string", lambda cfg: {**cfg, "lstm": {**cfg["lstm"], "dim": "sixteen"}})]:
+        d = tmp_path / what.replace(" ", "_")
+        make_tiny_model(d)
+        (d / "config.json").write_text(json.dumps(mutate(json.loads((d / "config.json").read_text()))))
+        monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(d))
+        for page in ("model.py", "explorer.py"):
+            at = app_page(app_env, page)
+            assert_no_traceback(at, f"{what} on {page}")
+
+
+# ---- injection and spoofing on the Corpora page -------------------------------------------------------
+
+CORPORA_PAGE = str(Path(APP).parent / "pages" / "corpora_page.py")
+HOSTILE_NAME = "![t](http://127.0.0.1:9/t.png) :red[x] $x$"
+
+
+def corpora_page(monkeypatch, tiny_model_dir):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(CORPORA_PAGE, default_timeout=120)
+
+
+def test_corpus_names_are_plain_text_and_counts_read_well(data_dir, tiny_model_dir, monkeypatch):
+    """A corpus name rendered as Markdown made the browser fetch an image URL; "(1 documents)"."""
+    at = corpora_page(monkeypatch, tiny_model_dir).run()
+    at = upload(at, "one.txt", b"The river bank was steep.", name=HOSTILE_NAME)
+    assert_no_traceback(at, "hostile name")
+    msgs = [s.value for s in at.success]
+    assert msgs and "1 document)" in msgs[0], msgs
+    everything = "\n".join(page_texts(at) + [e.label for e in at.expander] + [c.label for c in at.checkbox])
+    assert "![t](" not in everything and ":red[" not in everything, everything
+    assert "\\!\\[t\\]\\(http" in msgs[0]
+    # duplicate-content error message naming the same corpus: escaped too
+    at = upload(at, "one.txt", b"The river bank was steep.", name="again")
+    assert at.error and "![t](" not in at.error[0].value and "already stored" in at.error[0].value
+
+
+def test_builtin_corpus_has_no_delete_control(data_dir, tiny_model_dir, monkeypatch):
+    from corpora.builtin import Document
+    from corpora.store import BUILTIN_SOURCE, Store
+
+    store = Store()
+    store.add_corpus("wiki", [Document("The built-in bank.", {"topic": "t"})], source=BUILTIN_SOURCE)
+    store.add_corpus("mine", [Document("My bank.", {"topic": "t"})])
+    at = corpora_page(monkeypatch, tiny_model_dir).run()
+    at.selectbox(key="co_detail").select("wiki").run()
+    assert not [b for b in at.button if b.key.startswith("co_delete_")]
+    assert not [c for c in at.checkbox if c.key.startswith("co_sure_")]
+    assert any("cannot be deleted" in c.value for c in at.caption)
+    at.selectbox(key="co_detail").select("mine").run()
+    assert at.button(key="co_delete_mine")
+    assert any("shared" in c.value for c in at.caption)  # the page says uploads are shared
+
+
+def test_frequency_chart_escapes_metadata_and_defaults_to_a_low_cardinality_column(
+        data_dir, tiny_model_dir, monkeypatch):
+    """Metadata values and column names went into the chart unescaped (<a href> became a live link); the
+    chart's default column was the first one, often a title with a value per document."""
+    from corpora.builtin import Document
+    from corpora.store import Store
+
+    link = '<a href="http://127.0.0.1:9/x">click</a>'
+    docs = [Document(f"The cell number {i} divides.", {"title": f"Doc {i}", "<b>kind</b>": link if i % 2 else "plain"})
+            for i in range(30)]
+    Store().add_corpus("meta", docs)
+    at = corpora_page(monkeypatch, tiny_model_dir)
+    at.session_state["co_fcorpus"] = "meta"
+    at.run()
+    assert at.selectbox(key="co_fcol").value == "<b>kind</b>"  # 2 values, not title (30 values)
+    spec = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))
+    assert "<a href" not in spec and "<b>kind" not in spec, spec[:500]
+    assert "&lt;a href=&quot;http://127.0.0.1:9/x&quot;&gt;click&lt;/a&gt;" in spec
+    assert "&lt;b&gt;kind&lt;/b&gt;" in spec
+
+    Store().add_corpus("titles", [Document(f"A cell {i}.", {"title": f"T{i}"}) for i in range(30)])
+    at.run()
+    at.selectbox(key="co_fcorpus").select("titles").run()
+    assert at.selectbox(key="co_fcol").value is None  # only a high-cardinality column: no default chart
+    assert not at.get("plotly_chart")
+    assert_no_traceback(at, "titles")

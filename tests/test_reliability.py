@@ -18,9 +18,13 @@ then the Sense explorer page to search "bank" in it, embedding with the tiny mod
 AppTest runs each page script for real (widgets, caches, the store, the model) in-process, without
 the tornado server; every AppTest is its own session with its own session state.
 
-Killed ingestion. A child process adds a large corpus and is SIGKILLed while it is inside the
-ingestion transaction (after its uncommitted rows were written to the WAL file); the store must be
-exactly as before, pass the integrity checks, and the same add must then succeed.
+Killed ingestion. A child process adds a large corpus and is SIGKILLed half-way: while tokenising
+(before any write), or inside the write transaction after its uncommitted rows reached the WAL file;
+the store must be exactly as before, pass the integrity checks, and the same add must then succeed.
+
+Issue 13 (at the end): one-sentence-per-line text in linear time, spaCy's max length, regex time limit,
+tokenising outside the write transaction, "the store is busy" in words, --store that is not a store,
+built-in corpora protected and their names reserved, names with control or bidi characters refused.
 """
 
 from __future__ import annotations
@@ -303,8 +307,8 @@ def _big_docs(n: int) -> list[Document]:
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["Tokenising", "Writing the index"])
 def test_killed_ingestion_leaves_store_unchanged(tmp_path, monkeypatch, point):
-    """SIGKILL while the ingestion transaction is open: mid-tokenising (the corpus row is written) or
-    while writing the index (documents and sentences written, spilled to the WAL file)."""
+    """SIGKILL mid-tokenising (before any write: tokenising runs outside the transaction) or inside the
+    write transaction, while writing the index (documents and sentences written, spilled to the WAL file)."""
     from corpora import store as store_module
     from corpora.store import Store
 
@@ -394,3 +398,230 @@ def test_killed_cli_add_is_all_or_nothing(tmp_path):
     if "big" not in stored:  # killed before the commit completed: nothing of it, and it can be added again
         assert Store(store.path).add_corpus("big", [Document(big.read_text())])["n_docs"] == 1
         assert_store_consistent(store.path)
+
+
+# ---- hangs, busy store, bad store paths, shared state (issue 13) ------------------------------------
+
+def _lines_text(n_lines: int) -> str:
+    """One sentence per line, no blank line: the commonest plain-text format."""
+    return "".join(f"Line {i} says the river bank near mill {i % 97} was steep.\n" for i in range(n_lines))
+
+
+def test_one_sentence_per_line_is_linear(tmp_path):
+    """200 KB without blank lines took 113 s (doc.text rebuilt for every sentence); now about a second.
+    The bound is 30 times what it needs, so a busy machine never fails it; quadratic time always does."""
+    from corpora.readers import read_upload
+    from corpora.store import Store
+
+    text = _lines_text(4000)
+    assert len(text) > 200_000
+    store = Store(tmp_path / "s")
+    t = time.monotonic()
+    info = store.add_corpus("lines", read_upload("lines.txt", text.encode()))
+    assert time.monotonic() - t < 40
+    assert info["n_docs"] == 1 and info["n_tokens"] == 4000 * 12
+    from corpora.search import occurrences
+
+    occ = occurrences(store, "lines", "mill", limit=None)
+    assert len(occ) == 4000 and all(s.startswith("Line ") for s in occ["sentence"])
+    assert_store_consistent(store.path)
+
+
+def test_paragraph_longer_than_spacy_max_length_is_chunked(tmp_path, monkeypatch):
+    """A paragraph over spaCy's max_length gave error E088; it is now tokenised in pieces. (max_length and
+    the piece size are made small here so the test stays quick: the real ones are 400k / 200k characters.)"""
+    from corpora import text as text_module
+    from corpora.store import Store
+
+    nlp = text_module._nlp()
+    monkeypatch.setattr(nlp, "max_length", 3000)
+    monkeypatch.setattr(text_module, "CHUNK_CHARS", 1500, raising=False)
+    para = " ".join(f"word{i} and the bank." for i in range(2000))  # ~40k characters, no line break
+    store = Store(tmp_path / "s")
+    info = store.add_corpus("long", [Document(para)])
+    assert info["n_tokens"] == 2000 * 5
+    assert_store_consistent(store.path)
+
+
+def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    return subprocess.run([sys.executable, "-m", "corpora", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("pattern", ["(x+x+)+y", "([a-z]+)*[0-9]"])
+def test_catastrophic_regex_returns_at_once(tmp_path, pattern):
+    """(x+x+)+y took 74 s on one 30-character token, ([a-z]+)*[0-9] 89 s on the wiki corpus (Python's
+    backtracking re); the CLI (and so the API) now answers at once (RE2 runs in linear time)."""
+    from corpora.store import Store
+
+    store = Store(tmp_path / "s")
+    store.add_corpus("x", [Document("x" * 30 + " and abcdefghijklmnopqrstuvwxyzabcdefgh here.")])
+    try:
+        r = _cli("--store", str(store.path), "search", "x", pattern, "--match", "regex", timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the regex search {pattern} did not finish in 30 s")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "matches the regular expression" in r.stderr
+
+
+def test_regex_search_time_limit(tmp_path, monkeypatch, capsys):
+    """A regex search running past REGEX_SECONDS stops with a clear QueryError (API) / error line (CLI)."""
+    from corpora import search
+    from corpora.__main__ import main
+    from corpora.errors import QueryError
+    from corpora.store import Store
+
+    store = Store(tmp_path / "s")
+    store.add_corpus("many", [Document(" ".join(f"w{i}" for i in range(3000)) + ".")])
+    assert len(search.occurrences(store, "many", "w1.*", match="regex")) == 1111
+    monkeypatch.setattr(search, "REGEX_SECONDS", 0.0)
+    with pytest.raises(QueryError, match="took more than 0 s"):
+        search.occurrences(store, "many", "w1.*", match="regex")
+    assert main(["--store", str(store.path), "search", "many", "w.*", "--match", "regex"]) == 2
+    assert "took more than" in capsys.readouterr().err
+    with pytest.raises(QueryError, match="not supported"):  # RE2 has no backreferences: said so
+        search.occurrences(store, "many", r"(w)\1", match="regex")
+
+
+def test_tokenising_runs_outside_the_write_transaction(tmp_path, monkeypatch):
+    """While one corpus is being tokenised, another can be added (it used to wait for the whole ingestion,
+    48 s in the probe, and fail with "database is locked" past the busy timeout)."""
+    from corpora import store as store_module
+    from corpora.store import Store
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 1.0)
+    path = tmp_path / "s"
+    big, other = Store(path), Store(path)
+    added = []
+
+    def progress(fraction, message=""):
+        if message.startswith("Tokenising") and not added:
+            added.append(other.add_corpus("small", [Document("A small bank.")]))
+
+    big.add_corpus("big", _big_docs(300), progress=progress)
+    assert added and added[0]["n_docs"] == 1
+    assert set(assert_store_consistent(path / "corpora.sqlite3")) == {"big", "small"}
+
+
+def test_busy_store_says_try_again(tmp_path, monkeypatch):
+    """A write waiting past the busy timeout: StoreBusyError "busy ... try again", not sqlite3's
+    "database is locked"; nothing changes."""
+    from corpora import store as store_module
+    from corpora.errors import CorpusError, StoreBusyError
+    from corpora.store import Store
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    store = Store(tmp_path / "s")
+    store.add_corpus("kept", [Document("The bank.")])
+    lock = sqlite3.connect(store.path, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        for action in (lambda: store.add_corpus("new", [Document("Another bank.")]),
+                       lambda: store.remove_corpus("kept")):
+            with pytest.raises(CorpusError) as e:
+                action()
+            assert isinstance(e.value, StoreBusyError)
+            assert "busy" in str(e.value) and "try again" in str(e.value)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert store.corpus_names() == ["kept"]
+    assert_store_consistent(store.path)
+
+
+def test_delete_button_on_a_busy_store_shows_a_message(data_dir, tiny_model_dir, monkeypatch):
+    from corpora import store as store_module
+    from corpora.store import Store
+
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    st.cache_resource.clear()
+    store = Store()
+    store.add_corpus("mine", [Document("The bank.", {"k": "v"})])
+    at = AppTest.from_file(CORPORA_PAGE, default_timeout=60).run()
+    at.checkbox(key="co_sure_mine").check().run()
+    lock = sqlite3.connect(store.path, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        at.button(key="co_delete_mine").click().run()
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    st.cache_resource.clear()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("busy" in e.value and "try again" in e.value for e in at.error), [e.value for e in at.error]
+    assert store.corpus_names() == ["mine"]
+
+
+@pytest.mark.parametrize("kind", ["folder holding a folder", "random bytes", "text file"])
+def test_cli_store_that_is_not_a_store(tmp_path, kind):
+    """--store pointing at a folder that cannot hold the store, or at a file that is not a database: one
+    clear error line, status 2 (it was a sqlite3 traceback)."""
+    if kind == "folder holding a folder":
+        store = tmp_path / "d"
+        (store / "corpora.sqlite3").mkdir(parents=True)
+    else:
+        store = tmp_path / "bad.sqlite3"
+        store.write_bytes(os.urandom(4096) if kind == "random bytes" else b"hello, not a database\n" * 50)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    for args in (["list"], ["search", "wiki", "bank"]):
+        r = _cli("--store", str(store), *args)
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr and r.stderr.startswith("error: The corpus store"), r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_builtin_corpora_are_not_deleted_without_force(tmp_path):
+    from corpora.errors import CorpusError
+    from corpora.store import BUILTIN_SOURCE, Store
+
+    store = Store(tmp_path / "s")
+    store.add_corpus("wiki", [Document("The built-in bank.")], source=BUILTIN_SOURCE)
+    with pytest.raises(CorpusError, match="built-in corpus"):
+        store.remove_corpus("wiki")
+    r = _cli("--store", str(store.path), "remove", "wiki")
+    assert r.returncode == 2 and "built-in" in r.stderr and "--force" in r.stderr
+    assert store.corpus_names() == ["wiki"]
+    r = _cli("--store", str(store.path), "remove", "wiki", "--force")
+    assert r.returncode == 0, r.stderr
+    assert store.corpus_names() == []
+
+
+@pytest.mark.parametrize("name", ["wiki", "Wiki", "ＷＩＫＩ", " brown ", "senseval"])
+def test_builtin_names_are_reserved(tmp_path, name):
+    """An upload named "wiki" made before the built-in was indexed replaced every session's default corpus."""
+    from corpora.errors import CorpusError
+    from corpora.store import Store
+
+    store = Store(tmp_path / "s")
+    with pytest.raises(CorpusError, match="built-in corpus"):
+        store.add_corpus(name, [Document("A fake default corpus about the bank.")])
+    assert store.corpus_names() == []
+
+
+def test_an_old_upload_with_a_builtin_name_is_not_used_as_the_builtin(tmp_path):
+    from corpora.errors import CorpusError
+    from corpora.store import Store
+
+    store = Store(tmp_path / "s")
+    con = sqlite3.connect(store.path)  # as an older version stored it
+    con.execute("INSERT INTO corpora(name, source, hash, created, n_docs, n_tokens, n_types) "
+                "VALUES ('wiki', 'upload', 'h', 'now', 0, 0, 0)")
+    con.commit()
+    con.close()
+    with pytest.raises(CorpusError, match="uploaded corpus named"):
+        store.ensure_builtin("wiki")
+
+
+@pytest.mark.parametrize("name", ["evil\u202egnp.txt", "del\x7fete", "zero\u200bwidth", "line\u2028sep",
+                                  "isolate\u2066x\u2069"])
+def test_names_with_control_or_bidi_characters_are_refused(tmp_path, name):
+    from corpora.errors import CorpusError
+    from corpora.store import Store
+
+    store = Store(tmp_path / "s")
+    with pytest.raises(CorpusError, match="control, invisible or text-direction"):
+        store.add_corpus(name, [Document("The bank.")])
+    assert store.corpus_names() == []
