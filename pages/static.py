@@ -113,6 +113,12 @@ def separability(key: str, source: str, word: str, limit: int, text: str, _model
     return ss.separability(occurrence_layers(key, source, word, limit, text, _model), occ.gold)
 
 
+@st.cache_data(max_entries=16, show_spinner="Cross-validating the sense classifiers…")
+def sense_accuracy(key: str, source: str, word: str, limit: int, text: str, _model):
+    occ = source_occurrences(source, word, limit, text)
+    return ss.sense_accuracy(_model, occ, occurrence_layers(key, source, word, limit, text, _model), static_vectors())
+
+
 def render_static(model, key: str, word: str, occ: ss.Occurrences, source: str, slot: int) -> None:
     """The two static views: Word2Vec (meaning) and the char-CNN layer 0 (spelling)."""
     sv = static_vectors()
@@ -183,6 +189,11 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
         st.caption("No gold senses for this source: silhouette of the automatic clusters only.")
     st.dataframe(sep.style.format({"silhouette_gold": "{:.3f}", "silhouette_auto": "{:.3f}"}, na_rep="–"),
                  hide_index=True, key=f"sep_{slot}")
+    acc = sense_accuracy(key, source, word, limit, text, model) if occ.gold is not None else None
+    if acc is not None:
+        st.markdown("**Sense accuracy on these occurrences** (gold senses, 5-fold cross-validation; the features "
+                    "and baselines of `python -m senses.evaluate`)")
+        st.dataframe(acc.style.format({"knn": "{:.3f}", "logreg": "{:.3f}"}), hide_index=True, key=f"acc_{slot}")
     return occ
 
 

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 from .baselines import StaticVectors, find_occurrences
 from .cluster import Clustering, cluster, normalize, project
 from .evaluate import WORDS as SENSEVAL_WORDS
-from .evaluate import load_senseval
+from .evaluate import accuracy_table, feature_sets, load_senseval
 from .explore import MIX, PALETTE, hover_text, layer_label, mix_layers
 from .naming import name_clusters, word_forms
 
@@ -313,6 +313,14 @@ def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int |
         rows.append({"layer": layer_label(layer), "silhouette_gold": sg, "k_auto": c.k,
                      "silhouette_auto": c.silhouette})
     return pd.DataFrame(rows, columns=["layer", "silhouette_gold", "k_auto", "silhouette_auto"])
+
+
+def sense_accuracy(model, occ: Occurrences, layers: np.ndarray, static: StaticVectors | None = None) -> pd.DataFrame | None:
+    """Cross-validated sense accuracy on these occurrences (senses.evaluate's features and baselines:
+    layers, average of meanings, bag of words, Word2Vec, char-CNN context, MFS); None without 2+ gold senses."""
+    if occ.gold is None or len(set(occ.gold)) < 2:
+        return None
+    return accuracy_table(feature_sets(model, layers, occ.tokens, occ.index, static), occ.gold)
 
 
 # ---- figures -------------------------------------------------------------------------------------

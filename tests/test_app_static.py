@@ -58,6 +58,7 @@ def test_static_neighbours_and_distances(app):
     sep = next(d for d in dfs if "silhouette_auto" in d.columns)
     assert sep["layer"].tolist() == ["layer 0", "layer 1", "layer 2", "scalar mix"]
     assert "silhouette_gold" not in sep.columns  # typed text has no gold senses
+    assert not any("logreg" in d.columns for d in dfs)  # nor a sense accuracy
     assert len(at.metric) == 1 and 0 <= float(at.metric[0].value) <= 2
     assert "average of meanings" in at.metric[0].label
     assert any("mean contextual vector over 6 of its 6 occurrences" in c.value for c in at.caption)
@@ -125,6 +126,13 @@ def test_senseval_gold_separability(app):
     assert not at.exception and not at.error
     sep = next(d.value for d in at.dataframe if "silhouette_auto" in d.value.columns)
     assert sep["silhouette_gold"].between(-1, 1).all()
+    acc = next(d.value for d in at.dataframe if "logreg" in d.value.columns)
+    from senses import evaluate as ev
+
+    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", ev.AVG, ev.MEANING, ev.BOW, ev.W2V,
+                                        ev.STATIC, ev.MFS]
+    assert acc[["knn", "logreg"]].apply(lambda c: c.between(0, 1).all()).all()
+    assert any("over 300 of its 4146 occurrences" in c.value.replace(",", "") for c in at.caption)
     at.text_input(key="word").set_value("bank").run()
     assert any("gold senses only for" in w.value for w in at.warning)
 
