@@ -407,7 +407,12 @@ def evaluate(model, words: Sequence[str] = WORDS, max_per_word: int | None = Non
         sub(0.0, f"{word}: loading Senseval instances")
         sample = load_senseval(word, max_per_word, window=window)
         frames.append(evaluate_sample(model, sample, sub, static))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return _typed(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """k_auto as a nullable integer (no clustering for the bag of words)."""
+    return df.astype({"k_auto": "Int64"})
 
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -421,6 +426,8 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fmt(v) -> str:
+    if v is pd.NA:
+        return "–"
     if isinstance(v, float | np.floating):
         return "–" if np.isnan(v) else f"{v:.3f}"
     return str(v)
@@ -479,7 +486,7 @@ def to_markdown(df: pd.DataFrame, meta: dict) -> str:
 def write_results(df: pd.DataFrame, out: str | Path, meta: dict) -> tuple[Path, Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    rows = [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+    rows = [{k: (None if v is pd.NA or isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
             for r in df.to_dict("records")]
     payload = {**meta, "columns": COLUMNS, "rows": rows}
     j, m = out / RESULTS_JSON, out / RESULTS_MD
@@ -493,7 +500,7 @@ def read_results(path: str | Path) -> tuple[pd.DataFrame, dict]:
     payload = json.loads(Path(path).read_text())
     rows = payload.pop("rows")
     cols = payload.pop("columns", COLUMNS)
-    return pd.DataFrame(rows, columns=cols), payload
+    return _typed(pd.DataFrame(rows, columns=cols)), payload
 
 
 # ---- the biLM as a frozen feature extractor: scalar mix probe -------------------------------------
