@@ -1,6 +1,7 @@
 """Word-sense benchmark on NLTK's `senseval` corpus: the hard / interest / line / serve data in
-Senseval-2 format (Leacock et al.; the "line" data of 1993 and its siblings), *not* the Senseval-2
-lexical-sample task, so these figures must not be compared with published Senseval-2 scores.
+Senseval-2 format (line: Leacock, Towell & Voorhees 1993; hard, serve: Leacock, Chodorow & Miller 1998;
+interest: Bruce & Wiebe 1994), *not* the Senseval-2 lexical-sample task, so these figures must not be
+compared with published Senseval-2 scores.
 
 For every word, with fixed seeds:
 
@@ -180,7 +181,7 @@ def load_senseval(word: str, max_per_word: int | None = None, seed: int = SEED, 
     """The instances of `word` in NLTK's senseval corpus (read from its zip in place), windowed, optionally
     subsampled."""
     if word not in WORDS:
-        raise ValueError(f"Senseval has no lexical sample for {word!r}; choose from {', '.join(WORDS)}")
+        raise ValueError(f"NLTK's senseval corpus has no data for {word!r}; choose from {', '.join(WORDS)}")
     if not senseval_available():
         raise FileNotFoundError("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding "
                                 "corpora/senseval.zip")

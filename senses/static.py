@@ -361,7 +361,7 @@ def contextual_figure(comp: Comparison) -> go.Figure:
 
 
 def static_figure(word: str, words: Sequence[str], vectors: np.ndarray, query: np.ndarray,
-                  highlight: Sequence[str] = (), space: str = "Static (layer 0)") -> go.Figure:
+                  highlight: Sequence[str] = (), space: str = "Layer 0 (char-CNN)") -> go.Figure:
     """PCA of the static vectors of frequent words (grey), the word (star) and its neighbours (labelled)."""
     allv = np.vstack([vectors, query[None]]) if len(vectors) else query[None]
     proj = project(allv, "PCA")
