@@ -55,7 +55,7 @@ def average_layers(key: str, source: str, word: str, limit: int, text: str, _mod
     """(average of meanings (L, 2P), occurrences averaged): the shown occurrences when they hold all of them
     (or more than AVERAGE_CAP), else a seeded sample of AVERAGE_CAP occurrences of the source."""
     occ = source_occurrences(source, word, limit, text)
-    if len(occ) >= min(occ.total, AVERAGE_CAP):
+    if ss.averages_shown(occ):
         layers = occurrence_layers(key, source, word, limit, text, _model)
         return layers.mean(0), len(layers)
     more = source_occurrences(source, word, AVERAGE_CAP, text)
@@ -88,7 +88,7 @@ def static_vectors() -> StaticVectors | None:
 
 def candidates(model, occ: ss.Occurrences, source: str) -> list[str]:
     words: list[str] = []
-    if source not in (ss.SENSEVAL, ss.OWN_TEXT):
+    if ss.is_store_corpus(source):
         try:
             words = corpus_words(source, N_WORDS)
         except Exception:  # noqa: BLE001 - fall back to the sentences
@@ -148,7 +148,7 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
     """Static views, contextual view, per-cluster table and separability of one word (in the current column)."""
     st.subheader(f"“{word}”")
     word = ss.source_word(source, word)
-    if source not in (ss.SENSEVAL, ss.OWN_TEXT):
+    if ss.is_store_corpus(source):
         try:
             ensure_corpus(source)
         except Exception as e:  # noqa: BLE001 - missing NLTK data, unreadable store

@@ -27,7 +27,7 @@ other four folds, and the accuracy is the fraction predicted right.
 Context given to the biLM (WINDOW): a Senseval instance holds one to several sentences (up to ~200
 tokens), and the biLM was trained one sentence per sequence, sentences cut to pieces of at most 48
 tokens. Whatever the window keeps goes in as *one* sequence, sentence boundaries included. WINDOW = +-24
-tokens (at most 49 tokens, the length of the training pieces) was chosen by measurement
+tokens (at most 49 tokens, about the length of the training pieces, <= 48) was chosen by measurement
 (`--compare-windows`, benchmarks/results/evaluation.windows.md; line, serve and interest, all
 instances, logistic regression on the layer average): the sentence holding the target 0.740 / 0.877 /
 0.842, +-10 tokens 0.743 / 0.871 / 0.841, +-24 0.752 / 0.873 / 0.844, +-40 0.756 / 0.877 / 0.842.

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .baselines import StaticVectors, find_occurrences
+from .baselines import AVERAGE_CAP, StaticVectors, find_occurrences
 from .cluster import Clustering, cluster, normalize, project
 from .evaluate import WORDS as SENSEVAL_WORDS
 from .evaluate import accuracy_table, feature_sets, load_senseval
@@ -70,6 +70,17 @@ def sources(corpus_names: Sequence[str], senseval: bool) -> list[str]:
     """The choices of the page's "Occurrences from": Senseval (when its data is there), the store's corpora,
     typed text."""
     return [*([SENSEVAL] if senseval else []), *corpus_names, OWN_TEXT]
+
+
+def is_store_corpus(source: str) -> bool:
+    """True for a corpus of the store (not Senseval's files, not typed text)."""
+    return source not in (SENSEVAL, OWN_TEXT)
+
+
+def averages_shown(occ: Occurrences, cap: int = AVERAGE_CAP) -> bool:
+    """Whether the average of meanings is the mean of the shown occurrences: they are all of the word's
+    occurrences, or at least `cap` of them (a seeded sample); else a sample of `cap` is averaged."""
+    return len(occ) >= min(occ.total, cap)
 
 
 def source_word(source: str, word: str) -> str:

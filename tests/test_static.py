@@ -114,6 +114,10 @@ def test_sources_and_text_occurrences():
     assert [t[i] for t, i in zip(occ.tokens, occ.index, strict=True)] == ["cells", "cell"] and occ.total == 2
     assert ss.source_occurrences(ss.OWN_TEXT, "cell", 1, "A cell. Two cells.").total == 2
     assert len(ss.source_occurrences(ss.OWN_TEXT, "cell", 10, "")) == 0
+    assert ss.is_store_corpus("wiki") and not ss.is_store_corpus(ss.OWN_TEXT) and not ss.is_store_corpus(ss.SENSEVAL)
+    assert ss.averages_shown(ss.Occurrences([["a"]] * 5, [0] * 5, None, 5), cap=300)  # all of them
+    assert not ss.averages_shown(ss.Occurrences([["a"]] * 5, [0] * 5, None, 500), cap=300)  # 5 of 500
+    assert ss.averages_shown(ss.Occurrences([["a"]] * 300, [0] * 300, None, 5000), cap=300)  # a big sample
     with pytest.raises(ValueError, match="gold senses only for"):
         ss.source_occurrences(ss.SENSEVAL, "bank", 10)
 
