@@ -1,204 +1,211 @@
-"""Static vs contextual: one word (or two side by side) as a single type vector and as its occurrences.
+"""Static vs contextual: one word (or two side by side) as single vectors and as its occurrences.
 
-Thin page: the work is in senses.static (same clustering and naming as the explorer). Occurrences come
-from Senseval-2 (gold senses, for hard / interest / line / serve), a corpus of the store (as the
-explorer searches it), or text typed here. The model is the session's active model (chosen or uploaded
-on the Model page: st.session_state["active_model"], uploaded ones in st.session_state["uploaded_models"]).
+Thin page: layout and caching only. Routing of the sources, candidate words and example sentences are in
+senses.static, the baselines (Word2Vec vectors, average of meanings) in senses.baselines. The model is the
+session's active model (pages.common.session_model).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import zlib
 
 import numpy as np
 import streamlit as st
 
 from corpora.errors import CorpusError
-from corpora.text import split_sentences, tokenize
+from corpora.text import tokenize
 from elmo.io import ModelFileError
-from pages.common import ensure_corpus, session_model
+from pages.common import cached_occurrences as search_occurrences
+from pages.common import corpus_names, ensure_corpus, get_store, session_model
 from senses import static as ss
-from senses.evaluate import WORDS as SENSEVAL_WORDS
-from senses.evaluate import load_senseval, senseval_available
+from senses.baselines import AVERAGE_CAP, StaticVectors, average_of_meanings
+from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
-from senses.naming import word_forms
 
-SENSEVAL = "Senseval-2 (gold senses)"
-OWN_TEXT = "Your own text"
-LAYERS = {"layer 0 (static)": 0, "layer 1": 1, "layer 2": 2, "scalar mix (average)": MIX}
-EXAMPLES = {
-    "line": "Please wait in line until the phone line is free .",
-    "interest": "The bank raised the interest on my loan .",
-    "hard": "It was a hard decision to make .",
-    "serve": "They serve dinner at eight .",
-}
+LAYERS = {"layer 0 (char-CNN, context-free)": 0, "layer 1": 1, "layer 2": 2, "scalar mix (average)": MIX}
+N_WORDS = 5000
 
 
-def sources() -> list[str]:
-    out = [SENSEVAL] if senseval_available() else []
-    if importlib.util.find_spec("corpora.search") is not None and importlib.util.find_spec("corpora.store"):
-        try:
-            from pages.common import corpus_names
-
-            out += corpus_names()
-        except Exception as e:  # noqa: BLE001 - a broken store must not hide the rest of the page
-            st.caption(f"Corpora unavailable: {e}")
-    return out + [OWN_TEXT]
+def page_sources() -> list[str]:
+    try:
+        names = corpus_names()
+    except Exception as e:  # noqa: BLE001 - a broken store must not hide the rest of the page
+        st.caption(f"Corpora unavailable: {e}")
+        names = []
+    return ss.sources(names, senseval_available())
 
 
-def text_occurrences(text: str, word: str) -> tuple[list[list[str]], list[int]]:
-    """Every occurrence (any inflected form) of `word` in typed text: (sentence tokens, index) pairs."""
-    forms = word_forms(word) | {word.lower()}
-    toks, idx = [], []
-    for s in split_sentences(text):
-        for i, t in enumerate(s.tokens):
-            if t.lower() in forms:
-                toks.append(s.tokens)
-                idx.append(i)
-    return toks, idx
+def _search(corpus: str, word: str, limit: int):
+    return search_occurrences(corpus, word, "lemma", limit)[0]
 
 
-@st.cache_data(max_entries=16, show_spinner="Finding and embedding the occurrences…")
-def cached_occurrences(key: str, source: str, word: str, limit: int, text: str, _model):
-    """(tokens, indices, gold senses or None, layers (n, L, 2P)) of the word's occurrences in a source."""
-    gold = None
-    if source == SENSEVAL:
-        sample = load_senseval(word, limit)
-        toks, idx, gold = sample.tokens, sample.index, list(sample.senses)
-    elif source == OWN_TEXT:
-        toks, idx = text_occurrences(text, word)
-        toks, idx = toks[:limit], idx[:limit]
-    else:
-        from pages.common import cached_occurrences as search
+@st.cache_data(max_entries=32, show_spinner="Finding the occurrences…")
+def source_occurrences(source: str, word: str, limit: int, text: str) -> ss.Occurrences:
+    return ss.source_occurrences(source, word, limit, text, search=_search)
 
-        occ, _ = search(source, word, "lemma", limit)
-        toks, idx = [list(t) for t in occ["tokens"]], [int(i) for i in occ["token_index"]]
-        if "gold_sense" in occ.columns and len(occ) and (occ["gold_sense"] != "").all():
-            gold = occ["gold_sense"].tolist()  # a Senseval corpus of the store: gold senses per occurrence
-    layers = _model.embed_targets(toks, idx) if toks else None
-    return toks, idx, gold, layers
+
+@st.cache_data(max_entries=16, show_spinner="Embedding the occurrences…")
+def occurrence_layers(key: str, source: str, word: str, limit: int, text: str, _model) -> np.ndarray:
+    occ = source_occurrences(source, word, limit, text)
+    return _model.embed_targets(occ.tokens, occ.index)
+
+
+@st.cache_data(max_entries=16, show_spinner="Averaging the word's meanings over the corpus…")
+def average_layers(key: str, source: str, word: str, limit: int, text: str, _model) -> tuple[np.ndarray, int]:
+    """(average of meanings (L, 2P), occurrences averaged): the shown occurrences when they hold all of them
+    (or more than AVERAGE_CAP), else a seeded sample of AVERAGE_CAP occurrences of the source."""
+    occ = source_occurrences(source, word, limit, text)
+    if ss.averages_shown(occ):
+        layers = occurrence_layers(key, source, word, limit, text, _model)
+        return layers.mean(0), len(layers)
+    more = source_occurrences(source, word, AVERAGE_CAP, text)
+    return average_of_meanings(_model, more.tokens, more.index)
 
 
 @st.cache_data(max_entries=16, show_spinner="Embedding the frequent words…")
-def cached_type_space(key: str, words: tuple[str, ...], _model) -> np.ndarray:
+def type_space(key: str, words: tuple[str, ...], _model) -> np.ndarray:
     return _model.type_vectors(list(words))
 
 
 @st.cache_data(max_entries=16, show_spinner="Embedding the frequent words alone…")
-def cached_alone(key: str, words: tuple[str, ...], layer, _model) -> np.ndarray:
+def alone_space(key: str, words: tuple[str, ...], layer, _model) -> np.ndarray:
     return ss.alone_vectors(_model, list(words), layer)
-
-
-@st.cache_data(max_entries=32, show_spinner="Clustering and naming…")
-def cached_compare(key: str, source: str, word: str, limit: int, text: str, layer, k, n_words: int, _model):
-    toks, idx, _, layers = cached_occurrences(key, source, word, limit, text, _model)
-    cands = candidate_words(_model, toks, n_words, source)
-    return ss.compare(_model, word, toks, idx, layer=layer, k=k, layers=layers, candidates=cands,
-                      candidate_vectors=cached_alone(key, tuple(cands), layer, _model))
-
-
-@st.cache_data(max_entries=32, show_spinner="Separability per layer…")
-def cached_separability(key: str, source: str, word: str, limit: int, text: str, _model):
-    _, _, gold, layers = cached_occurrences(key, source, word, limit, text, _model)
-    return ss.separability(layers, gold)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def corpus_words(corpus: str, n: int) -> list[str]:
-    """The corpus's n most frequent word-like types, from the store's type counts."""
-    from pages.common import get_store
-
-    types = get_store().types(corpus)
-    return [w for w in types["word"] if ss.WORDLIKE.match(w)][:n]
+    """The corpus's most frequent types (the store's type counts)."""
+    return get_store().types(corpus)["word"].head(4 * n).tolist()
 
 
-def candidate_words(model, sentences, n: int, source: str = OWN_TEXT) -> list[str]:
-    """The frequent words of the corpus (store corpora) or of the occurrences' sentences (Senseval, typed
-    text), topped up from the model's vocabulary when fewer than 1000."""
+@st.cache_resource(show_spinner="Loading the Word2Vec vectors…")
+def static_vectors() -> StaticVectors | None:
+    try:
+        return StaticVectors.load()
+    except (OSError, ValueError):
+        return None
+
+
+def candidates(model, occ: ss.Occurrences, source: str) -> list[str]:
     words: list[str] = []
-    if source not in (SENSEVAL, OWN_TEXT):
+    if ss.is_store_corpus(source):
         try:
-            words = corpus_words(source, n)
+            words = corpus_words(source, N_WORDS)
         except Exception:  # noqa: BLE001 - fall back to the sentences
             words = []
-    if not words:
-        words = ss.frequent_words(sentences, n)
-    if len(words) < min(n, 1000):
-        seen = set(words)
-        words += [w for w in ss.vocab_words(model, n) if w not in seen][: n - len(words)]
-    return words
+    return ss.candidate_words(model, occ.tokens, N_WORDS, words)
 
 
-def render_word(key: str, model, word: str, source: str, limit: int, text: str, layer, k, n_words: int,
-                slot: int = 0) -> None:
-    """Static view, contextual view, per-cluster table and separability of one word (in the current column)."""
+@st.cache_data(max_entries=32, show_spinner="Clustering and naming…")
+def comparison(key: str, source: str, word: str, limit: int, text: str, layer, k, _model):
+    occ = source_occurrences(source, word, limit, text)
+    cands = candidates(_model, occ, source)
+    average, n_average = average_layers(key, source, word, limit, text, _model)
+    return ss.compare(_model, word, occ.tokens, occ.index, layer=layer, k=k,
+                      layers=occurrence_layers(key, source, word, limit, text, _model), candidates=cands,
+                      candidate_vectors=alone_space(key, tuple(cands), layer, _model), average=average,
+                      n_average=n_average)
+
+
+@st.cache_data(max_entries=32, show_spinner="Separability per layer…")
+def separability(key: str, source: str, word: str, limit: int, text: str, _model):
+    occ = source_occurrences(source, word, limit, text)
+    return ss.separability(occurrence_layers(key, source, word, limit, text, _model), occ.gold)
+
+
+@st.cache_data(max_entries=16, show_spinner="Cross-validating the sense classifiers…")
+def sense_accuracy(key: str, source: str, word: str, limit: int, text: str, _model):
+    occ = source_occurrences(source, word, limit, text)
+    return ss.sense_accuracy(_model, occ, occurrence_layers(key, source, word, limit, text, _model), static_vectors())
+
+
+def render_static(model, key: str, word: str, occ: ss.Occurrences, source: str, slot: int) -> None:
+    """The two static views: Word2Vec (meaning) and the char-CNN layer 0 (spelling)."""
+    sv = static_vectors()
+    st.markdown("**Static embedding: Word2Vec** (one vector per word type, all its meanings in one vector; "
+                "trained on the bundled model's training text)")
+    nb = ss.embedding_neighbours(sv, word, 10) if sv is not None else None
+    if sv is None:
+        st.info("The Word2Vec vectors are missing: build them with `python -m senses.baselines --build`.")
+    elif nb is None:
+        st.info(f"“{word}” is not among the {len(sv.words):,} words of the Word2Vec vocabulary.")
+    else:
+        top = sv.words[:N_WORDS]
+        st.plotly_chart(ss.static_figure(word, top, sv.vectors[:N_WORDS], sv.vector(word), nb["word"].tolist(),
+                                         space="Word2Vec"), width="stretch", key=f"w2v_fig_{slot}")
+        st.dataframe(nb.style.format({"similarity": "{:.3f}", "distance": "{:.3f}"}), hide_index=True,
+                     key=f"w2v_nb_{slot}")
+    cands = candidates(model, occ, source)
+    char = ss.static_neighbours(model, word, cands, k=10, vectors=type_space(key, tuple(cands), model))
+    st.markdown("**Layer 0 of the biLM: the character CNN** (context-free and built from the spelling, so its "
+                f"neighbours are words spelled alike), among {len(cands):,} frequent words:")
+    st.dataframe(char.style.format({"similarity": "{:.3f}", "distance": "{:.3f}"}), hide_index=True,
+                 key=f"nb_{slot}")
+
+
+def render_word(key: str, model, word: str, source: str, limit: int, text: str, layer, k,
+                slot: int = 0) -> ss.Occurrences | None:
+    """Static views, contextual view, per-cluster table and separability of one word (in the current column)."""
     st.subheader(f"“{word}”")
-    if source == SENSEVAL and word.lower() not in SENSEVAL_WORDS:
-        st.warning(f"Senseval-2 has gold senses only for {', '.join(SENSEVAL_WORDS)}; pick another source "
-                   f"for “{word}”.")
-        return
-    if source not in (SENSEVAL, OWN_TEXT):
+    word = ss.source_word(source, word)
+    if ss.is_store_corpus(source):
         try:
             ensure_corpus(source)
         except Exception as e:  # noqa: BLE001 - missing NLTK data, unreadable store
             st.error(f"The corpus {source} is not available: {e}")
-            return
+            return None
     try:
-        toks, idx, gold, layers = cached_occurrences(key, source, word.lower() if source == SENSEVAL else word,
-                                                     limit, text, model)
-    except CorpusError as e:  # word not found (with suggestions), bad query: the message is for the user
+        occ = source_occurrences(source, word, limit, text)
+    except (CorpusError, ValueError) as e:  # word not found (with suggestions), a word Senseval lacks
         st.warning(str(e))
-        return
-    except (OSError, ValueError) as e:  # missing or unreadable corpus files
+        return None
+    except OSError as e:  # missing or unreadable corpus files
         st.error(f"Could not read the occurrences of “{word}” from {source}: {e}")
-        return
-    if not toks:
+        return None
+    if not len(occ):
         st.warning(f"No occurrences of “{word}” in {source}." + (" Type some text containing it above."
-                                                                 if source == OWN_TEXT else ""))
-        return
+                                                                 if source == ss.OWN_TEXT else ""))
+        return None
 
-    # static view
-    cands = candidate_words(model, toks, n_words, source)
-    vecs = cached_type_space(key, tuple(cands), model)
-    nb = ss.static_neighbours(model, word, cands, k=10, vectors=vecs)
-    st.markdown("**Static view** (layer 0: one vector per word type, every meaning averaged)")
-    st.plotly_chart(ss.static_figure(word, cands, vecs, ss.type_vector(model, word), nb["word"].tolist()),
-                    width="stretch", key=f"static_fig_{slot}")
-    st.caption(f"Nearest neighbours of the static vector among {len(cands):,} frequent words (cosine):")
-    st.dataframe(nb.style.format({"similarity": "{:.3f}", "distance": "{:.3f}"}), hide_index=True,
-                 key=f"nb_{slot}")
+    render_static(model, key, word, occ, source, slot)
 
-    # contextual view
-    comp = cached_compare(key, source, word.lower() if source == SENSEVAL else word, limit, text, layer, k,
-                          n_words, model)
-    st.markdown(f"**Contextual view**: {len(toks)} occurrences, {comp.clustering.k} cluster"
+    comp = comparison(key, source, word, limit, text, layer, k, model)
+    st.markdown(f"**Contextual view**: {len(occ)} occurrences, {comp.clustering.k} cluster"
                 f"{'s' if comp.clustering.k != 1 else ''} ({ss.layer_label(layer)})")
     st.plotly_chart(ss.contextual_figure(comp), width="stretch", key=f"ctx_fig_{slot}")
-    st.metric("Cosine distance: static vector ↔ mean contextual vector", f"{comp.static_to_mean:.3f}")
-    st.caption("Static vector here = the word embedded alone (no context) at this layer, so it lives in the "
-               "same space as the centroids; distances are cosine distances in [0, 2].")
-    st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to static": "{:.3f}",
-                                          "distance to mean": "{:.3f}"}), hide_index=True, key=f"table_{slot}")
+    st.metric("Cosine distance: word alone ↔ average of meanings", f"{comp.alone_to_average:.3f}")
+    st.caption(f"Word alone = “{word}” embedded as a one-token sentence at this layer. Average of meanings = its "
+               f"mean contextual vector over {comp.n_average:,} of its {occ.total:,} occurrences in {source} "
+               f"(a seeded sample beyond {AVERAGE_CAP}). Cosine distances, in [0, 2].")
+    st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to alone": "{:.3f}",
+                                          "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}")
     if model.vocab is None or model.bilm.softmax is None:
         st.caption("This model has no LM head: no substitutes.")
 
     st.markdown("**Separability per layer** (silhouette, cosine; higher = senses further apart)")
-    sep = cached_separability(key, source, word.lower() if source == SENSEVAL else word, limit, text, model)
-    if gold is None:
+    sep = separability(key, source, word, limit, text, model)
+    if occ.gold is None:
         sep = sep.drop(columns="silhouette_gold")
         st.caption("No gold senses for this source: silhouette of the automatic clusters only.")
     st.dataframe(sep.style.format({"silhouette_gold": "{:.3f}", "silhouette_auto": "{:.3f}"}, na_rep="–"),
                  hide_index=True, key=f"sep_{slot}")
+    acc = sense_accuracy(key, source, word, limit, text, model) if occ.gold is not None else None
+    if acc is not None:
+        st.markdown("**Sense accuracy on these occurrences** (gold senses, 5-fold cross-validation; the features "
+                    "and baselines of `python -m senses.evaluate`)")
+        st.dataframe(acc.style.format({"knn": "{:.3f}", "logreg": "{:.3f}"}), hide_index=True, key=f"acc_{slot}")
+    return occ
 
 
-def render_substitutes(model, word: str) -> None:
+def render_substitutes(model, word: str, occ: ss.Occurrences | None) -> None:
     st.header("Substitutes")
     st.caption("Words the language model expects in place of one token: from the left context (forward LM), "
                "the right context (backward LM), and both combined (p_forward × p_backward, renormalised over "
                "the words shown).")
-    sentence = st.text_input("Sentence", value=EXAMPLES.get(word.lower(), f"I did not expect the {word} here ."),
-                             key="sub_sentence")
+    if st.session_state.get("sub_word") != word:  # a new word: a new example sentence that uses it
+        st.session_state["sub_sentence"] = ss.example_sentence(word, occ.tokens if occ is not None else ())
+        st.session_state["sub_word"] = word
+    sentence = st.text_input("Sentence", key="sub_sentence")
     if not sentence.strip():
         st.warning("Type a sentence to see substitutes.")
         return
@@ -226,9 +233,10 @@ def render() -> None:
     key, model = session_model()
     if model is None:
         return
-    st.caption(f"Model: {model.name}. Layer 0 gives one vector per word type (a static embedding, the average "
-               "of all its meanings); layers 1 and 2 give one vector per occurrence.")
-    srcs = sources()
+    st.caption(f"Model: {model.name}. A static embedding gives one vector per word type; the biLM gives one "
+               "vector per occurrence (layers 1 and 2). Its layer 0 is a character CNN: context-free, and "
+               "built from the spelling.")
+    srcs = page_sources()
     c1, c2 = st.columns(2)
     word = c1.text_input("Word", value="line", key="word").strip()
     word2 = c2.text_input("Second word (optional, side by side)", value="", key="word2").strip()
@@ -239,12 +247,12 @@ def render() -> None:
     k_opt = c4.selectbox("Clusters", ["auto", *range(1, 9)], key="k")
     k = None if k_opt == "auto" else int(k_opt)
     text = ""
-    if source == OWN_TEXT:
+    if source == ss.OWN_TEXT:
         text = st.text_area("Text to search (paste a few sentences using the word)", key="own_text")
-    n_words = 5000
 
     words = [w for w in (word, word2) if w]
     bad = [w for w in words if len(w.split()) > 1]
+    first = None
     if not words:
         st.info("Type a word.")
     elif bad:
@@ -253,11 +261,11 @@ def render() -> None:
         cols = st.columns(len(words)) if len(words) > 1 else [st.container()]
         for slot, (col, w) in enumerate(zip(cols, words, strict=True)):
             with col:
-                render_word(key, model, w, source, int(limit), text, layer, k, n_words, slot)
+                occ = render_word(key, model, w, source, int(limit), text, layer, k, slot)
+                first = occ if slot == 0 else first
     st.divider()
-    render_substitutes(model, word)
+    render_substitutes(model, word, first)
 
 
 st.title("Static vs contextual")
 render()
-

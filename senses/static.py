@@ -1,18 +1,19 @@
-"""Static vs contextual vectors of one word: the "average of meanings" against its senses.
+"""Static vs contextual vectors of one word: one vector per word type against its senses in context.
 
-* static view: the word's type vector (layer 0, context-independent, the char-CNN output) and its
-  nearest neighbours (cosine) among the type vectors of a corpus's frequent words;
+* static views: a real static embedding (Word2Vec trained on the biLM's training text, senses.baselines)
+  and the biLM's layer 0 (the character CNN: spelling-based and context-free, so its neighbours are words
+  spelled alike), each with the word's nearest neighbours (cosine);
 * contextual view: the word's occurrence vectors at one layer, clustered exactly as the explorer does
   (senses.explore.mix_layers + senses.cluster.cluster), with per-cluster centroid, name and substitutes
-  (senses.naming.name_clusters, i.e. ELMo.cluster_substitutes), nearest words and the cosine distance
-  to the static vector; separability (silhouette) of gold / automatic clusters per layer; figures.
+  (senses.naming.name_clusters, i.e. ELMo.cluster_substitutes), nearest words and the cosine distances
+  to the word alone and to the average of meanings; separability (silhouette) per layer; figures.
 
-Comparing in one space. Layer 0 is the type space, where the static vector is the type vector itself.
-Layers 1 and 2 live in another space (the LSTM states), so there the static vector is the word *embedded
-alone*, as a one-token sentence: its contextual vector with no context, which is what the model believes
-about the word before seeing a sentence, i.e. the "average of meanings". The frequent words are embedded
-alone the same way to find the nearest words of each cluster centroid in the contextual space. The mean
-contextual vector (the centroid of all occurrences) is reported next to it.
+Two single vectors live in the contextual space: the word *embedded alone* (a one-token sentence: what
+the model believes about it before seeing any context), and the *average of meanings*, its mean
+contextual vector over its occurrences in a corpus (senses.baselines.average_of_meanings).
+
+Also the page's routing: where occurrences come from (Senseval, a corpus of the store, typed text), which
+frequent words are searched for neighbours, and example sentences for the substitutes.
 
 Plain functions returning DataFrames and plotly figures; no streamlit here.
 """
@@ -21,21 +22,135 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .baselines import AVERAGE_CAP, StaticVectors, find_occurrences
 from .cluster import Clustering, cluster, normalize, project
-from .explore import MIX, hover_text, layer_label, mix_layers
+from .evaluate import WORDS as SENSEVAL_WORDS
+from .evaluate import accuracy_table, feature_sets, load_senseval
+from .explore import MIX, PALETTE, hover_text, layer_label, mix_layers
 from .naming import name_clusters, word_forms
 
 LayerChoice = int | str  # 0, 1, 2 or "mix" (as in senses.explore)
 DEFAULT_LAYER: LayerChoice = MIX
 N_FREQUENT = 5000
 WORDLIKE = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
+
+
+SENSEVAL = "NLTK senseval: hard/interest/line/serve (gold senses)"
+OWN_TEXT = "Your own text"
+EXAMPLES = {
+    "line": "Please wait in line until the phone line is free .",
+    "interest": "The bank raised the interest on my loan .",
+    "hard": "It was a hard decision to make .",
+    "serve": "They serve dinner at eight .",
+}
+
+
+# ---- where the occurrences come from -------------------------------------------------------------
+
+
+@dataclass
+class Occurrences:
+    tokens: list[list[str]]
+    index: list[int]
+    gold: list[str] | None = None  # gold senses, when the source has them
+    total: int = 0  # occurrences in the source (before `limit` cut them)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+def sources(corpus_names: Sequence[str], senseval: bool) -> list[str]:
+    """The choices of the page's "Occurrences from": Senseval (when its data is there), the store's corpora,
+    typed text."""
+    return [*([SENSEVAL] if senseval else []), *corpus_names, OWN_TEXT]
+
+
+def is_store_corpus(source: str) -> bool:
+    """True for a corpus of the store (not Senseval's files, not typed text)."""
+    return source not in (SENSEVAL, OWN_TEXT)
+
+
+def averages_shown(occ: Occurrences, cap: int = AVERAGE_CAP) -> bool:
+    """Whether the average of meanings is the mean of the shown occurrences: they are all of the word's
+    occurrences, or at least `cap` of them (a seeded sample); else a sample of `cap` is averaged."""
+    return len(occ) >= min(occ.total, cap)
+
+
+def source_word(source: str, word: str) -> str:
+    """The word as the source is searched for (Senseval's files are lower-case)."""
+    return word.lower() if source == SENSEVAL else word
+
+
+def text_occurrences(text: str, word: str) -> Occurrences:
+    """Every occurrence (any inflected form) of `word` in typed text."""
+    from corpora.text import split_sentences
+
+    tokens = [s.tokens for s in split_sentences(text)] if text.strip() else []
+    sent, idx = find_occurrences(tokens, word_forms(word) | {word.lower()})
+    return Occurrences([tokens[n] for n in sent], idx, None, len(idx))
+
+
+def senseval_count(word: str) -> int:
+    """Instances of a Senseval word (all of them, before sampling)."""
+    from nltk.corpus import senseval
+
+    return len(senseval.instances(f"{word}.pos"))
+
+
+def source_occurrences(source: str, word: str, limit: int, text: str = "",
+                       search: Callable[[str, str, int], pd.DataFrame] | None = None) -> Occurrences:
+    """Up to `limit` occurrences of `word` in a source: Senseval (a stratified sample, gold senses), typed
+    `text`, or a corpus of the store through `search(corpus, word, limit)` (an occurrence DataFrame as
+    corpora.search.occurrences gives; a seeded sample). Raises corpora.errors.CorpusError (word not found),
+    ValueError (a word Senseval does not cover), OSError (unreadable files)."""
+    if source == SENSEVAL:
+        if word.lower() not in SENSEVAL_WORDS:
+            raise ValueError(f"The senseval corpus has gold senses only for {', '.join(SENSEVAL_WORDS)}; pick "
+                             f"another source for “{word}”.")
+        sample = load_senseval(word.lower(), limit)
+        return Occurrences(sample.tokens, sample.index, list(sample.senses), senseval_count(word.lower()))
+    if source == OWN_TEXT:
+        occ = text_occurrences(text, word)
+        return Occurrences(occ.tokens[:limit], occ.index[:limit], None, len(occ))
+    if search is None:
+        raise ValueError(f"no search for the corpus {source}")
+    occ = search(source, word, limit)
+    gold = None
+    if "gold_sense" in occ.columns and len(occ) and (occ["gold_sense"] != "").all():
+        gold = occ["gold_sense"].tolist()  # a Senseval corpus of the store: gold senses per occurrence
+    return Occurrences([list(t) for t in occ["tokens"]], [int(i) for i in occ["token_index"]], gold,
+                       int(occ.attrs.get("total", len(occ))))
+
+
+def candidate_words(model, sentences: Iterable[Sequence[str]], n: int, corpus_words: Sequence[str] = ()) -> list[str]:
+    """Words searched for neighbours: the corpus's frequent words (`corpus_words`, store corpora) or else
+    the frequent words of the occurrences' sentences, topped up from the model's vocabulary when fewer
+    than min(n, 1000)."""
+    words = [w for w in corpus_words if WORDLIKE.match(w)][:n] or frequent_words(sentences, n)
+    if len(words) < min(n, 1000):
+        seen = set(words)
+        words += [w for w in vocab_words(model, n) if w not in seen][: n - len(words)]
+    return words
+
+
+def example_sentence(word: str, sentences: Sequence[Sequence[str]] = (), max_tokens: int = 25) -> str:
+    """A sentence using `word` for the substitutes: a fixed example for the Senseval words, else the
+    shortest of `sentences` (real occurrences of the word) with 5 to `max_tokens` tokens, else a sentence
+    that mentions it (grammatical for any word, "the" included)."""
+    w = word.strip()
+    if w.lower() in EXAMPLES:
+        return EXAMPLES[w.lower()]
+    fits = [s for s in sentences if 5 <= len(s) <= max_tokens]
+    if fits:
+        return " ".join(min(fits, key=len))
+    return f'This sentence uses the word "{w}" .'
 
 
 # ---- vocabularies and vectors --------------------------------------------------------------------
@@ -95,12 +210,24 @@ def neighbours(query: np.ndarray, words: Sequence[str], vectors: np.ndarray, k: 
 
 def static_neighbours(model, word: str, words: Sequence[str], k: int = 10,
                       vectors: np.ndarray | None = None) -> pd.DataFrame:
-    """Nearest neighbours of the word's type vector among the type vectors of `words` (forms of the word skipped)."""
+    """Nearest neighbours of the word's layer-0 (char-CNN) vector among those of `words` (its forms skipped)."""
     vecs = model.type_vectors(list(words)) if vectors is None else vectors
     return neighbours(type_vector(model, word), words, vecs, k, exclude=word_forms(word) | {word.lower()})
 
 
+def embedding_neighbours(vectors: StaticVectors, word: str, k: int = 10) -> pd.DataFrame | None:
+    """Nearest neighbours of the word in a static embedding (its forms skipped); None when it is not known."""
+    v = vectors.vector(word)
+    if v is None:
+        return None
+    return neighbours(v, vectors.words, vectors.vectors, k, exclude=word_forms(word) | {word.lower()})
+
+
 # ---- static vs contextual ------------------------------------------------------------------------
+
+
+TABLE_COLUMNS = ["cluster", "name", "size", "share", "substitutes", "nearest words", "distance to alone",
+                 "distance to average"]
 
 
 @dataclass
@@ -110,17 +237,19 @@ class Comparison:
     vectors: np.ndarray  # (n, D) occurrence vectors at `layer`
     clustering: Clustering
     centroids: np.ndarray  # (k, D), of the unit-length vectors
-    static: np.ndarray  # (D,) the word alone at `layer` (layer 0: its type vector, duplicated)
-    mean: np.ndarray  # (D,) mean contextual vector
+    alone: np.ndarray  # (D,) the word alone at `layer` (layer 0: its type vector, duplicated)
+    average: np.ndarray  # (D,) the average of meanings: mean contextual vector over its occurrences
+    n_average: int  # occurrences averaged
     table: pd.DataFrame  # one row per cluster
-    static_to_mean: float  # cosine distance
+    alone_to_average: float  # cosine distance
     labels_text: list[str] = field(default_factory=list)  # hover text per occurrence
 
 
 def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Sequence[int],
             layer: LayerChoice = DEFAULT_LAYER, k: int | None = None, candidates: Sequence[str] = (),
             candidate_vectors: np.ndarray | None = None, layers: np.ndarray | None = None,
-            n_neighbours: int = 5, n_substitutes: int = 5, per_cluster: int = 20, seed: int = 0) -> Comparison:
+            n_neighbours: int = 5, n_substitutes: int = 5, per_cluster: int = 20, seed: int = 0,
+            average: np.ndarray | None = None, n_average: int = 0) -> Comparison:
     """Static vs contextual for one word's occurrences (sentences[i][indices[i]]).
 
     Same pipeline as the explorer: senses.explore.mix_layers at `layer`, senses.cluster.cluster, and
@@ -128,6 +257,8 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
     seeded sample of `per_cluster` occurrences; empty for a model without an LM head).
     layers: (n, L, 2P) from model.embed_targets, when already computed. candidates: words searched for
     the centroids' nearest words, embedded alone at `layer` (pass candidate_vectors to reuse them).
+    average: the average of meanings (L, 2P), over `n_average` occurrences of a corpus
+    (senses.baselines.average_of_meanings); default: the mean of these occurrences.
     """
     if len(sentences) == 0:
         raise ValueError(f"no occurrences of {word!r} to compare")
@@ -136,8 +267,10 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
     x = mix_layers(layers, layer)
     c = cluster(x, k=k, seed=seed) if len(x) > 1 else Clustering(np.zeros(len(x), int), 1, 0.0, {}, k is None)
     cents = c.centroids(x)
-    static = alone_vectors(model, [word], layer)[0]
-    mean = normalize(x).mean(0)
+    alone = alone_vectors(model, [word], layer)[0]
+    if average is None:
+        average, n_average = layers.mean(0), len(x)
+    mean = mix_layers(average[None], layer)[0]
     if len(candidates) and candidate_vectors is None:
         candidate_vectors = alone_vectors(model, list(candidates), layer)
     frame = pd.DataFrame({"tokens": [list(t) for t in sentences], "token_index": [int(i) for i in indices]})
@@ -156,13 +289,12 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
             "share": float((c.labels == j).mean()),
             "substitutes": ", ".join(nm.substitutes if nm else []),
             "nearest words": ", ".join(near),
-            "distance to static": cosine_distance(cents[j], static),
-            "distance to mean": cosine_distance(cents[j], mean),
+            "distance to alone": cosine_distance(cents[j], alone),
+            "distance to average": cosine_distance(cents[j], mean),
         })
-    table = pd.DataFrame(rows, columns=["cluster", "name", "size", "share", "substitutes", "nearest words",
-                                        "distance to static", "distance to mean"])
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     text = [_snippet(s, i) for s, i in zip(sentences, indices, strict=True)]
-    return Comparison(word, layer, x, c, cents, static, mean, table, cosine_distance(mean, static), text)
+    return Comparison(word, layer, x, c, cents, alone, mean, n_average, table, cosine_distance(mean, alone), text)
 
 
 def _snippet(tokens: Sequence[str], index: int, width: int = 10) -> str:
@@ -176,7 +308,8 @@ def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int |
     """Silhouette (cosine) per layer of the gold senses (when given) and of the automatic clusters.
 
     Columns: layer, silhouette_gold, k_auto, silhouette_auto. Higher = senses better separated.
-    Layer 0 is context-free: all occurrences of one form share a vector, so it cannot separate senses.
+    Layer 0 (the char-CNN) is context-free: all occurrences of one form share a vector, so it cannot
+    separate senses.
     """
     from sklearn.metrics import silhouette_score
 
@@ -193,9 +326,16 @@ def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int |
     return pd.DataFrame(rows, columns=["layer", "silhouette_gold", "k_auto", "silhouette_auto"])
 
 
+def sense_accuracy(model, occ: Occurrences, layers: np.ndarray, static: StaticVectors | None = None) -> pd.DataFrame | None:
+    """Cross-validated sense accuracy on these occurrences (senses.evaluate's features and baselines:
+    layers, average of meanings, bag of words, Word2Vec, char-CNN context, MFS); None without 2+ gold senses."""
+    if occ.gold is None or len(set(occ.gold)) < 2:
+        return None
+    return accuracy_table(feature_sets(model, layers, occ.tokens, occ.index, static), occ.gold)
+
+
 # ---- figures -------------------------------------------------------------------------------------
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
 
 def contextual_figure(comp: Comparison) -> go.Figure:
@@ -211,9 +351,9 @@ def contextual_figure(comp: Comparison) -> go.Figure:
             text=[t for t, keep in zip(comp.labels_text, m, strict=True) if keep], hoverinfo="text"))
     extra = [
         (comp.centroids, "centroids", "diamond", 14, [f"centroid {j + 1}: {n}" for j, n in enumerate(names)]),
-        (comp.static[None], f"static: '{comp.word}' alone (average of meanings)", "star", 20,
-         [f"{comp.word} embedded alone"]),
-        (comp.mean[None], "mean contextual vector", "x", 14, ["mean of all occurrences"]),
+        (comp.alone[None], f"'{comp.word}' alone (no context)", "star", 20, [f"{comp.word} embedded alone"]),
+        (comp.average[None], f"average of meanings ({comp.n_average} occurrences)", "x", 14,
+         [f"mean contextual vector of {comp.n_average} occurrences"]),
     ]
     for vecs, label, symbol, size, text in extra:
         xy = proj.transform(vecs)
@@ -232,8 +372,8 @@ def contextual_figure(comp: Comparison) -> go.Figure:
 
 
 def static_figure(word: str, words: Sequence[str], vectors: np.ndarray, query: np.ndarray,
-                  highlight: Sequence[str] = ()) -> go.Figure:
-    """PCA of the type vectors of frequent words (grey), the word (star) and its neighbours (labelled)."""
+                  highlight: Sequence[str] = (), space: str = "Layer 0 (char-CNN)") -> go.Figure:
+    """PCA of the static vectors of frequent words (grey), the word (star) and its neighbours (labelled)."""
     allv = np.vstack([vectors, query[None]]) if len(vectors) else query[None]
     proj = project(allv, "PCA")
     xy, q = proj.coords[:-1], proj.coords[-1]
@@ -249,7 +389,7 @@ def static_figure(word: str, words: Sequence[str], vectors: np.ndarray, query: n
                                  marker={"size": 8, "color": "#1f77b4"}))
     fig.add_trace(go.Scatter(x=[q[0]], y=[q[1]], mode="markers+text", name=word, text=[word],
                              textposition="bottom center", marker={"symbol": "star", "size": 18, "color": "#d62728"}))
-    fig.update_layout(title=f"Static (layer 0) space: '{word}' among {len(words)} frequent words, PCA",
+    fig.update_layout(title=f"{space} space: '{word}' among {len(words)} frequent words, PCA",
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=420, legend={"orientation": "h", "y": -0.15})
     return fig
 

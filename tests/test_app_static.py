@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from senses.evaluate import senseval_available
+from senses.static import SENSEVAL
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "static.py"
 
@@ -34,8 +36,8 @@ def own_text(at: AppTest) -> AppTest:
     return at.run()
 
 
-def frames(at: AppTest) -> dict:
-    return {d.proto.id: d.value for d in at.dataframe}
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
 
 
 def test_static_neighbours_and_distances(app):
@@ -44,14 +46,22 @@ def test_static_neighbours_and_distances(app):
     titles = [h.value for h in at.title]
     assert titles == ["Static vs contextual"]
     dfs = [d.value for d in at.dataframe]
-    nb = next(d for d in dfs if "similarity" in d.columns)
-    assert len(nb) == 10 and "bank" not in nb["word"].tolist()
-    table = next(d for d in dfs if "distance to static" in d.columns)
-    assert table["size"].sum() == 6 and table["distance to static"].between(0, 2).all()
+    w2v, char = [d for d in dfs if "similarity" in d.columns]  # Word2Vec, then layer 0 (char-CNN)
+    assert len(w2v) == 10 == len(char) and "bank" not in w2v["word"].tolist() + char["word"].tolist()
+    assert "banks" not in w2v["word"].tolist()  # forms of the word are skipped
+    text = " ".join(m.value for m in at.markdown)
+    assert "Word2Vec" in text and "character CNN" in text and "every meaning averaged" not in text
+    assert [s.value for s in at.selectbox if s.key == "layer"] == ["scalar mix (average)"]
+    assert "layer 0 (char-CNN, context-free)" in next(s for s in at.selectbox if s.key == "layer").options
+    table = next(d for d in dfs if "distance to alone" in d.columns)
+    assert table["size"].sum() == 6 and table["distance to alone"].between(0, 2).all()
     sep = next(d for d in dfs if "silhouette_auto" in d.columns)
     assert sep["layer"].tolist() == ["layer 0", "layer 1", "layer 2", "scalar mix"]
     assert "silhouette_gold" not in sep.columns  # typed text has no gold senses
+    assert not any("logreg" in d.columns for d in dfs)  # nor a sense accuracy
     assert len(at.metric) == 1 and 0 <= float(at.metric[0].value) <= 2
+    assert "average of meanings" in at.metric[0].label
+    assert any("mean contextual vector over 6 of its 6 occurrences" in c.value for c in at.caption)
 
 
 def test_two_words_side_by_side(app):
@@ -102,20 +112,27 @@ def test_model_without_lm_head(tmp_path, tiny_elmo, data_dir, monkeypatch):
     at = page().run()
     assert not at.exception
     assert any("language-model head" in e.value for e in at.error)
-    table = next(d.value for d in at.dataframe if "distance to static" in d.value.columns)
+    table = next(d.value for d in at.dataframe if "distance to alone" in d.value.columns)
     assert (table["substitutes"] == "").all()  # vectors still work, substitutes are empty
 
 
 @pytest.mark.skipif(not senseval_available(), reason="NLTK senseval corpus not found (set NLTK_DATA)")
 def test_senseval_gold_separability(app):
     at = app.run()
-    at.selectbox(key="source").set_value("Senseval-2 (gold senses)")
+    at.selectbox(key="source").set_value(SENSEVAL)
     at.text_input(key="word").set_value("line")
     at.slider(key="limit").set_value(60)
     at.run()
     assert not at.exception and not at.error
     sep = next(d.value for d in at.dataframe if "silhouette_auto" in d.value.columns)
     assert sep["silhouette_gold"].between(-1, 1).all()
+    acc = next(d.value for d in at.dataframe if "logreg" in d.value.columns)
+    from senses import evaluate as ev
+
+    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", ev.AVG, ev.MEANING, ev.BOW, ev.W2V,
+                                        ev.STATIC, ev.MFS]
+    assert acc[["knn", "logreg"]].apply(lambda c: c.between(0, 1).all()).all()
+    assert any("over 300 of its 4146 occurrences" in c.value.replace(",", "") for c in at.caption)
     at.text_input(key="word").set_value("bank").run()
     assert any("gold senses only for" in w.value for w in at.warning)
 
@@ -131,7 +148,38 @@ def test_store_corpus_source(app):
     at.selectbox(key="source").set_value("mini")
     at.text_input(key="word").set_value("bank").run()
     assert not at.exception and not at.error
-    table = next(d.value for d in at.dataframe if "distance to static" in d.value.columns)
+    table = next(d.value for d in at.dataframe if "distance to alone" in d.value.columns)
     assert table["size"].sum() == 6
     at.text_input(key="word").set_value("zebra").run()
     assert not at.exception and any("zebra" in w.value for w in at.warning)
+
+
+def test_substitutes_follow_a_changed_word(app):
+    """Issue 14: after "line" -> "cell" the substitutes kept the "line" sentence, warned that the sentence
+    does not contain "cell" and titled the chart "Substitutes for “line”"."""
+    at = app
+    at.session_state["word"] = "line"
+    at.run()
+    assert "line" in at.text_input(key="sub_sentence").value.split()
+    at.text_input(key="word").set_value("cell").run()
+    assert not at.exception
+    sentence = at.text_input(key="sub_sentence").value
+    assert "cell" in sentence.split() and "line" not in sentence.split()
+    assert not any("does not contain" in w.value for w in at.warning)
+    assert chart_titles(at)[-1] == "Substitutes for “cell”"
+
+
+@pytest.mark.parametrize("word", ["the", "zebra"])
+def test_example_sentence_for_any_word(app, word):
+    """Issue 14: the example sentence read "... his the all night." for "the"."""
+    at = app
+    at.session_state["word"] = word
+    at.run()
+    assert not at.exception
+    sentence = at.text_input(key="sub_sentence").value
+    from corpora.text import tokenize
+
+    assert word in [t.lower() for t in tokenize(sentence)] and "the the" not in sentence.lower() and "his the" not in sentence.lower()
+    assert not any("does not contain" in w.value for w in at.warning)
+    if word == "the":  # a real sentence of the source that uses it
+        assert sentence.replace(" .", ".") in TEXT

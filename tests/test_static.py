@@ -52,16 +52,27 @@ def test_compare_table_per_cluster(tiny_elmo):
     comp = ss.compare(tiny_elmo, "bank", SENTENCES, INDICES, layer=2, k=2, candidates=cands)
     t = comp.table
     assert list(t.columns) == ["cluster", "name", "size", "share", "substitutes", "nearest words",
-                               "distance to static", "distance to mean"]
+                               "distance to alone", "distance to average"]
     assert len(t) == 2 == comp.clustering.k and t["size"].sum() == len(SENTENCES)
-    assert t["distance to static"].between(0, 2).all() and t["distance to mean"].between(0, 2).all()
-    assert 0 <= comp.static_to_mean <= 2
+    assert t["distance to alone"].between(0, 2).all() and t["distance to average"].between(0, 2).all()
+    assert 0 <= comp.alone_to_average <= 2
+    assert comp.n_average == len(SENTENCES)  # default: the average of these occurrences
     assert all(isinstance(s, str) for s in t["substitutes"])  # tiny model has an LM head
     assert all(len(n.split(", ")) == 5 and "bank" not in n for n in t["nearest words"])
-    assert comp.centroids.shape == (2, tiny_elmo.dim) and comp.static.shape == (tiny_elmo.dim,)
+    assert comp.centroids.shape == (2, tiny_elmo.dim) and comp.alone.shape == (tiny_elmo.dim,)
+    layers = tiny_elmo.embed_targets(SENTENCES, INDICES)
+    assert np.allclose(comp.average, layers[:, 2].mean(0), atol=1e-5)
     fig = ss.contextual_figure(comp)
     names = [tr.name for tr in fig.data]
-    assert "centroids" in names and any("average of meanings" in (n or "") for n in names)
+    assert "centroids" in names and "average of meanings (16 occurrences)" in names
+    assert "'bank' alone (no context)" in names
+
+
+def test_compare_with_a_corpus_average(tiny_elmo):
+    avg = np.ones((3, tiny_elmo.dim), np.float32)
+    comp = ss.compare(tiny_elmo, "bank", SENTENCES, INDICES, layer=1, k=2, n_substitutes=0, average=avg, n_average=999)
+    assert np.allclose(comp.average, 1.0) and comp.n_average == 999
+    assert comp.alone_to_average == pytest.approx(ss.cosine_distance(comp.alone, np.ones(tiny_elmo.dim)))
 
 
 def test_compare_auto_and_mix(tiny_elmo):
@@ -91,3 +102,122 @@ def test_substitutes_table_and_figures(tiny_elmo):
     words = ["river", "money", "cash"]
     fig = ss.static_figure("bank", words, tiny_elmo.type_vectors(words), ss.type_vector(tiny_elmo, "bank"), ["river"])
     assert [tr.name for tr in fig.data] == ["frequent words", "nearest neighbours", "bank"]
+
+
+# ---- sources, candidate words, example sentences -------------------------------------------------
+
+
+def test_sources_and_text_occurrences():
+    assert ss.sources(["wiki", "mine"], senseval=True) == [ss.SENSEVAL, "wiki", "mine", ss.OWN_TEXT]
+    assert ss.sources([], senseval=False) == [ss.OWN_TEXT]
+    occ = ss.source_occurrences(ss.OWN_TEXT, "cell", 10, "The cells divide. A prison cell. No match here.")
+    assert [t[i] for t, i in zip(occ.tokens, occ.index, strict=True)] == ["cells", "cell"] and occ.total == 2
+    assert ss.source_occurrences(ss.OWN_TEXT, "cell", 1, "A cell. Two cells.").total == 2
+    assert len(ss.source_occurrences(ss.OWN_TEXT, "cell", 10, "")) == 0
+    assert ss.is_store_corpus("wiki") and not ss.is_store_corpus(ss.OWN_TEXT) and not ss.is_store_corpus(ss.SENSEVAL)
+    assert ss.averages_shown(ss.Occurrences([["a"]] * 5, [0] * 5, None, 5), cap=300)  # all of them
+    assert not ss.averages_shown(ss.Occurrences([["a"]] * 5, [0] * 5, None, 500), cap=300)  # 5 of 500
+    assert ss.averages_shown(ss.Occurrences([["a"]] * 300, [0] * 300, None, 5000), cap=300)  # a big sample
+    with pytest.raises(ValueError, match="gold senses only for"):
+        ss.source_occurrences(ss.SENSEVAL, "bank", 10)
+
+
+def test_store_source_goes_through_the_search():
+    import pandas as pd
+
+    calls = []
+
+    def search(corpus, word, limit):
+        calls.append((corpus, word, limit))
+        df = pd.DataFrame({"tokens": [["a", "cell"], ["cells", "!"]], "token_index": [1, 0],
+                           "gold_sense": ["x", "y"]})
+        df.attrs["total"] = 7
+        return df
+
+    occ = ss.source_occurrences("wiki", "cell", 2, search=search)
+    assert calls == [("wiki", "cell", 2)] and occ.gold == ["x", "y"] and occ.total == 7 and occ.index == [1, 0]
+
+
+def test_candidate_words_policy(tiny_elmo):
+    # corpus words first (word-like only), else the sentences' frequent words; topped up from the LM vocabulary
+    words = ss.candidate_words(tiny_elmo, [["x"]], 5, ["river", "3", "bank", ",", "money", "cash", "fish", "boat"])
+    assert words[:5] == ["river", "bank", "money", "cash", "fish"]
+    words = ss.candidate_words(tiny_elmo, [["zebra", "zebra", "ant"]], 20)
+    assert words[:2] == ["zebra", "ant"] and "river" in words and len(words) == len(set(words)) <= 20
+
+
+@pytest.mark.parametrize("word", ["the", "a", "of", "and", "cell", "running", "Paris"])
+def test_example_sentence_uses_the_word_sensibly(word):
+    from corpora.text import tokenize
+    from senses.explore import find_target
+
+    s = ss.example_sentence(word)
+    tokens = tokenize(s)
+    assert find_target(tokens, word) is not None
+    assert f"his {word} " not in s and "the the" not in s.lower()  # "The prisoner paced his the all night."
+
+
+def test_example_sentence_prefers_real_occurrences():
+    long = ["w"] * 40 + ["cell"]
+    short = "The prisoner paced his cell all night .".split()
+    assert ss.example_sentence("cell", [long, short, ["cell", "."]]) == " ".join(short)
+    assert ss.example_sentence("line") == ss.EXAMPLES["line"]
+
+
+# ---- the Word2Vec baseline -----------------------------------------------------------------------
+
+
+def test_shipped_word2vec_neighbours_are_about_meaning():
+    from senses.baselines import STATIC_DIR, StaticVectors
+
+    sv = StaticVectors.load()
+    assert (STATIC_DIR / "vectors.safetensors").stat().st_size < 10_000_000
+    assert len(sv.words) == sv.vectors.shape[0] > 20000 and sv.dim == 100
+    assert sv.meta["library"].startswith("gensim") and "--build" in sv.meta["command"]
+    nb = ss.embedding_neighbours(sv, "cell", 10)["word"].tolist()
+    assert "cells" not in nb and {"stem", "gland", "zygote", "bladder"} & set(nb)
+    hard = ss.embedding_neighbours(sv, "hard", 10)["word"].tolist()
+    assert "difficult" in hard and "tough" in hard
+    assert ss.embedding_neighbours(sv, "qwzxv", 10) is None
+
+
+def test_word2vec_training_is_seeded(tmp_path):
+    from senses.baselines import StaticVectors, train_word2vec
+
+    text = [("the cell divides and the cell grows " * 3).split(), ("the bank lends money to the bank " * 3).split()] * 30
+    a = train_word2vec(text, dim=8, min_count=1, epochs=2, log=lambda m: None)
+    b = train_word2vec(text, dim=8, min_count=1, epochs=2, log=lambda m: None)
+    assert a.words == b.words and np.array_equal(a.vectors, b.vectors)
+    back = StaticVectors.load(a.save(tmp_path / "sv"))
+    assert back.words == a.words and np.allclose(back.vectors, a.vectors, atol=1e-2)  # float16 on disk
+    feats = back.context_features([["the", "cell", "divides"], ["zzz"]], [1, 0], size=1)
+    assert feats.shape == (2, 16)
+    assert np.allclose(feats[0, :8], (back.vector("the") + back.vector("divides")) / 2, atol=1e-6)
+    assert np.allclose(feats[1], 0)  # nothing known: zeros
+
+
+def test_average_of_meanings_and_bow(tiny_elmo):
+    from senses.baselines import average_of_meanings, bow_matrix, find_occurrences
+
+    sent, idx = find_occurrences(SENTENCES, {"bank"})
+    assert len(sent) == len(SENTENCES) and idx == INDICES
+    avg, n = average_of_meanings(tiny_elmo, SENTENCES, INDICES, cap=5)
+    assert n == 5 and avg.shape == (3, tiny_elmo.dim)
+    full, n = average_of_meanings(tiny_elmo, SENTENCES, INDICES)
+    assert n == len(SENTENCES)
+    assert np.allclose(full, tiny_elmo.embed_targets(SENTENCES, INDICES).mean(0), atol=1e-5)
+    x = bow_matrix([["a", "b", "Bank", "c"], ["d", "banks"]], [2, 1], size=1)
+    assert x.shape == (2, 5) and x.sum() == 5  # c=b, c=c, t=bank | c=d, t=banks
+
+
+def test_sense_accuracy_needs_gold(tiny_elmo):
+    from senses import evaluate as ev
+
+    layers = tiny_elmo.embed_targets(SENTENCES, INDICES)
+    occ = ss.Occurrences(SENTENCES, INDICES, ["river", "money", "river", "prison"] * 4, 16)
+    acc = ss.sense_accuracy(tiny_elmo, occ, layers)
+    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", ev.AVG, ev.MEANING, ev.BOW, ev.STATIC, ev.MFS]
+    # the bag of words sees "river" / "money" / "cell" next to "bank": perfect on these toy sentences
+    assert acc.set_index("features").loc[ev.BOW, "logreg"] == 1.0
+    assert acc.set_index("features").loc[ev.MFS, "logreg"] == pytest.approx(0.5)
+    assert ss.sense_accuracy(tiny_elmo, ss.Occurrences(SENTENCES, INDICES, None, 16), layers) is None
