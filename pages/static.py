@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from corpora.errors import CorpusError
+from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
 from elmo.io import ModelFileError
 from pages.common import cached_occurrences as search_occurrences
@@ -30,7 +31,7 @@ def page_sources() -> list[str]:
     try:
         names = corpus_names()
     except Exception as e:  # noqa: BLE001 - a broken store must not hide the rest of the page
-        st.caption(f"Corpora unavailable: {e}")
+        st.caption(f"Corpora unavailable: {md(e)}")
         names = []
     return ss.sources(names, senseval_available())
 
@@ -128,7 +129,7 @@ def render_static(model, key: str, word: str, occ: ss.Occurrences, source: str, 
     if sv is None:
         st.info("The Word2Vec vectors are missing: build them with `python -m senses.baselines --build`.")
     elif nb is None:
-        st.info(f"“{word}” is not among the {len(sv.words):,} words of the Word2Vec vocabulary.")
+        st.info(f"“{md(word)}” is not among the {len(sv.words):,} words of the Word2Vec vocabulary.")
     else:
         top = sv.words[:N_WORDS]
         st.plotly_chart(ss.static_figure(word, top, sv.vectors[:N_WORDS], sv.vector(word), nb["word"].tolist(),
@@ -146,24 +147,24 @@ def render_static(model, key: str, word: str, occ: ss.Occurrences, source: str, 
 def render_word(key: str, model, word: str, source: str, limit: int, text: str, layer, k,
                 slot: int = 0) -> ss.Occurrences | None:
     """Static views, contextual view, per-cluster table and separability of one word (in the current column)."""
-    st.subheader(f"“{word}”")
+    st.subheader(f"“{md(word)}”")
     word = ss.source_word(source, word)
     if ss.is_store_corpus(source):
         try:
             ensure_corpus(source)
         except Exception as e:  # noqa: BLE001 - missing NLTK data, unreadable store
-            st.error(f"The corpus {source} is not available: {e}")
+            st.error(f"The corpus {md(source)} is not available: {md(e)}")
             return None
     try:
         occ = source_occurrences(source, word, limit, text)
     except (CorpusError, ValueError) as e:  # word not found (with suggestions), a word Senseval lacks
-        st.warning(str(e))
+        st.warning(md(e))
         return None
     except OSError as e:  # missing or unreadable corpus files
-        st.error(f"Could not read the occurrences of “{word}” from {source}: {e}")
+        st.error(f"Could not read the occurrences of “{md(word)}” from {md(source)}: {md(e)}")
         return None
     if not len(occ):
-        st.warning(f"No occurrences of “{word}” in {source}." + (" Type some text containing it above."
+        st.warning(f"No occurrences of “{md(word)}” in {md(source)}." + (" Type some text containing it above."
                                                                  if source == ss.OWN_TEXT else ""))
         return None
 
@@ -174,8 +175,8 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
                 f"{'s' if comp.clustering.k != 1 else ''} ({ss.layer_label(layer)})")
     st.plotly_chart(ss.contextual_figure(comp), width="stretch", key=f"ctx_fig_{slot}")
     st.metric("Cosine distance: word alone ↔ average of meanings", f"{comp.alone_to_average:.3f}")
-    st.caption(f"Word alone = “{word}” embedded as a one-token sentence at this layer. Average of meanings = its "
-               f"mean contextual vector over {comp.n_average:,} of its {occ.total:,} occurrences in {source} "
+    st.caption(f"Word alone = “{md(word)}” embedded as a one-token sentence at this layer. Average of meanings = its "
+               f"mean contextual vector over {comp.n_average:,} of its {occ.total:,} occurrences in {md(source)} "
                f"(a seeded sample beyond {AVERAGE_CAP}). Cosine distances, in [0, 2].")
     st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to alone": "{:.3f}",
                                           "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}")
@@ -212,14 +213,14 @@ def render_substitutes(model, word: str, occ: ss.Occurrences | None) -> None:
     tokens = tokenize(sentence)
     target = find_target(tokens, word) if word else None
     if target is None:
-        st.warning(f"The sentence does not contain “{word}”; pick the token to replace.")
+        st.warning(f"The sentence does not contain “{md(word)}”; pick the token to replace.")
     i = st.selectbox("Token", range(len(tokens)), index=target or 0, format_func=lambda j: f"{j + 1}: {tokens[j]}",
                      key=f"sub_token_{zlib.crc32(sentence.encode())}")
     words_only = st.checkbox("Words only (hide punctuation and numbers)", value=True, key="sub_words_only")
     try:
         subs = model.substitutes(tokens, int(i), k=10, words_only=words_only)
     except ModelFileError as e:
-        st.error(f"Substitutes need a model with a language-model head: {e}")
+        st.error(f"Substitutes need a model with a language-model head: {md(e)}")
         return
     df = ss.substitutes_table(subs)
     c1, c2 = st.columns([2, 3])
@@ -256,7 +257,7 @@ def render() -> None:
     if not words:
         st.info("Type a word.")
     elif bad:
-        st.warning(f"Please type single words (got “{bad[0]}”).")
+        st.warning(f"Please type single words (got “{md(bad[0])}”).")
     else:
         cols = st.columns(len(words)) if len(words) > 1 else [st.container()]
         for slot, (col, w) in enumerate(zip(cols, words, strict=True)):
