@@ -142,3 +142,14 @@ def test_train_cli_reports_a_missing_corpus_clearly(tmp_path):
     r = subprocess.run([sys.executable, "-m", "elmo.train", "--data", str(tmp_path / "none.npz"), "--out",
                         str(tmp_path / "x")], capture_output=True, text=True)
     assert r.returncode == 2 and "elmo.pack" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_model_card_reads_the_run(tmp_path):
+    from elmo.card import model_card
+
+    best = train(tiny_pack(), tmp_path / "run", tiny_config(), replace(TC, steps=20, seed=3), log=lambda m: None)
+    card = model_card(tmp_path / "run", best)
+    assert "shared with other work" not in card and "seed 3" in card and "dropout 0.1" in card
+    assert "stopped by: steps 20" in card and "CPU" in card and "--steps 20" in card and "--seed 3" in card
+    assert "| brown | original |" in card
+    assert "## Static nearest neighbours" in card and "- **bank**:" in card
