@@ -60,7 +60,8 @@ class TrainBiLM(nn.Module):
 
     def _stack(self, layers: nn.ModuleList, x: torch.Tensor) -> torch.Tensor:
         for i, layer in enumerate(layers):
-            y = layer(self.drop(x))
+            # float32 in: under CUDA autocast cuDNN's LSTM then runs in bf16, elsewhere in float32
+            y = layer(self.drop(x).float())
             x = y + x if i > 0 and self.cfg.lstm.use_skip_connections else y
         return x
 

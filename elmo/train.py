@@ -341,7 +341,7 @@ def train_loop(model: TrainBiLM, opt: torch.optim.Optimizer, data: Data, tc: Tra
         win["tok"] += k
         win["n"] += 1
         if state["step"] % 50 == 0 or state["step"] == tc.steps:
-            win["f"], win["b"] = float(lf), float(lb)
+            win["f"], win["b"] = float(lf.detach()), float(lb.detach())
             now = time.time()
             log(f"step {state['step']}/{tc.steps} epoch {epoch} tok {state['tokens']:,} "
                 f"{win['tok'] / max(now - win['t'], 1e-9):,.0f} tok/s loss fwd {win['f']:.3f} bwd {win['b']:.3f} "
