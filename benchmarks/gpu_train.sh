@@ -15,7 +15,8 @@ BATCH_TOKENS=${BATCH_TOKENS:-32768}
 MINUTES=${MINUTES:-7}             # safety stop (resumable); keep the whole command under 10 minutes
 EVAL_EVERY=${EVAL_EVERY:-500}
 DEVICE=${DEVICE:-auto}
-BENCH=${BENCH:-1}                 # 1: first time each shape for 10 steps, with and without clipping
+BENCH=${BENCH:-1}                 # 1: first time SHAPE for 10 steps, with and without LSTM clipping
+TEST=${TEST:-1}                   # 1: first run tests/test_train_cuda.py
 RUN=${RUN:-runs/gpu}
 EXTRA=${EXTRA:-}                  # more elmo.train flags, e.g. "--lr 3e-3 --max-len 200 --resume"
 mkdir -p "$OUT" "$RUN"
@@ -27,7 +28,9 @@ LOG="$RUN/device.txt"
 torch.cuda.get_device_name() if torch.cuda.is_available() else '')"
 } 2>&1 | tee "$LOG"
 
-if python -c "import pytest" 2>/dev/null; then
+if [ "$TEST" != 1 ]; then
+  echo "CUDA test not run (TEST=0)" | tee -a "$LOG"
+elif python -c "import pytest" 2>/dev/null; then
   python -m pytest tests/test_train_cuda.py -q -p no:cacheprovider -rs 2>&1 | tail -5 | tee -a "$LOG"
 else
   python -c "import tempfile, pathlib, torch, tests.test_train_cuda as t
@@ -38,20 +41,22 @@ else:
 fi
 
 if [ "$BENCH" = 1 ]; then
-  timeout 150 python benchmarks/bench_train_step.py --steps 10 --clip --device "$DEVICE" \
+  timeout 120 python benchmarks/bench_train_step.py "$SHAPE" --steps 10 --clip --device "$DEVICE" \
     --batch-tokens "$BATCH_TOKENS" --json "$RUN/train_step.json" 2>&1 | tee -a "$LOG" || echo "bench stopped" | tee -a "$LOG"
 fi
 
 # shellcheck disable=SC2086
 python -m elmo.train --data data/pack_en.npz --out "$RUN" --config "$SHAPE" --steps "$STEPS" \
   --batch-tokens "$BATCH_TOKENS" --eval-every "$EVAL_EVERY" --checkpoint-every "$EVAL_EVERY" \
-  --max-minutes "$MINUTES" --device "$DEVICE" --half-weights $EXTRA 2>&1 | tee "$RUN/train.txt"
+  --max-minutes "$MINUTES" --device "$DEVICE" --half-weights \
+  --checkpoint-moments "${CKPT_MOMENTS:-bfloat16}" $EXTRA 2>&1 | tee "$RUN/train.txt" \
+  || echo "training failed (see train.txt)" | tee -a "$LOG"
 
 # pack the results; the checkpoint only when everything fits the 8 x 15 MiB that come back
 cd "$RUN"
-items="best train_log.json train.txt device.txt"
-[ -f train_step.json ] && items="$items train_step.json"
-tar cf "$OUT/result.tar" $items checkpoint
+items=""
+for f in best train_log.json train.txt device.txt train_step.json; do [ -e "$f" ] && items="$items $f"; done
+tar cf "$OUT/result.tar" $items $( [ -d checkpoint ] && echo checkpoint )
 if [ "$(stat -c %s "$OUT/result.tar")" -gt $((8 * 15 * 1024 * 1024)) ]; then
   echo "checkpoint too large to come back; it stays in $RUN/checkpoint on the device while it is warm" | tee -a train.txt
   tar cf "$OUT/result.tar" $items

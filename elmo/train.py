@@ -61,6 +61,7 @@ class TrainConfig:
     bf16: bool = True  # autocast on CUDA (ignored on CPU)
     max_minutes: float = 0.0  # > 0: stop (resumably) after this much wall-clock time; schedule unchanged
     half_weights: bool = False  # store the exported model in float16 (the loader returns float32)
+    checkpoint_moments: str = "float32"  # or "bfloat16": Adam moments at half size (resume then not bit-exact)
 
 
 # ---- data -------------------------------------------------------------------------------------
@@ -241,13 +242,16 @@ def evaluate_all(model: TrainBiLM, data: Data, tc: TrainConfig) -> dict[str, flo
 # ---- checkpoints (weights + optimizer in safetensors, split into parts < 15 MiB) ---------------
 
 
-def save_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer, state: dict) -> None:
+def save_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer, state: dict,
+                    moments: str = "float32") -> None:
+    """Weights (float32), Adam state (moments in `moments` dtype), RNG states and the loop state."""
     folder.mkdir(parents=True, exist_ok=True)
     tensors = {f"model.{k}": v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
     osd = opt.state_dict()
     for i, s in osd["state"].items():
         for k, v in s.items():
-            tensors[f"optim.{i}.{k}"] = v.detach().float().cpu().contiguous().reshape(v.shape)
+            dtype = getattr(torch, moments) if k.startswith("exp_avg") else torch.float32
+            tensors[f"optim.{i}.{k}"] = v.detach().to(dtype).cpu().contiguous()
     tensors["rng.cpu"] = torch.get_rng_state()
     if torch.cuda.is_available():
         tensors["rng.cuda"] = torch.cuda.get_rng_state()
@@ -352,7 +356,7 @@ def train_loop(model: TrainBiLM, opt: torch.optim.Optimizer, data: Data, tc: Tra
         if state["step"] % tc.eval_every == 0 or state["step"] >= tc.steps:
             evaluation_step(model, data, tc, state, out, log)
         if state["step"] % tc.checkpoint_every == 0 or state["step"] >= tc.steps or state["stopped_by"]:
-            save_checkpoint(out / "checkpoint", model, opt, state)
+            save_checkpoint(out / "checkpoint", model, opt, state, tc.checkpoint_moments)
     if not state["stopped_by"]:
         state["stopped_by"] = f"steps {tc.steps}"
     return state
@@ -449,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default=d.device)
     ap.add_argument("--no-bf16", action="store_true")
     ap.add_argument("--half-weights", action="store_true", help="export the model in float16")
+    ap.add_argument("--checkpoint-moments", choices=["float32", "bfloat16"], default=d.checkpoint_moments)
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)

@@ -153,3 +153,18 @@ def test_model_card_reads_the_run(tmp_path):
     assert "stopped by: steps 20" in card and "CPU" in card and "--steps 20" in card and "--seed 3" in card
     assert "| brown | original |" in card
     assert "## Static nearest neighbours" in card and "- **bank**:" in card
+
+
+def test_half_size_checkpoint_moments_resume(tmp_path):
+    from safetensors.torch import load as load_st
+
+    tc = replace(TC, steps=10, checkpoint_moments="bfloat16")
+    train(tiny_pack(), tmp_path / "run", tiny_config(), tc, log=lambda m: None)
+    folder = tmp_path / "run" / "checkpoint"
+    parts = json.loads((folder / "checkpoint.safetensors.parts.json").read_text())["parts"]
+    stored = load_st(b"".join((folder / p).read_bytes() for p in parts))
+    assert stored["optim.0.exp_avg"].dtype == torch.bfloat16 and stored["model.softmax.head.weight"].dtype == torch.float32
+    logs: list[str] = []
+    train(tiny_pack(), tmp_path / "run", tiny_config(), replace(tc, steps=15), resume=True, log=logs.append)
+    assert any("resumed at step 10" in m for m in logs)
+    assert json.loads((tmp_path / "run" / "train_log.json").read_text())["steps"] == 15
