@@ -310,9 +310,15 @@ def device_of(tc: TrainConfig) -> torch.device:
 
 
 def hardware(device: torch.device) -> str:
+    """GPU name, or the CPU model (from /proc/cpuinfo where there is one)."""
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
-    return f"CPU {platform.machine()} ({platform.processor() or 'unknown'}), {torch.get_num_threads()} thread(s)"
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        name = next(ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        name = platform.processor() or platform.machine()
+    return f"CPU {name}"
 
 
 def new_state() -> dict:
