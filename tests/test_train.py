@@ -168,3 +168,15 @@ def test_half_size_checkpoint_moments_resume(tmp_path):
     train(tiny_pack(), tmp_path / "run", tiny_config(), replace(tc, steps=15), resume=True, log=logs.append)
     assert any("resumed at step 10" in m for m in logs)
     assert json.loads((tmp_path / "run" / "train_log.json").read_text())["steps"] == 15
+
+
+def test_training_from_a_pack_needs_no_spacy(tmp_path):
+    """The device has no spaCy: the CLI trains from a pack file with spaCy made unimportable."""
+    tiny_pack().save(tmp_path / "p.npz")
+    tiny_config().save(tmp_path / "cfg.json")
+    code = ("import sys; sys.modules['spacy'] = None; from elmo.train import main; "
+            f"sys.exit(main(['--data', r'{tmp_path / 'p.npz'}', '--out', r'{tmp_path / 'run'}', '--config', "
+            f"r'{tmp_path / 'cfg.json'}', '--steps', '3', '--eval-every', '3', '--vocab-size', '100']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "done (steps 3)" in r.stdout and (tmp_path / "run" / "best" / "model.safetensors").exists()
