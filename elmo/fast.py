@@ -111,7 +111,8 @@ def to_bilm(model: TrainBiLM) -> BiLM:
         kw, kb = _conv_key(i)
         state[f"token_encoder.conv_w.{i}"] = state.pop(kw).permute(2, 1, 0).reshape(w * e, n).contiguous()
         state[f"token_encoder.conv_b.{i}"] = state.pop(kb)
-    bilm = BiLM(cfg)
+    with torch.random.fork_rng(devices=[]):  # building BiLM draws initial weights: keep training's RNG as it was
+        bilm = BiLM(cfg)
     bilm.load_state_dict(state)
     return bilm.eval()
 

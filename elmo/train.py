@@ -359,7 +359,7 @@ def train_loop(model: TrainBiLM, opt: torch.optim.Optimizer, data: Data, tc: Tra
             win.update(tok=0, t=now)
         if tc.max_minutes and time.time() - wall0 > tc.max_minutes * 60:
             state["stopped_by"] = f"max_minutes {tc.max_minutes} (resumable)"
-        if state["step"] % tc.eval_every == 0 or state["step"] >= tc.steps:
+        if state["step"] % tc.eval_every == 0 or state["step"] >= tc.steps or state["stopped_by"]:
             evaluation_step(model, data, tc, state, out, log)
         if state["step"] % tc.checkpoint_every == 0 or state["step"] >= tc.steps or state["stopped_by"]:
             save_checkpoint(out / "checkpoint", model, opt, state, tc.checkpoint_moments)
@@ -423,6 +423,8 @@ def train(source: Pack | str, out: Path, cfg: ELMoConfig, tc: TrainConfig, resum
         state = load_checkpoint(out / "checkpoint", model, opt)
         state["stopped_by"] = ""
         log(f"resumed at step {state['step']}, {state['tokens']:,} tokens")
+    elif resume:
+        log(f"no checkpoint in {out / 'checkpoint'}: starting from step 0")
     n_params = count_parameters(model)
     log(f"parameters: {n_params:,} (body {n_params - count_parameters(model.softmax):,}); {hardware(device)}")
     state = train_loop(model, opt, data, tc, state, out, log)
