@@ -149,6 +149,80 @@ NLTK_SOURCES: dict[str, Callable[[], Iterator[Document]]] = {
 BUILTIN_NAMES: tuple[str, ...] = (DEFAULT_CORPUS, *NLTK_SOURCES)  # reserved: no upload may use them
 
 
+def _grouped(sents: list[list[str]], meta: dict, size: int = 20) -> Iterator[Document]:
+    """Sentence-per-line corpora: documents of `size` sentences, each re-tokenised with our tokenizer."""
+    from .text import tokenize
+
+    for i in range(0, len(sents), size):
+        group = [_untok(s) for s in sents[i : i + size]]
+        toks = [t for t in (tokenize(g) for g in group) if t]
+        yield Document(text="\n".join(group), meta={**meta, "part": i // size}, sentences=toks)
+
+
+def masc_documents() -> Iterator[Document]:
+    from nltk.corpus import masc_tagged
+
+    for fid in masc_tagged.fileids():
+        for para in masc_tagged.paras(fid):
+            yield Document(text=" ".join(_untok(s) for s in para), meta={"file": fid})
+
+
+def shakespeare_documents() -> Iterator[Document]:
+    """One document per scene: its speeches' lines, one speech per paragraph."""
+    from nltk.corpus import shakespeare
+
+    for fid in shakespeare.fileids():
+        play = shakespeare.xml(fid)
+        for act_no, act in enumerate(play.findall("ACT"), 1):
+            for scene_no, scene in enumerate(act.findall("SCENE"), 1):
+                speeches = [" ".join(ln.text or "" for ln in sp.findall("LINE")).strip()
+                            for sp in scene.findall("SPEECH")]
+                text = "\n\n".join(s for s in speeches if s)
+                if text:
+                    yield Document(text=text, meta={"file": fid, "act": act_no, "scene": scene_no})
+
+
+def _sentence_lines(reader_name: str) -> Iterator[Document]:
+    import nltk.corpus
+
+    reader = getattr(nltk.corpus, reader_name)
+    for fid in reader.fileids():
+        yield from _grouped(list(reader.sents(fid)), {"file": fid})
+
+
+def review_documents(reader_name: str) -> Iterator[Document]:
+    import nltk.corpus
+
+    reader = getattr(nltk.corpus, reader_name)
+    for fid in reader.fileids():
+        for review in reader.reviews(fid):
+            text = " ".join(_untok(s) for s in review.sents())
+            if text.strip():
+                yield Document(text=text, meta={"file": fid, "title": review.title or ""})
+
+
+def switchboard_documents() -> Iterator[Document]:
+    """One document per conversation, one turn per line."""
+    from nltk.corpus import switchboard
+
+    for i, disc in enumerate(switchboard.discourses()):
+        yield Document(text="\n".join(_untok(list(turn)) for turn in disc), meta={"conversation": i})
+
+
+# Used for training the biLM (elmo.pack); not listed among the app's corpora.
+EXTRA_NLTK_SOURCES: dict[str, Callable[[], Iterator[Document]]] = {
+    "masc_tagged": masc_documents,
+    "shakespeare": shakespeare_documents,
+    "conll2000": lambda: _sentence_lines("conll2000"),
+    "subjectivity": lambda: _sentence_lines("subjectivity"),
+    "sentence_polarity": lambda: _sentence_lines("sentence_polarity"),
+    "pros_cons": lambda: _sentence_lines("pros_cons"),
+    "product_reviews_1": lambda: review_documents("product_reviews_1"),
+    "product_reviews_2": lambda: review_documents("product_reviews_2"),
+    "switchboard": switchboard_documents,
+}
+
+
 def builtin_names() -> list[str]:
     """Built-in corpora usable on this machine: the default first, then NLTK ones present."""
     _nltk_paths_from_env()
@@ -158,9 +232,10 @@ def builtin_names() -> list[str]:
 def builtin_documents(name: str) -> Iterator[Document]:
     if name == DEFAULT_CORPUS:
         return wiki_documents()
-    if name not in NLTK_SOURCES:
-        raise KeyError(f"unknown built-in corpus {name!r}; known: {', '.join([DEFAULT_CORPUS, *NLTK_SOURCES])}")
+    sources = {**NLTK_SOURCES, **EXTRA_NLTK_SOURCES}
+    if name not in sources:
+        raise KeyError(f"unknown built-in corpus {name!r}; known: {', '.join([DEFAULT_CORPUS, *sources])}")
     _nltk_paths_from_env()
     if not nltk_available(name):
         raise FileNotFoundError(f"NLTK corpus {name!r} not found; set NLTK_DATA to a folder holding corpora/{name}.zip")
-    return NLTK_SOURCES[name]()
+    return sources[name]()

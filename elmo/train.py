@@ -1,343 +1,480 @@
-"""Train a biLM (forward + backward word LMs over char-CNN inputs).
+"""Train a biLM (forward + backward word LMs over char-CNN inputs), on CUDA when present, else CPU.
 
-    python -m elmo.train --corpus builtin --out runs/en            # wiki summaries + NLTK corpora
-    python -m elmo.train --corpus my.txt --out runs/mine --hours 0.5
-    python -m elmo.train --out runs/en --resume                    # go on from the last checkpoint
+    python -m elmo.pack --out data/pack_en.npz                             # once, here (needs spaCy)
+    python -m elmo.train --data data/pack_en.npz --out runs/en --steps 8000  # no spaCy needed
+    python -m elmo.train --corpus my.txt --out runs/mine --steps 2000        # tokenise a text file first
+    python -m elmo.train --data data/pack_en.npz --out runs/en --steps 8000 --resume
 
-Prints tokens/s, losses, perplexities and ETA; checkpoints every few minutes; early-stops on held-out loss.
-The number of threads can be changed while it runs: write a number to OUT/threads.
+Everything is scheduled by steps (LR warm-up and cosine decay, evaluation, checkpoints, early stopping),
+so the same command and seed give the same model on the same hardware. --max-minutes only stops early
+(with a checkpoint to resume from); it never changes the schedule. On CUDA: bf16 autocast, cuDNN LSTMs,
+all training data on the GPU.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
-import random
+import platform
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save_file
 
 from .characters import BOS_TOKEN, EOS_TOKEN, word_to_ids
 from .config import ELMoConfig
-from .io import save_dir
-from .model import BiLM, count_parameters
-from .vocab import Vocabulary
+from .fast import TrainBiLM, to_bilm
+from .io import WEIGHTS, save_dir
+from .model import count_parameters
+from .pack import BASE_CORPORA, Pack, write_parts
+from .vocab import SPECIALS, Vocabulary
 
-TRAIN_CORPORA = ["wiki", "brown", "movie_reviews", "abc", "state_union", "webtext", "inaugural"]
-MAX_LEN = 48  # longer sentences are cut into pieces of this many tokens
+Log = Callable[[str], None]
 
 
 @dataclass
 class TrainConfig:
     vocab_size: int = 40000
-    batch_tokens: int = 2048
+    batch_tokens: int = 2048  # padded tokens per batch (GPU: 32768)
+    max_len: int = 200  # longest training sequence in tokens (app sentences reach ~200); longer ones are cut
+    chunk_tokens: int = 0  # > 0: join consecutive sentences of a document up to this many tokens
+    eval_max_len: int = 48  # held-out pieces as the bundled model's card measured them, so perplexities compare
+    steps: int = 8000  # the schedule's length: LR decays to min_lr_ratio * lr at this step, training stops
     lr: float = 2e-3
     warmup_steps: int = 200
     min_lr_ratio: float = 0.05
-    clip: float = 1.0
-    hours: float = 1.5  # wall-clock budget; the LR schedule is laid out over it
-    eval_minutes: float = 6.0
-    checkpoint_minutes: float = 5.0
+    weight_decay: float = 0.01  # AdamW, decoupled
+    dropout: float = 0.1  # ELMo's value: LSTM inputs and the top layer before the softmax
+    clip: float = 1.0  # gradient norm
+    eval_every: int = 500  # steps
+    checkpoint_every: int = 1000  # steps
     patience: int = 3  # evaluations without held-out improvement before stopping
-    heldout_fraction: float = 0.02
     seed: int = 0
-    max_epochs: int = 20
-    max_steps: int = 0  # 0 = no limit (tests and smoke runs set it)
+    device: str = "auto"  # auto = cuda when available
+    bf16: bool = True  # autocast on CUDA (ignored on CPU)
+    max_minutes: float = 0.0  # > 0: stop (resumably) after this much wall-clock time; schedule unchanged
+    half_weights: bool = False  # store the exported model in float16 (the loader returns float32)
+    checkpoint_moments: str = "float32"  # or "bfloat16": Adam moments at half size (resume then not bit-exact)
 
 
 # ---- data -------------------------------------------------------------------------------------
 
 
-def read_sentences(corpus: str, log: Callable[[str], None]) -> tuple[list[list[str]], list[list[str]]]:
-    """Tokenised (train, held-out) sentences; held-out = ~2% of documents chosen by a hash of their text."""
-    from corpora.builtin import builtin_documents, builtin_names
-    from corpora.text import split_many
-
-    if corpus == "builtin":
-        names = [n for n in TRAIN_CORPORA if n in builtin_names()]
-        docs = [d for n in names for d in builtin_documents(n)]
-        log(f"corpora: {', '.join(names)}")
-    elif Path(corpus).is_file():
+def corpus_pack(corpus: str, log: Log) -> Pack:
+    """Tokenise a text file or a corpus of the store (needs spaCy); the builtin set comes from elmo.pack."""
+    if Path(corpus).is_file():
         from corpora.readers import read_upload
 
         path = Path(corpus)
-        docs = read_upload(path.name, path.read_bytes())
-    else:
-        from corpora.store import Store
+        return Pack.from_documents([(path.name, read_upload(path.name, path.read_bytes()))], log)
+    from corpora.builtin import Document
+    from corpora.store import Store
 
-        store = Store()
-        return _split([list(s) for s in store.sentences(corpus)], [], log)
-    texts = [d.text for d in docs]
-    held = [int(hashlib.md5(t.encode()).hexdigest()[:8], 16) % 1000 < 20 for t in texts]
-    train, heldout = [], []
-    pre = [d.sentences for d in docs]
-    todo = [t for t, p in zip(texts, pre, strict=True) if p is None]
-    split = iter(split_many(todo))
-    for i, p in enumerate(pre):
-        sents = p if p is not None else [s.tokens for s in next(split)]
-        (heldout if held[i] else train).extend(sents)
-    return _split(train, heldout, log)
+    sents = [list(s) for s in Store().sentences(corpus)]  # raises KeyError for an unknown corpus
+    docs = (Document(text=" ".join(s), sentences=[s]) for s in sents)
+    return Pack.from_documents([(corpus, docs)], log, heldout=lambda i, _: i % 50 == 0)
 
 
-def _split(train: list[list[str]], heldout: list[list[str]], log) -> tuple[list[list[str]], list[list[str]]]:
-    if not heldout:  # a store corpus: hold out every 50th sentence
-        heldout = train[::50]
-        train = [s for i, s in enumerate(train) if i % 50]
-    cut = lambda ss: [s[i : i + MAX_LEN] for s in ss for i in range(0, len(s), MAX_LEN) if s]  # noqa: E731
-    train, heldout = cut(train), cut(heldout)
-    log(f"sentences: {len(train):,} train, {len(heldout):,} held out; "
-        f"tokens: {sum(map(len, train)):,} train, {sum(map(len, heldout)):,} held out")
-    return train, heldout
+def pack_vocabulary(pack: Pack, size: int) -> Vocabulary:
+    """The most frequent training words (types are stored by descending training count)."""
+    counts = pack.meta.get("train_counts") or [1] * len(pack.types)
+    words = [w for w, c in zip(pack.types, counts, strict=True) if c > 0 and w not in SPECIALS]
+    return Vocabulary(SPECIALS + words[: size - len(SPECIALS)])
 
 
-class Encoded:
-    """Sentences as arrays of type ids, with a char-id table per type and a vocab id per type."""
+class Sequences:
+    """Training or evaluation sequences as one flat tensor of type ids with <S> ... </S> around each."""
 
-    def __init__(self, sentences: list[list[str]], vocab: Vocabulary, types: dict[str, int], max_chars: int):
-        for w in (BOS_TOKEN, EOS_TOKEN):
-            types.setdefault(w, len(types))
-        ids = []
-        for s in sentences:
-            for w in s:
-                if w not in types:
-                    types[w] = len(types)
-            ids.append(np.array([types[BOS_TOKEN], *(types[w] for w in s), types[EOS_TOKEN]], np.int64))
-        self.ids = ids
-        self.types = types
-        words = sorted(types, key=types.get)
-        self.chars = torch.tensor([word_to_ids(w, max_chars) for w in words], dtype=torch.int16)
-        self.targets = torch.tensor([vocab.id(w) for w in words], dtype=torch.long)
-        self.n_tokens = sum(len(x) - 1 for x in ids)  # predictions per direction
+    def __init__(self, flat: torch.Tensor, starts: np.ndarray, lengths: np.ndarray):
+        self.flat, self.starts, self.lengths = flat, starts, lengths  # lengths include the boundaries
+        self.starts_t = torch.from_numpy(starts).to(flat.device)
+        self.lengths_t = torch.from_numpy(lengths).to(flat.device)
+        self.n_tokens = int((lengths - 1).sum())  # predictions per direction
 
-    def batches(self, batch_tokens: int, rng: random.Random) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        order = sorted(range(len(self.ids)), key=lambda i: (len(self.ids[i]), rng.random()))
-        groups, cur = [], []
-        for i in order:
-            if cur and (len(cur) + 1) * len(self.ids[i]) > batch_tokens:
-                groups.append(cur)
-                cur = []
+    @classmethod
+    def from_pack(cls, pack: Pack, mask: np.ndarray, max_len: int, chunk_tokens: int, bos: int, eos: int,
+                  device: torch.device) -> Sequences:
+        starts, lens = pieces(pack, mask, max_len, chunk_tokens)
+        total = lens + 2
+        out_start = np.concatenate([[0], np.cumsum(total)[:-1]])
+        flat = np.full(int(total.sum()), bos, np.int64)
+        flat[out_start + total - 1] = eos
+        tok_seq = np.repeat(np.arange(len(lens)), lens)
+        offset = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+        flat[out_start[tok_seq] + 1 + offset] = pack.tokens[starts[tok_seq] + offset]
+        return cls(torch.from_numpy(flat).to(device), out_start, total)
+
+    def batch(self, group: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, T) type ids (padding repeats the last id; it is masked by length) and (B,) lengths."""
+        g = torch.from_numpy(group).to(self.flat.device)
+        lengths = self.lengths_t[g]
+        t = int(self.lengths[group].max())
+        pos = torch.arange(t, device=g.device).unsqueeze(0)
+        idx = self.starts_t[g].unsqueeze(1) + torch.minimum(pos, lengths.unsqueeze(1) - 1)
+        return self.flat[idx], lengths
+
+    def groups(self, batch_tokens: int, seed: int | None) -> list[np.ndarray]:
+        """Length-bucketed batches of <= batch_tokens padded tokens; shuffled by seed (None: in order)."""
+        if seed is None:
+            order = np.argsort(self.lengths, kind="stable")
+        else:
+            rng = np.random.default_rng(seed)
+            order = np.lexsort((rng.random(len(self.lengths)), self.lengths))
+        out, cur, longest = [], [], 0
+        for i in order.tolist():
+            n = int(self.lengths[i])
+            if cur and (len(cur) + 1) * max(longest, n) > batch_tokens:
+                out.append(np.asarray(cur))
+                cur, longest = [], 0
             cur.append(i)
+            longest = max(longest, n)
         if cur:
-            groups.append(cur)
-        rng.shuffle(groups)
-        for g in groups:
-            yield self.batch(g)
-
-    def batch(self, group: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
-        n = max(len(self.ids[i]) for i in group)
-        t = torch.full((len(group), n), -1, dtype=torch.long)
-        for j, i in enumerate(group):
-            t[j, : len(self.ids[i])] = torch.from_numpy(self.ids[i])
-        pad = t < 0
-        chars = self.chars[t.clamp(min=0)].long()
-        chars[pad] = 0
-        words = self.targets[t.clamp(min=0)]
-        words[pad] = -1
-        return chars, words
+            out.append(np.asarray(cur))
+        if seed is not None:
+            perm = np.random.default_rng(seed + 1_000_003).permutation(len(out))
+            out = [out[k] for k in perm]
+        return out
 
 
-# ---- training ---------------------------------------------------------------------------------
+def pieces(pack: Pack, mask: np.ndarray, max_len: int, chunk_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """(start, length) in pack.tokens of each sequence: sentences of masked documents (or runs of
+    consecutive sentences up to chunk_tokens), cut into pieces of at most max_len tokens."""
+    starts, lens = pack.sent_start[mask], pack.sent_len[mask].astype(np.int64)
+    if chunk_tokens > 0:  # sentences are contiguous in pack.tokens within a document
+        docs = pack.sent_doc[mask]
+        s_out, l_out, last_doc = [], [], -1
+        for s, n, d in zip(starts.tolist(), lens.tolist(), docs.tolist(), strict=True):
+            if s_out and d == last_doc and l_out[-1] + n <= chunk_tokens and s_out[-1] + l_out[-1] == s:
+                l_out[-1] += n
+            else:
+                s_out.append(s)
+                l_out.append(n)
+            last_doc = d
+        starts, lens = np.asarray(s_out, np.int64), np.asarray(l_out, np.int64)
+    n_pieces = (lens + max_len - 1) // max_len
+    first = np.repeat(starts, n_pieces)
+    k = np.arange(int(n_pieces.sum())) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
+    piece_len = np.minimum(max_len, np.repeat(lens, n_pieces) - k * max_len)
+    return first + k * max_len, piece_len
 
 
-def evaluate(model: BiLM, data: Encoded, batch_tokens: int) -> tuple[float, float]:
-    """Mean held-out loss per direction (nats/token)."""
+@dataclass
+class Data:
+    train: Sequences
+    heldout: dict[str, Sequences]  # "base" (today's corpora, comparable) and "new" (added corpora)
+    chars: torch.Tensor  # (n_types, C) int16
+    targets: torch.Tensor  # (n_types,) vocabulary id per type
+    vocab: Vocabulary
+    counts: dict = field(default_factory=dict)
+
+
+def prepare_data(pack: Pack, tc: TrainConfig, max_chars: int, device: torch.device, log: Log) -> Data:
+    t0 = time.time()
+    vocab = pack_vocabulary(pack, tc.vocab_size)
+    bos, eos = len(pack.types), len(pack.types) + 1
+    words = [*pack.types, BOS_TOKEN, EOS_TOKEN]
+    chars = torch.tensor([word_to_ids(w, max_chars) for w in words], dtype=torch.int16, device=device)
+    targets = torch.tensor([vocab.id(w) for w in words], dtype=torch.long, device=device)
+    base = [c for c in pack.corpora if c in BASE_CORPORA] or pack.corpora
+    new = [c for c in pack.corpora if c not in base]
+    train_mask, base_mask = pack.sentence_mask(False), pack.sentence_mask(True, base)
+    if not pack.sentence_mask(True).any():  # e.g. a one-document text file: hold out every 50th sentence
+        base_mask = np.arange(len(pack.sent_len)) % 50 == 0
+        train_mask = ~base_mask
+    train = Sequences.from_pack(pack, train_mask, tc.max_len, tc.chunk_tokens, bos, eos, device)
+    held = {"base": Sequences.from_pack(pack, base_mask, tc.eval_max_len, 0, bos, eos, device)}
+    if new and pack.sentence_mask(True, new).any():
+        held["new"] = Sequences.from_pack(pack, pack.sentence_mask(True, new), tc.eval_max_len, 0, bos, eos, device)
+    log(f"data: {train.n_tokens:,} training predictions per direction in {len(train.lengths):,} sequences "
+        f"(<= {tc.max_len} tokens); held out: "
+        + ", ".join(f"{k} {v.n_tokens:,}" for k, v in held.items())
+        + f"; {len(words):,} types, vocab {len(vocab):,}; ready in {time.time() - t0:.1f} s on {device}")
+    return Data(train, held, chars, targets, vocab, pack.counts())
+
+
+# ---- schedule, evaluation ---------------------------------------------------------------------
+
+
+def lr_at(step: int, tc: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay to min_lr_ratio * lr at tc.steps."""
+    if step < tc.warmup_steps:
+        return tc.lr * (step + 1) / tc.warmup_steps
+    f = min(max((step - tc.warmup_steps) / max(tc.steps - tc.warmup_steps, 1), 0.0), 1.0)
+    return tc.lr * (tc.min_lr_ratio + (1 - tc.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * f)))
+
+
+def _autocast(device: torch.device, tc: TrainConfig):
+    return torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda" and tc.bf16)
+
+
+def evaluate(model: TrainBiLM, seqs: Sequences, data: Data, tc: TrainConfig) -> tuple[float, float]:
+    """Mean held-out loss per direction (nats/token), without dropout."""
     model.eval()
     tot_f = tot_b = n = 0.0
-    with torch.no_grad():
-        for chars, words in data.batches(batch_tokens, random.Random(0)):
-            k = float((words[:, 1:] >= 0).sum())
-            lf, lb = model.lm_loss(chars, words)
-            tot_f += lf.item() * k
-            tot_b += lb.item() * k
+    with torch.no_grad(), _autocast(seqs.flat.device, tc):
+        for g in seqs.groups(tc.batch_tokens, None):
+            ids, lengths = seqs.batch(g)
+            lf, lb, k = model.lm_loss(ids, lengths, data.chars, data.targets)
+            k = float(k)
+            tot_f += float(lf) * k
+            tot_b += float(lb) * k
             n += k
     model.train()
     return tot_f / n, tot_b / n
 
 
-def lr_at(step: int, frac: float, tc: TrainConfig) -> float:
-    """Linear warm-up, then cosine decay over the wall-clock budget (frac = share of time used)."""
-    if step < tc.warmup_steps:
-        return tc.lr * (step + 1) / tc.warmup_steps
-    f = min(max(frac, 0.0), 1.0)
-    return tc.lr * (tc.min_lr_ratio + (1 - tc.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * f)))
+def evaluate_all(model: TrainBiLM, data: Data, tc: TrainConfig) -> dict[str, float]:
+    out = {}
+    for name, seqs in data.heldout.items():
+        f, b = evaluate(model, seqs, data, tc)
+        pre = "heldout" if name == "base" else f"heldout_{name}"
+        out[f"{pre}_fwd"], out[f"{pre}_bwd"] = f, b
+    return out
 
 
-def _threads(out: Path, current: int) -> int:
+# ---- checkpoints (weights + optimizer in safetensors, split into parts < 15 MiB) ---------------
+
+
+def save_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer, state: dict,
+                    moments: str = "float32") -> None:
+    """Weights (float32), Adam state (moments in `moments` dtype), RNG states and the loop state."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors = {f"model.{k}": v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
+    osd = opt.state_dict()
+    for i, s in osd["state"].items():
+        for k, v in s.items():
+            dtype = getattr(torch, moments) if k.startswith("exp_avg") else torch.float32
+            tensors[f"optim.{i}.{k}"] = v.detach().to(dtype).cpu().contiguous()
+    tensors["rng.cpu"] = torch.get_rng_state()
+    if torch.cuda.is_available():
+        tensors["rng.cuda"] = torch.cuda.get_rng_state()
+    for old in folder.glob("checkpoint.safetensors*"):
+        old.unlink()
+    path = folder / "checkpoint.safetensors"
+    save_file(tensors, str(path))
+    write_parts(path)
+    (folder / "checkpoint.json").write_text(json.dumps({"state": state, "param_groups": osd["param_groups"]}))
+
+
+def load_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer) -> dict:
+    m = json.loads((folder / "checkpoint.safetensors.parts.json").read_text())
+    tensors = load_safetensors(b"".join((folder / p).read_bytes() for p in m["parts"]))
+    meta = json.loads((folder / "checkpoint.json").read_text())
+    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    ostate: dict[int, dict] = {}
+    for k, v in tensors.items():
+        if k.startswith("optim."):
+            _, i, name = k.split(".", 2)
+            ostate.setdefault(int(i), {})[name] = v
+    opt.load_state_dict({"state": ostate, "param_groups": meta["param_groups"]})
+    torch.set_rng_state(tensors["rng.cpu"])
+    if "rng.cuda" in tensors and torch.cuda.is_available():
+        torch.cuda.set_rng_state(tensors["rng.cuda"])
+    return meta["state"]
+
+
+def export_model(model: TrainBiLM, vocab: Vocabulary, path: Path, half: bool) -> Path:
+    """Our model directory (safetensors + config + vocab); float16 weights when `half`."""
+    save_dir(to_bilm(model), path, vocab)
+    if half:
+        from safetensors.torch import load_file
+
+        state = {k: v.half() for k, v in load_file(str(path / WEIGHTS)).items()}
+        save_file(state, str(path / WEIGHTS), metadata={"format": "pt"})
+    return path
+
+
+# ---- the loop ---------------------------------------------------------------------------------
+
+
+def batch_stream(data: Data, tc: TrainConfig, epoch: int, skip: int) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(epoch, index in epoch, group) forever; epoch e's order depends only on seed and e."""
+    while True:
+        groups = data.train.groups(tc.batch_tokens, tc.seed * 7919 + epoch)
+        for bi in range(skip, len(groups)):
+            yield epoch, bi, groups[bi]
+        epoch, skip = epoch + 1, 0
+
+
+def device_of(tc: TrainConfig) -> torch.device:
+    if tc.device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(tc.device)
+
+
+def hardware(device: torch.device) -> str:
+    """GPU name, or the CPU model (from /proc/cpuinfo where there is one)."""
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
     try:
-        n = int((out / "threads").read_text().strip())
-    except (OSError, ValueError):
-        return current
-    if n != current and n > 0:
-        torch.set_num_threads(n)
-        return n
-    return current
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        name = next(ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        name = platform.processor() or platform.machine()
+    return f"CPU {name}"
 
 
-def train(corpus: str, out: Path, cfg: ELMoConfig, tc: TrainConfig, resume: bool = False,
-          log: Callable[[str], None] = print) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    random.seed(tc.seed)
-    torch.manual_seed(tc.seed)
-    t_read = time.time()
-    train_s, held_s = read_sentences(corpus, log)
-    vocab_path = out / "vocab.txt"
-    if resume and vocab_path.exists():
-        vocab = Vocabulary.load(vocab_path)
-    else:
-        vocab = Vocabulary.build(train_s, tc.vocab_size)
-        vocab.save(vocab_path)
-    cfg.n_tokens_vocab = len(vocab)
-    cfg.softmax_cutoffs = [c for c in cfg.softmax_cutoffs if c < len(vocab) - 1]
-    types: dict[str, int] = {}
-    mc = cfg.char_cnn.max_characters_per_token
-    train_d = Encoded(train_s, vocab, types, mc)
-    held_d = Encoded(held_s, vocab, types, mc)
-    log(f"vocab {len(vocab):,}; {len(types):,} types; data ready in {time.time() - t_read:.0f}s")
+def new_state() -> dict:
+    return {"step": 0, "tokens": 0, "elapsed": 0.0, "epoch": 0, "batch_in_epoch": 0, "best": float("inf"),
+            "best_step": 0, "bad_evals": 0, "history": [], "stopped_by": ""}
 
-    model = BiLM(cfg)
-    opt = torch.optim.Adam(model.parameters(), lr=tc.lr)
-    state = {"step": 0, "tokens": 0, "elapsed": 0.0, "epoch": 0, "best": float("inf"), "bad_evals": 0,
-             "history": []}
-    ckpt = out / "checkpoint.pt"
-    if resume and ckpt.exists():
-        saved = torch.load(ckpt, weights_only=True)
-        model.load_state_dict(saved["model"])
-        opt.load_state_dict(saved["optim"])
-        state = json.loads(saved["state"])
-        log(f"resumed at step {state['step']}, {state['tokens']:,} tokens, {state['elapsed'] / 60:.1f} min")
-    cfg.save(out / "config.json")
-    log(f"parameters: {count_parameters(model):,} "
-        f"(body {count_parameters(model) - count_parameters(model.softmax):,})")
 
-    def save_checkpoint() -> None:
-        tmp = out / "checkpoint.pt.tmp"
-        torch.save({"model": model.state_dict(), "optim": opt.state_dict(), "state": json.dumps(state)}, tmp)
-        tmp.replace(ckpt)
-
-    budget = tc.hours * 3600
-    threads = _threads(out, torch.get_num_threads())
-    model.train()
+def train_loop(model: TrainBiLM, opt: torch.optim.Optimizer, data: Data, tc: TrainConfig, state: dict,
+               out: Path, log: Log) -> dict:
+    """Run steps until tc.steps, early stop or max_minutes; evaluate, keep the best model, checkpoint."""
+    device = data.chars.device
     t0 = time.time() - state["elapsed"]
-    last_log = last_eval = last_ckpt = time.time()
-    win_tok, win_t, win_f, win_b, win_n = 0, time.time(), 0.0, 0.0, 0
-    stop = False
-    rng = random.Random(tc.seed + state["epoch"])
-    while not stop and state["epoch"] < tc.max_epochs:
-        skip = state.get("batch_in_epoch", 0)
-        for bi, (chars, words) in enumerate(train_d.batches(tc.batch_tokens, rng)):
-            if bi < skip:
-                continue
-            frac = (time.time() - t0) / budget
-            for g in opt.param_groups:
-                g["lr"] = lr_at(state["step"], frac, tc)
-            lf, lb = model.lm_loss(chars, words)
-            loss = lf + lb
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)
-            opt.step()
-            n = int((words[:, 1:] >= 0).sum())
-            state["step"] += 1
-            state["tokens"] += n
-            state["batch_in_epoch"] = bi + 1
-            win_tok += n
-            win_f += lf.item()
-            win_b += lb.item()
-            win_n += 1
+    wall0, win = time.time(), {"tok": 0, "f": 0.0, "b": 0.0, "n": 0, "t": time.time()}
+    stream = batch_stream(data, tc, state["epoch"], state["batch_in_epoch"])
+    model.train()
+    while state["step"] < tc.steps and not state["stopped_by"]:
+        epoch, bi, group = next(stream)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(state["step"], tc)
+        ids, lengths = data.train.batch(group)
+        with _autocast(device, tc):
+            lf, lb, n = model.lm_loss(ids, lengths, data.chars, data.targets)
+        opt.zero_grad(set_to_none=True)
+        (lf + lb).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)
+        opt.step()
+        state.update(step=state["step"] + 1, epoch=epoch, batch_in_epoch=bi + 1, elapsed=time.time() - t0)
+        k = int(data.train.lengths[group].sum()) - len(group)  # counted on the host: no device sync
+        state["tokens"] += k
+        win["tok"] += k
+        win["n"] += 1
+        if state["step"] % 50 == 0 or state["step"] == tc.steps:
+            win["f"], win["b"] = float(lf.detach()), float(lb.detach())
             now = time.time()
-            state["elapsed"] = now - t0
-            if now - last_log > 30:
-                rate = win_tok / (now - win_t)
-                log(f"step {state['step']} epoch {state['epoch']} tok {state['tokens']:,} "
-                    f"{rate:,.0f} tok/s loss fwd {win_f / win_n:.3f} bwd {win_b / win_n:.3f} "
-                    f"lr {opt.param_groups[0]['lr']:.2e} threads {threads} "
-                    f"elapsed {state['elapsed'] / 60:.1f} min ETA {(budget - state['elapsed']) / 60:.1f} min")
-                win_tok, win_t, win_f, win_b, win_n = 0, now, 0.0, 0.0, 0
-                last_log = now
-                threads = _threads(out, threads)
-            out_of_steps = bool(tc.max_steps) and state["step"] >= tc.max_steps
-            if now - last_eval > tc.eval_minutes * 60 or state["elapsed"] > budget or out_of_steps:
-                hf, hb = evaluate(model, held_d, tc.batch_tokens)
-                state["history"].append({"step": state["step"], "tokens": state["tokens"],
-                                         "minutes": round(state["elapsed"] / 60, 2),
-                                         "heldout_fwd": hf, "heldout_bwd": hb})
-                log(f"held-out ppl fwd {math.exp(hf):.1f} bwd {math.exp(hb):.1f}")
-                if hf + hb < state["best"] - 1e-3:
-                    state["best"] = hf + hb
-                    state["bad_evals"] = 0
-                    save_dir(model, out / "best", vocab)
-                else:
-                    state["bad_evals"] += 1
-                last_eval = time.time()
-                if state["bad_evals"] >= tc.patience:
-                    log("early stop: held-out loss stopped improving")
-                    stop = True
-                if state["elapsed"] > budget or out_of_steps:
-                    log("time or step budget reached")
-                    stop = True
-            if stop or now - last_ckpt > tc.checkpoint_minutes * 60:
-                save_checkpoint()
-                last_ckpt = time.time()
-            if stop:
-                break
-        else:
-            state["epoch"] += 1
-            state["batch_in_epoch"] = 0
-            rng = random.Random(tc.seed + state["epoch"])
-    save_checkpoint()
+            log(f"step {state['step']}/{tc.steps} epoch {epoch} tok {state['tokens']:,} "
+                f"{win['tok'] / max(now - win['t'], 1e-9):,.0f} tok/s loss fwd {win['f']:.3f} bwd {win['b']:.3f} "
+                f"lr {opt.param_groups[0]['lr']:.2e} elapsed {state['elapsed'] / 60:.1f} min")
+            win.update(tok=0, t=now)
+        if tc.max_minutes and time.time() - wall0 > tc.max_minutes * 60:
+            state["stopped_by"] = f"max_minutes {tc.max_minutes} (resumable)"
+        if state["step"] % tc.eval_every == 0 or state["step"] >= tc.steps or state["stopped_by"]:
+            evaluation_step(model, data, tc, state, out, log)
+        if state["step"] % tc.checkpoint_every == 0 or state["step"] >= tc.steps or state["stopped_by"]:
+            save_checkpoint(out / "checkpoint", model, opt, state, tc.checkpoint_moments)
+    if not state["stopped_by"]:
+        state["stopped_by"] = f"steps {tc.steps}"
+    return state
+
+
+def evaluation_step(model: TrainBiLM, data: Data, tc: TrainConfig, state: dict, out: Path, log: Log) -> None:
+    ev = evaluate_all(model, data, tc)
+    state["history"].append({"step": state["step"], "tokens": state["tokens"],
+                             "minutes": round(state["elapsed"] / 60, 2), **ev})
+    log("held-out ppl " + ", ".join(f"{k} {math.exp(v):.1f}" for k, v in ev.items()))
+    score = ev["heldout_fwd"] + ev["heldout_bwd"]
+    if score < state["best"] - 1e-3:
+        state.update(best=score, best_step=state["step"], bad_evals=0)
+        export_model(model, data.vocab, out / "best", tc.half_weights)
+    else:
+        state["bad_evals"] += 1
+        if state["bad_evals"] >= tc.patience:
+            log(f"early stop: held-out loss has not improved for {tc.patience} evaluations")
+            state["stopped_by"] = f"early stop (patience {tc.patience})"
+
+
+def write_log(out: Path, cfg: ELMoConfig, tc: TrainConfig, data: Data, state: dict, device: torch.device,
+              source: dict, n_params: int) -> None:
     (out / "train_log.json").write_text(json.dumps({
         "tokens_trained": state["tokens"], "steps": state["step"], "minutes": round(state["elapsed"] / 60, 1),
-        "train_tokens_per_epoch": train_d.n_tokens, "heldout_tokens": held_d.n_tokens,
-        "history": state["history"], "train_config": tc.__dict__, "threads": threads,
+        "epochs": round(state["tokens"] / max(data.train.n_tokens, 1), 2),
+        "train_tokens_per_epoch": data.train.n_tokens,
+        "heldout_tokens": data.heldout["base"].n_tokens,
+        "heldout_new_tokens": data.heldout["new"].n_tokens if "new" in data.heldout else 0,
+        "best_step": state["best_step"], "stopped_by": state["stopped_by"], "history": state["history"],
+        "train_config": asdict(tc), "model_config": cfg.to_dict(), "parameters": n_params,
+        "hardware": hardware(device), "device": device.type, "torch": torch.__version__,
+        "threads": torch.get_num_threads(), "data": source, "corpus_counts": data.counts,
     }, indent=2))
-    if not (out / "best" / "model.safetensors").exists():
-        save_dir(model, out / "best", vocab)
-    log(f"done: best model in {out / 'best'}")
+
+
+def train(source: Pack | str, out: Path, cfg: ELMoConfig, tc: TrainConfig, resume: bool = False,
+          log: Log = print) -> Path:
+    """Train and return the best model's directory (out/best). `source`: a Pack, a pack file (.npz),
+    a text file or a store corpus name. The caller's cfg is not changed."""
+    out.mkdir(parents=True, exist_ok=True)
+    device = device_of(tc)
+    if isinstance(source, Pack):
+        pack, info = source, {"source": "in-memory pack"}
+    elif str(source).endswith(".npz"):
+        pack, info = Pack.load(source), {"source": str(source)}
+        info.update({k: v for k, v in pack.meta.items() if k != "train_counts"})
+    else:
+        pack, info = corpus_pack(str(source), log), {"source": str(source)}
+    torch.manual_seed(tc.seed)
+    data = prepare_data(pack, tc, cfg.char_cnn.max_characters_per_token, device, log)
+    cfg = replace(cfg, n_tokens_vocab=len(data.vocab),
+                  softmax_cutoffs=[c for c in cfg.softmax_cutoffs if c < len(data.vocab) - 1])
+    model = TrainBiLM(cfg, tc.dropout).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
+    state = new_state()
+    if resume and (out / "checkpoint" / "checkpoint.json").exists():
+        state = load_checkpoint(out / "checkpoint", model, opt)
+        state["stopped_by"] = ""
+        log(f"resumed at step {state['step']}, {state['tokens']:,} tokens")
+    elif resume:
+        log(f"no checkpoint in {out / 'checkpoint'}: starting from step 0")
+    n_params = count_parameters(model)
+    log(f"parameters: {n_params:,} (body {n_params - count_parameters(model.softmax):,}); {hardware(device)}")
+    state = train_loop(model, opt, data, tc, state, out, log)
+    write_log(out, cfg, tc, data, state, device, info, n_params)
+    if not (out / "best" / WEIGHTS).exists():
+        export_model(model, data.vocab, out / "best", tc.half_weights)
+    log(f"done ({state['stopped_by']}): best model (step {state['best_step']}) in {out / 'best'}")
     return out / "best"
 
 
+def default_config() -> ELMoConfig:
+    """The bundled model's shape: ~3M-parameter body, fast on 2 CPU cores; no clipping, so nn.LSTM runs."""
+    cfg = ELMoConfig()
+    cfg.lstm.cell_clip = None
+    cfg.lstm.proj_clip = None
+    return cfg
+
+
 def main(argv: list[str] | None = None) -> int:
+    d = TrainConfig()
     ap = argparse.ArgumentParser(prog="python -m elmo.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="builtin",
-                    help="'builtin' (wiki + NLTK corpora), a text file, or a corpus name from the store")
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--data", help="packed training data (.npz from python -m elmo.pack)")
+    src.add_argument("--corpus", help="a text file or a corpus name from the store (needs spaCy)")
     ap.add_argument("--config", help="JSON model config (elmo.config.ELMoConfig); default: the bundled shape")
-    ap.add_argument("--out", required=True, help="output directory (checkpoints, best/ model)")
-    ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--hours", type=float, default=TrainConfig.hours)
-    ap.add_argument("--vocab-size", type=int, default=TrainConfig.vocab_size)
-    ap.add_argument("--batch-tokens", type=int, default=TrainConfig.batch_tokens)
-    ap.add_argument("--lr", type=float, default=TrainConfig.lr)
-    ap.add_argument("--eval-minutes", type=float, default=TrainConfig.eval_minutes)
+    ap.add_argument("--out", required=True, help="output directory (checkpoint/, best/, train_log.json)")
+    ap.add_argument("--resume", action="store_true", help="go on from OUT/checkpoint")
+    for name in ("steps", "batch_tokens", "max_len", "chunk_tokens", "vocab_size", "warmup_steps", "eval_every",
+                 "checkpoint_every", "patience", "seed"):
+        ap.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
+    for name in ("lr", "dropout", "weight_decay", "clip", "max_minutes"):
+        ap.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
+    ap.add_argument("--device", default=d.device)
+    ap.add_argument("--no-bf16", action="store_true")
+    ap.add_argument("--half-weights", action="store_true", help="export the model in float16")
+    ap.add_argument("--checkpoint-moments", choices=["float32", "bfloat16"], default=d.checkpoint_moments)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     cfg = ELMoConfig.load(a.config) if a.config else default_config()
-    tc = TrainConfig(vocab_size=a.vocab_size, batch_tokens=a.batch_tokens, lr=a.lr, hours=a.hours,
-                     eval_minutes=a.eval_minutes, seed=a.seed, max_steps=a.max_steps)
+    tc = TrainConfig(**{k: getattr(a, k) for k in TrainConfig.__dataclass_fields__ if hasattr(a, k)})
+    tc = replace(tc, bf16=not a.no_bf16)
+    source = a.data or a.corpus or "data/pack_en.npz"
     try:
-        train(a.corpus, Path(a.out), cfg, tc, resume=a.resume, log=lambda m: print(m, flush=True))
+        train(source, Path(a.out), cfg, tc, resume=a.resume, log=lambda m: print(m, flush=True))
     except (FileNotFoundError, KeyError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0
-
-
-def default_config() -> ELMoConfig:
-    """The shape of the bundled English model: ~3M-parameter body, fast on 2 CPU cores."""
-    cfg = ELMoConfig()
-    cfg.lstm.cell_clip = None  # no clipping: the fused nn.LSTM kernel runs (3x faster on CPU)
-    cfg.lstm.proj_clip = None
-    return cfg
 
 
 if __name__ == "__main__":
