@@ -38,8 +38,8 @@ class LSTMConfig:
     dim: int = 512  # memory cell size
     projection_dim: int = 128
     n_layers: int = 2
-    cell_clip: float | None = 3.0
-    proj_clip: float | None = 3.0
+    cell_clip: float | None = None  # no clipping by default (as the bundled model; bilm-tf options may set 3)
+    proj_clip: float | None = None
     use_skip_connections: bool = True
 
 

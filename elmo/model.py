@@ -177,12 +177,11 @@ class BiLM(nn.Module):
             raise ValueError("this model has no language-model head (n_tokens_vocab is 0)")
         out = self.forward(chars)
         # forward: state at t predicts word t+1; backward: state at t predicts word t-1
+        # a pair counts when both the state's token and the predicted token are real (not padding)
+        keep = (word_ids[:, 1:] >= 0) & (word_ids[:, :-1] >= 0)
         f_h, f_y = out.forward[-1][:, :-1], word_ids[:, 1:]
         b_h, b_y = out.backward[-1][:, 1:], word_ids[:, :-1]
-        losses = []
-        for h, y in ((f_h, f_y), (b_h, b_y)):
-            keep = y >= 0
-            losses.append(self.softmax(h[keep], y[keep]).loss)
+        losses = [self.softmax(h[keep], y[keep]).loss for h, y in ((f_h, f_y), (b_h, b_y))]
         return losses[0], losses[1]
 
 

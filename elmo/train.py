@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import platform
+import random
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save_file
 
+from .batching import length_batches
 from .characters import BOS_TOKEN, EOS_TOKEN, word_to_ids
 from .config import ELMoConfig
 from .fast import TrainBiLM, to_bilm
@@ -122,21 +124,8 @@ class Sequences:
 
     def groups(self, batch_tokens: int, seed: int | None) -> list[np.ndarray]:
         """Length-bucketed batches of <= batch_tokens padded tokens; shuffled by seed (None: in order)."""
-        if seed is None:
-            order = np.argsort(self.lengths, kind="stable")
-        else:
-            rng = np.random.default_rng(seed)
-            order = np.lexsort((rng.random(len(self.lengths)), self.lengths))
-        out, cur, longest = [], [], 0
-        for i in order.tolist():
-            n = int(self.lengths[i])
-            if cur and (len(cur) + 1) * max(longest, n) > batch_tokens:
-                out.append(np.asarray(cur))
-                cur, longest = [], 0
-            cur.append(i)
-            longest = max(longest, n)
-        if cur:
-            out.append(np.asarray(cur))
+        rng = None if seed is None else random.Random(seed)
+        out = [np.asarray(g) for g in length_batches(self.lengths.tolist(), batch_tokens, rng=rng)]
         if seed is not None:
             perm = np.random.default_rng(seed + 1_000_003).permutation(len(out))
             out = [out[k] for k in perm]

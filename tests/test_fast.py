@@ -49,16 +49,16 @@ def test_converted_module_computes_the_models_numbers(clip):
     with torch.no_grad():
         out = bilm(chars)
         fwd, bwd = fast.top_layers(ids, lengths, table)
-    mask = out["mask"].unsqueeze(-1)
-    assert torch.allclose(fwd * mask, out["forward"][-1], atol=1e-5)
-    assert torch.allclose(bwd * mask, out["backward"][-1], atol=1e-5)
-    assert out["forward"][-1].abs().max() > 0.05  # random weights give non-trivial states
-    # the same LM losses on unpadded input (BiLM.lm_loss also scores the backward state at a padded
-    # position, so with padding only the forward loss compares)
+    mask = out.mask.unsqueeze(-1)
+    assert torch.allclose(fwd * mask, out.forward[-1], atol=1e-5)
+    assert torch.allclose(bwd * mask, out.backward[-1], atol=1e-5)
+    assert out.forward[-1].abs().max() > 0.05  # random weights give non-trivial states
+    # the same LM losses, padded and unpadded
     targets = torch.arange(len(table)) % 30
     lf, lb, n = fast.lm_loss(ids, lengths, table, targets)
-    ref_f, _ = bilm.lm_loss(chars, targets[ids].masked_fill(~out["mask"], -1))
+    ref_f, ref_b = bilm.lm_loss(chars, targets[ids].masked_fill(~out.mask, -1))
     assert int(n) == int((lengths - 1).sum()) and torch.allclose(lf, ref_f, atol=1e-5)
+    assert torch.allclose(lb, ref_b, atol=1e-5)
     same = [WORDS[:6], WORDS[6:12]]
     chars, ids, lengths, table = fast_inputs(same, bilm.cfg.char_cnn.max_characters_per_token)
     targets = torch.arange(len(table)) % 30
