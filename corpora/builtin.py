@@ -72,7 +72,8 @@ def nltk_available(name: str) -> bool:
     return False
 
 
-def _nltk_paths_from_env() -> None:
+def use_nltk_data_env() -> None:
+    """Put the folders of $NLTK_DATA first on NLTK's search path (the one NLTK path rule)."""
     import nltk
 
     env = os.environ.get("NLTK_DATA")
@@ -225,7 +226,7 @@ EXTRA_NLTK_SOURCES: dict[str, Callable[[], Iterator[Document]]] = {
 
 def builtin_names() -> list[str]:
     """Built-in corpora usable on this machine: the default first, then NLTK ones present."""
-    _nltk_paths_from_env()
+    use_nltk_data_env()
     return [DEFAULT_CORPUS] + [n for n in NLTK_SOURCES if nltk_available(n)]
 
 
@@ -235,7 +236,7 @@ def builtin_documents(name: str) -> Iterator[Document]:
     sources = {**NLTK_SOURCES, **EXTRA_NLTK_SOURCES}
     if name not in sources:
         raise KeyError(f"unknown built-in corpus {name!r}; known: {', '.join([DEFAULT_CORPUS, *sources])}")
-    _nltk_paths_from_env()
+    use_nltk_data_env()
     if not nltk_available(name):
         raise FileNotFoundError(f"NLTK corpus {name!r} not found; set NLTK_DATA to a folder holding corpora/{name}.zip")
     return sources[name]()

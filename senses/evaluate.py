@@ -87,20 +87,11 @@ Progress = Callable[[float, str], None]  # (fraction done 0..1, message)
 # ---- data ----------------------------------------------------------------------------------------
 
 
-def _nltk_paths() -> None:
-    import nltk
-
-    env = os.environ.get("NLTK_DATA")
-    for p in (env.split(os.pathsep) if env else []):
-        if p not in nltk.data.path:
-            nltk.data.path.insert(0, p)
-
-
 def senseval_available() -> bool:
     """True when NLTK's senseval corpus (corpora/senseval.zip) is found under NLTK_DATA or NLTK's paths."""
-    from corpora.builtin import nltk_available
+    from corpora.builtin import nltk_available, use_nltk_data_env
 
-    _nltk_paths()
+    use_nltk_data_env()
     return nltk_available("senseval")
 
 
