@@ -15,6 +15,12 @@ from sklearn.metrics import silhouette_score
 ONE_SENSE_SILHOUETTE = 0.05  # below this best silhouette, the occurrences are called one sense
 NULL_MARGIN = 0.02  # ... and also when it does not beat a single Gaussian blob by this much
 PROJECTIONS = ("PCA", "UMAP", "t-SNE")
+SILHOUETTE = "silhouette"  # auto-k: best silhouette of average-linkage cuts, tested against a one-blob null
+MERGE = "merge small"  # auto-k: over-cluster, fold clusters under MIN_SHARE into the nearest large one, refine
+AUTO_K = (MERGE, SILHOUETTE)
+OVER_K = 6  # clusters of the first, deliberate over-clustering
+MIN_SHARE = 0.1  # a cluster with fewer occurrences than this share is folded into its nearest large neighbour
+REFINE = 3  # spherical k-means steps from the kept clusters' centroids
 
 
 def normalize(x: np.ndarray) -> np.ndarray:
@@ -93,27 +99,82 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 
 
 def cluster(x: np.ndarray, k: int | None = None, k_max: int = 8, seed: int = 0,
-            min_silhouette: float = ONE_SENSE_SILHOUETTE) -> Clustering:
-    """Cluster occurrence vectors by cosine; k=None picks k in 1..k_max by silhouette.
+            min_silhouette: float = ONE_SENSE_SILHOUETTE, auto: str = SILHOUETTE) -> Clustering:
+    """Cluster occurrence vectors by cosine; k=None picks the number of senses with the `auto` rule.
 
-    Rule for one sense: k = 1 when the best silhouette over k >= 2 is below `min_silhouette` or does
-    not beat, by NULL_MARGIN, the best silhouette of the same sweep on a single Gaussian blob with the
-    data's mean and covariance. Splits leaving a cluster under 2 % of the points (and < 3) are skipped.
+    SILHOUETTE: k in 1..k_max by silhouette of average-linkage cuts; k = 1 when the best silhouette over
+    k >= 2 is below `min_silhouette` or does not beat, by NULL_MARGIN, the best silhouette of the same
+    sweep on a single Gaussian blob with the data's mean and covariance. Splits leaving a cluster under
+    2 % of the points (and < 3) are skipped.
+    MERGE: see merge_small (k = 1 when a single cluster holds >= 1 - MIN_SHARE of the occurrences).
     """
+    if auto not in AUTO_K:
+        raise ValueError(f"unknown auto-k rule {auto!r}; choose one of {', '.join(AUTO_K)}")
     x = normalize(np.asarray(x, dtype=np.float32))
     n = len(x)
     if n == 0:
         return Clustering(np.zeros(0, int), 0, 0.0, {}, k is None)
     if k is not None:
         k = max(1, min(int(k), n))
-        labels = _relabel(_fit(x, k, seed))
+        labels = _relabel(_fit(x, k, seed) if auto == SILHOUETTE else merge_small(x, k=k))
+        k = int(labels.max()) + 1
         sil = float(silhouette_score(x, labels, metric="cosine")) if 1 < k < n else 0.0
         return Clustering(labels, k, sil, {k: sil} if k > 1 else {}, False)
+    if auto == MERGE:
+        labels, sil = _merge_auto(x, min(OVER_K, k_max))
+        kk = int(labels.max()) + 1
+        if kk > 1 and sil < max(min_silhouette, _merge_auto(_null_sample(x, seed), min(OVER_K, k_max))[1] + NULL_MARGIN):
+            return Clustering(np.zeros(n, dtype=int), 1, 0.0, {kk: sil}, True)
+        return Clustering(_relabel(labels), kk, sil, {kk: sil} if kk > 1 else {}, True)
     scores, fits = _sweep(x, k_max, seed)
     best = max(scores, key=scores.get) if scores else 1
     if best == 1 or scores[best] < max(min_silhouette, _null_silhouette(x, k_max, seed) + NULL_MARGIN):
         return Clustering(np.zeros(n, dtype=int), 1, 0.0, scores, True)
     return Clustering(_relabel(fits[best]), best, scores[best], scores, True)
+
+
+def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_share: float = MIN_SHARE,
+                refine: int = REFINE) -> np.ndarray:
+    """Labels from average-linkage (cosine) clustering with small clusters folded into large ones.
+
+    k=None: cut the tree into `over_k` clusters, keep those holding >= min_share of the points (and >= 3),
+    assign every point to the nearest kept centroid and run `refine` spherical k-means steps; one kept
+    cluster means one sense. With k: cut into k clusters and refine them the same way."""
+    x = normalize(np.asarray(x, dtype=np.float32))
+    n = len(x)
+    if n < 3 or k == 1:
+        return np.zeros(n, dtype=int)
+    cut = min(k or over_k, n - 1)
+    labels = AgglomerativeClustering(n_clusters=cut, linkage="average", metric="cosine").fit_predict(x)
+    sizes = np.bincount(labels, minlength=cut)
+    keep = list(range(cut)) if k else [c for c in range(cut) if sizes[c] >= max(3, min_share * n)]
+    if len(keep) <= 1:
+        return np.zeros(n, dtype=int)
+    cent = normalize(np.stack([x[labels == c].mean(0) for c in keep]))
+    out = np.argmax(x @ cent.T, 1)
+    for _ in range(refine):
+        cent = normalize(np.stack([x[out == c].mean(0) if (out == c).any() else cent[c] for c in range(len(keep))]))
+        out = np.argmax(x @ cent.T, 1)
+    return np.unique(out, return_inverse=True)[1]
+
+
+def _merge_auto(x: np.ndarray, over_k: int) -> tuple[np.ndarray, float]:
+    """merge_small, then merge the two clusters with the closest centroids while the silhouette does not drop."""
+    labels = merge_small(x, over_k=over_k)
+    k = int(labels.max()) + 1 if len(labels) else 0
+    if k < 2:
+        return labels, 0.0
+    sil = float(silhouette_score(x, labels, metric="cosine"))
+    while k > 2:
+        cent = normalize(np.stack([x[labels == c].mean(0) for c in range(k)]))
+        sim = cent @ cent.T - 2 * np.eye(k)
+        a, b = np.unravel_index(np.argmax(sim), sim.shape)
+        merged = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
+        s2 = float(silhouette_score(x, merged, metric="cosine"))
+        if s2 < sil:
+            break
+        labels, sil, k = merged, s2, k - 1
+    return labels, sil
 
 
 def _sweep(x: np.ndarray, k_max: int, seed: int) -> tuple[dict[int, float], dict[int, np.ndarray]]:
@@ -130,13 +191,17 @@ def _sweep(x: np.ndarray, k_max: int, seed: int) -> tuple[dict[int, float], dict
     return scores, fits
 
 
-def _null_silhouette(x: np.ndarray, k_max: int, seed: int) -> float:
-    """Best silhouette the same sweep reaches on one Gaussian blob with x's mean and covariance."""
+def _null_sample(x: np.ndarray, seed: int) -> np.ndarray:
+    """As many points from one Gaussian blob with x's mean and covariance (unit length, like x)."""
     rng = np.random.default_rng(seed)
     centred = x - x.mean(0)
     # sample from N(mean, cov) through the data's own principal directions
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     z = rng.standard_normal((len(x), len(s))) * (s / np.sqrt(max(len(x) - 1, 1)))
-    null = normalize(x.mean(0) + z @ vt)
-    scores, _ = _sweep(null, k_max, seed)
+    return normalize(x.mean(0) + z @ vt)
+
+
+def _null_silhouette(x: np.ndarray, k_max: int, seed: int) -> float:
+    """Best silhouette the same sweep reaches on one Gaussian blob with x's mean and covariance."""
+    scores, _ = _sweep(_null_sample(x, seed), k_max, seed)
     return max(scores.values(), default=0.0)
