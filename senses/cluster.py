@@ -106,7 +106,8 @@ def cluster(x: np.ndarray, k: int | None = None, k_max: int = 8, seed: int = 0,
     k >= 2 is below `min_silhouette` or does not beat, by NULL_MARGIN, the best silhouette of the same
     sweep on a single Gaussian blob with the data's mean and covariance. Splits leaving a cluster under
     2 % of the points (and < 3) are skipped.
-    MERGE: see merge_small (k = 1 when a single cluster holds >= 1 - MIN_SHARE of the occurrences).
+    MERGE: see merge_small; k = 1 when a single cluster is kept, or when the silhouette of the result does
+    not beat, by NULL_MARGIN, that of a single Gaussian blob (as above) cut into as many clusters.
     """
     if auto not in AUTO_K:
         raise ValueError(f"unknown auto-k rule {auto!r}; choose one of {', '.join(AUTO_K)}")
@@ -121,11 +122,7 @@ def cluster(x: np.ndarray, k: int | None = None, k_max: int = 8, seed: int = 0,
         sil = float(silhouette_score(x, labels, metric="cosine")) if 1 < k < n else 0.0
         return Clustering(labels, k, sil, {k: sil} if k > 1 else {}, False)
     if auto == MERGE:
-        labels, sil = _merge_auto(x, min(OVER_K, k_max))
-        kk = int(labels.max()) + 1
-        if kk > 1 and sil < max(min_silhouette, _merge_auto(_null_sample(x, seed), min(OVER_K, k_max))[1] + NULL_MARGIN):
-            return Clustering(np.zeros(n, dtype=int), 1, 0.0, {kk: sil}, True)
-        return Clustering(_relabel(labels), kk, sil, {kk: sil} if kk > 1 else {}, True)
+        return _merge_auto(x, min(OVER_K, k_max), seed, min_silhouette)
     scores, fits = _sweep(x, k_max, seed)
     best = max(scores, key=scores.get) if scores else 1
     if best == 1 or scores[best] < max(min_silhouette, _null_silhouette(x, k_max, seed) + NULL_MARGIN):
@@ -158,23 +155,35 @@ def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_s
     return np.unique(out, return_inverse=True)[1]
 
 
-def _merge_auto(x: np.ndarray, over_k: int) -> tuple[np.ndarray, float]:
-    """merge_small, then merge the two clusters with the closest centroids while the silhouette does not drop."""
+def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) -> Clustering:
+    """merge_small, then the merges of the two closest centroids down to 2 clusters; of these partitions,
+    the one whose silhouette beats most that of a single Gaussian blob like x cut into as many clusters.
+    One sense when none beats it by NULL_MARGIN (or reaches min_silhouette)."""
+    n = len(x)
     labels = merge_small(x, over_k=over_k)
-    k = int(labels.max()) + 1 if len(labels) else 0
-    if k < 2:
-        return labels, 0.0
-    sil = float(silhouette_score(x, labels, metric="cosine"))
-    while k > 2:
-        cent = normalize(np.stack([x[labels == c].mean(0) for c in range(k)]))
-        sim = cent @ cent.T - 2 * np.eye(k)
-        a, b = np.unravel_index(np.argmax(sim), sim.shape)
-        merged = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
-        s2 = float(silhouette_score(x, merged, metric="cosine"))
-        if s2 < sil:
+    k = int(labels.max()) + 1 if n else 0
+    one = Clustering(np.zeros(n, dtype=int), 1, 0.0, {}, True)
+    if k < 2 or k >= n:
+        return one
+    null = _null_sample(x, seed)
+    scores: dict[int, float] = {}
+    best: tuple[float, np.ndarray, float] | None = None
+    while True:
+        sil = float(silhouette_score(x, labels, metric="cosine"))
+        null_labels = merge_small(null, k=k)
+        null_sil = float(silhouette_score(null, null_labels, metric="cosine")) if null_labels.max() > 0 else 0.0
+        scores[k] = sil
+        if sil >= min_silhouette and sil - null_sil >= NULL_MARGIN and (best is None or sil - null_sil > best[0]):
+            best = (sil - null_sil, labels, sil)
+        if k <= 2:
             break
-        labels, sil, k = merged, s2, k - 1
-    return labels, sil
+        cent = normalize(np.stack([x[labels == c].mean(0) for c in range(k)]))
+        a, b = np.unravel_index(np.argmax(cent @ cent.T - 2 * np.eye(k)), (k, k))
+        labels = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
+        k -= 1
+    if best is None:
+        return Clustering(one.labels, 1, 0.0, scores, True)
+    return Clustering(_relabel(best[1]), int(best[1].max()) + 1, best[2], scores, True)
 
 
 def _sweep(x: np.ndarray, k_max: int, seed: int) -> tuple[dict[int, float], dict[int, np.ndarray]]:
