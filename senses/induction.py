@@ -122,7 +122,8 @@ def occurrence_substitutes(model, sentences: Sequence[Sequence[str]], indices: S
     Substitutes: the k best words of each source ("forward": from the left context, "backward": from the
     right context, "both": of the summed log-probabilities), lemmatised; the target's own forms,
     stopwords and punctuation dropped."""
-    lm = model.substitute_log_probs(sentences, indices, top=max(4 * k, 50), with_layers=True, progress=progress)
+    # a weak LM puts many function words first: look 10 k deep to find k content words
+    lm = model.substitute_log_probs(sentences, indices, top=10 * k, with_layers=True, progress=progress)
     return lm.layers, lm_substitutes(lm, model.vocab.words, sentences, indices, k, sources)
 
 
@@ -506,6 +507,40 @@ def run_benchmark(model, store=None, wiki_words: Sequence[str] | None = None,
     return pd.DataFrame(rows)
 
 
+def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", limit: int = SENSEVAL_SAMPLE,
+                      repeats: int = 2) -> dict:
+    """Seconds from search result to named clusters for the Explorer's default view, today's pipeline
+    (embed_targets, layer mix + silhouette k, names from per-cluster LM passes) vs the default
+    (one pass for vectors + substitutes, SENSE_MIX + merge-small k, names from the substitutes); best of
+    `repeats`, alternating."""
+    from corpora.search import occurrences
+
+    from .explore import analyse, embed_occurrences
+    from .naming import name_clusters
+
+    occ = occurrences(store, corpus, word, match="lemma", limit=limit, seed=0)
+    tokens, index = [list(t) for t in occ["tokens"]], [int(i) for i in occ["token_index"]]
+
+    def today() -> None:
+        layers = model.embed_targets(tokens, index, max_sentences=64)
+        a = analyse(occ, layers, representation=LAYERS, auto=SILHOUETTE)
+        name_clusters(a.frame, a.clustering.labels, model=model, word=word)
+
+    def default() -> None:
+        layers, subs = embed_occurrences(model, occ)
+        a = analyse(occ, layers, substitutes=subs)
+        name_clusters(a.frame, a.clustering.labels, model=model, word=word)
+
+    best = {"today": float("inf"), "default": float("inf")}
+    for _ in range(repeats):
+        for name, f in (("today", today), ("default", default)):
+            t0 = time.perf_counter()
+            f()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {"word": word, "corpus": corpus, "occurrences": len(occ), "today_s": round(best["today"], 2),
+            "default_s": round(best["default"], 2), "growth": round(best["default"] / best["today"] - 1, 3)}
+
+
 def _md_table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -524,10 +559,14 @@ def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tupl
     m = out / "induction.md"
     per_word = df[["set", "word", "candidate", "n", "k_gold", "k_major", "k_auto", "ari_auto", "ari_gold_k",
                    "form_ari", "knn_2d"]]
+    cold = meta.get("cold_view")
+    timing = (f"Cold default view (search result to named clusters, {cold['occurrences']} occurrences of "
+              f"\"{cold['word']}\", best of 2): today's pipeline {cold['today_s']} s, default {cold['default_s']} s "
+              f"({100 * cold['growth']:+.0f} %).\n\n") if cold else ""
     m.write_text(
         "# Sense induction benchmark (`python -m senses.evaluate --induction`)\n\n"
-        f"Model: {meta['model']}; default representation: {meta['default']}; created {meta['created']}; "
-        f"{meta['seconds']} s on {meta['threads']} thread(s).\n\n"
+        f"Model: {meta['model']}; default: {meta['default']}; created {meta['created']}; "
+        f"{meta['seconds']} s on {meta['threads']} thread(s).\n\n" + timing +
         "Gold sets: wiki = senses/gold (hand-labelled occurrences from the default corpus); senseval = NLTK's "
         "`senseval` corpus (hard / interest / line / serve in Senseval-2 format, not the Senseval-2 lexical-sample "
         f"task), a seeded sample of {SENSEVAL_SAMPLE} instances per word. Every row runs senses.explore.analyse, the "
@@ -545,6 +584,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--wiki", default=None, help="comma-separated wiki gold words (default: all kept words)")
     ap.add_argument("--senseval", default=",".join(SENSEVAL_WORDS), help="comma-separated Senseval words")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    ap.add_argument("--no-timing", action="store_true", help="skip the cold-view timing of the default word")
     args = ap.parse_args([a for a in (argv if argv is not None else sys.argv[1:]) if a != "--induction"])
 
     import torch
@@ -552,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from elmo.embedder import ELMo
 
     from .evaluate import _default_model, senseval_available
-    from .explore import DEFAULT_REPRESENTATION
+    from .explore import DEFAULT_AUTO_K, DEFAULT_REPRESENTATION
 
     threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
     torch.set_num_threads(threads)
@@ -566,8 +606,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.time()
     df = run_benchmark(model, wiki_words=wiki, senseval_words=sv, log=lambda s: print(s, file=sys.stderr, flush=True))
     seconds = round(time.time() - t0, 1)
-    meta = {"model": str(model_dir), "default": DEFAULT_REPRESENTATION, "seconds": seconds, "threads": threads,
-            "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    meta = {"model": str(model_dir), "default": f"{DEFAULT_REPRESENTATION}, auto-k {DEFAULT_AUTO_K}",
+            "seconds": seconds, "threads": threads, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    if not args.no_timing:
+        from corpora.store import Store
+
+        meta["cold_view"] = cold_view_seconds(model, Store())
+        print(f"cold default view: {meta['cold_view']}", file=sys.stderr)
     with pd.option_context("display.width", 200, "display.max_rows", 500, "display.float_format", "{:.3f}".format):
         print(summarise(df).to_string(index=False))
     j, m = write_results(df, meta, args.out)
