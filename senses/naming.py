@@ -132,9 +132,9 @@ class ClusterName:
 
     @property
     def label(self) -> str:
-        """Short automatic name: distinctive substitutes, then context words, e.g. "shore · coast · river, nile"."""
-        subs = self.substitutes[:3]
-        ctx = [w for w in self.context if w not in subs][: max(1, 4 - len(subs))]
+        """Short automatic name: two distinctive substitutes, then context words, e.g. "shore · coast · river, nile"."""
+        subs = self.substitutes[:2]
+        ctx = [w for w in self.context if w not in subs][: 4 - len(subs)]
         parts = list(subs)
         if ctx:
             parts.append(", ".join(ctx))
