@@ -20,6 +20,7 @@ MERGE = "merge small"  # auto-k: over-cluster, fold clusters under MIN_SHARE int
 AUTO_K = (MERGE, SILHOUETTE)
 OVER_K = 6  # clusters of the first, deliberate over-clustering
 MIN_SHARE = 0.1  # a cluster with fewer occurrences than this share is folded into its nearest large neighbour
+NULL_SAMPLES = 2  # merge-small's null: the best of this many blobs, so one lucky blob does not decide
 REFINE = 3  # spherical k-means steps from the kept clusters' centroids
 
 
@@ -157,7 +158,8 @@ def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_s
 
 def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) -> Clustering:
     """merge_small, then the merges of the two closest centroids down to 2 clusters; of these partitions,
-    the one whose silhouette beats most that of a single Gaussian blob like x cut into as many clusters.
+    the one whose silhouette beats most that of single Gaussian blobs like x cut into as many clusters
+    (the best of NULL_SAMPLES blobs).
     One sense when none beats it by NULL_MARGIN (or reaches min_silhouette)."""
     n = len(x)
     labels = merge_small(x, over_k=over_k)
@@ -165,13 +167,12 @@ def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) ->
     one = Clustering(np.zeros(n, dtype=int), 1, 0.0, {}, True)
     if k < 2 or k >= n:
         return one
-    null = _null_sample(x, seed)
+    nulls = [_null_sample(x, seed + i) for i in range(NULL_SAMPLES)]
     scores: dict[int, float] = {}
     best: tuple[float, np.ndarray, float] | None = None
     while True:
         sil = float(silhouette_score(x, labels, metric="cosine"))
-        null_labels = merge_small(null, k=k)
-        null_sil = float(silhouette_score(null, null_labels, metric="cosine")) if null_labels.max() > 0 else 0.0
+        null_sil = max(_silhouette(null, merge_small(null, k=k)) for null in nulls)
         scores[k] = sil
         if sil >= min_silhouette and sil - null_sil >= NULL_MARGIN and (best is None or sil - null_sil > best[0]):
             best = (sil - null_sil, labels, sil)
@@ -184,6 +185,10 @@ def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) ->
     if best is None:
         return Clustering(one.labels, 1, 0.0, scores, True)
     return Clustering(_relabel(best[1]), int(best[1].max()) + 1, best[2], scores, True)
+
+
+def _silhouette(x: np.ndarray, labels: np.ndarray) -> float:
+    return float(silhouette_score(x, labels, metric="cosine")) if 1 < labels.max() + 1 < len(x) else 0.0
 
 
 def _sweep(x: np.ndarray, k_max: int, seed: int) -> tuple[dict[int, float], dict[int, np.ndarray]]:

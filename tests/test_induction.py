@@ -92,9 +92,10 @@ def test_names_come_from_the_clusters_own_substitutes():
 
 
 def test_merge_small_auto_k_says_one_for_one_blob_and_finds_real_splits():
+    for seed in range(5):  # one Gaussian blob, small and large: one sense
+        for n in (20, 200):
+            assert cluster.cluster(np.random.default_rng(seed).normal(size=(n, 16)), auto=cluster.MERGE).k == 1
     rng = np.random.default_rng(0)
-    blob = rng.normal(size=(200, 20))
-    assert cluster.cluster(blob, auto=cluster.MERGE).k == 1
     a, b = np.zeros(20), np.zeros(20)
     a[0], b[1] = 1.0, 1.0
     skewed = np.vstack([a + 0.2 * rng.normal(size=(170, 20)), b + 0.2 * rng.normal(size=(30, 20))])
