@@ -19,6 +19,7 @@ SILHOUETTE = "silhouette"  # auto-k: best silhouette of average-linkage cuts, te
 MERGE = "merge small"  # auto-k: over-cluster, fold clusters under MIN_SHARE into the nearest large one, refine
 AUTO_K = (MERGE, SILHOUETTE)
 OVER_K = 6  # clusters of the first, deliberate over-clustering
+MIN_OVER_SIZE = 6  # few occurrences: over-cluster into at most n / MIN_OVER_SIZE clusters
 MIN_SHARE = 0.1  # a cluster with fewer occurrences than this share is folded into its nearest large neighbour
 NULL_SAMPLES = 2  # merge-small's null: the best of this many blobs, so one lucky blob does not decide
 REFINE = 3  # spherical k-means steps from the kept clusters' centroids
@@ -135,14 +136,14 @@ def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_s
                 refine: int = REFINE) -> np.ndarray:
     """Labels from average-linkage (cosine) clustering with small clusters folded into large ones.
 
-    k=None: cut the tree into `over_k` clusters, keep those holding >= min_share of the points (and >= 3),
+    k=None: cut the tree into `over_k` clusters (at most n / MIN_OVER_SIZE), keep those holding >= min_share of the points (and >= 3),
     assign every point to the nearest kept centroid and run `refine` spherical k-means steps; one kept
     cluster means one sense. With k: cut into k clusters and refine them the same way."""
     x = normalize(np.asarray(x, dtype=np.float32))
     n = len(x)
     if n < 3 or k == 1:
         return np.zeros(n, dtype=int)
-    cut = min(k or over_k, n - 1)
+    cut = min(k or min(over_k, max(2, n // MIN_OVER_SIZE)), n - 1)
     labels = AgglomerativeClustering(n_clusters=cut, linkage="average", metric="cosine").fit_predict(x)
     sizes = np.bincount(labels, minlength=cut)
     keep = list(range(cut)) if k else [c for c in range(cut) if sizes[c] >= max(3, min_share * n)]

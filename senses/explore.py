@@ -117,7 +117,7 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
             _, substitutes = occurrence_substitutes(model, tokens, index)
         else:
             substitutes = [[] for _ in tokens]
-            note = "no language-model substitutes (the model has no LM head): context words and vectors only"
+            note = "no language-model substitutes (no model with an LM head given): context words and vectors only"
     if substitutes is not None and len(substitutes) != len(occ):
         raise ValueError(f"{len(occ)} occurrences but {len(substitutes)} substitute lists")
     contexts = [context_lemmas(t, i) for t, i in zip(tokens, index, strict=True)] \
