@@ -9,12 +9,20 @@ word's spelling (layer 0 is the char-CNN encoding of the form itself, and layers
 * ``form-centred``: ``no-layer-0`` minus the mean vector of the occurrence's surface form (shrunk towards
   the mean of all occurrences for rare forms, FORM_SHRINK pseudo-occurrences);
 * ``layer-0-residual``: ``no-layer-0`` minus its ridge regression on layer 0 (the form's own vector);
-* ``substitutes``: Amrami & Goldberg (2018): the words the forward and backward LM heads put at the
-  target (one batched pass, ELMo.substitute_log_probs), lemmatised, the target's own forms dropped, as
-  a TF-IDF bag per occurrence, reduced by truncated SVD (LSA);
-* ``form-centred+substitutes``: both, side by side (each unit length).
+* ``substitutes``: Amrami & Goldberg (2018): the words the forward head, the backward head and their
+  sum put at the target (one batched pass, ELMo.substitute_log_probs; N_SUBSTITUTES content words
+  each), lemmatised, the target's own forms dropped, as a TF-IDF bag per occurrence, reduced by
+  truncated SVD (LSA);
+* ``context``: the same for the lemmatised content words within CONTEXT_WINDOW tokens;
+* ``substitutes+context``: one bag of both;
+* ``substitutes+context+form-centred`` (the Explorer's default): that LSA vector beside FORM_WEIGHT x the
+  form-centred layer vector.
 
-The substitutes also name the clusters (senses.naming) without any further LM pass.
+Clusters: senses.cluster.cluster, auto-k "merge small" (over-cluster, fold small clusters into large
+ones, tested against Gaussian blobs) or "silhouette" (today's). The substitutes also name the clusters
+(senses.naming) without any further LM pass. The symmetric pattern ("target and _") of Amrami &
+Goldberg was tried (ELMo.substitute_log_probs(pattern="and")); with this model its substitutes follow
+the form (form-ARI ~0.5), so it is not used.
 
 Benchmark (``python -m senses.evaluate --induction`` or ``python -m senses.induction``): runs exactly
 ``senses.explore.analyse`` (the Explorer's function) for every candidate on two gold sets, the wiki gold
