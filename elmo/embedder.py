@@ -38,6 +38,19 @@ class Substitute:
     backward: float  # log p from the right context
 
 
+@dataclass
+class TargetLM:
+    """LM predictions at each target (see ELMo.substitute_log_probs): log-probabilities per direction."""
+
+    forward: np.ndarray  # (n, top) log p from the left context, best first; (n, V) when top is None
+    backward: np.ndarray  # (n, top) log p from the right context
+    forward_ids: np.ndarray | None  # (n, top) vocabulary ids; None when top is None (the columns are the ids)
+    backward_ids: np.ndarray | None
+    layers: np.ndarray | None = None  # (n, L, 2P) the target's ELMo layers from the same pass
+    both: np.ndarray | None = None  # (n, top) best forward + backward log p (words fitting both sides), if top
+    both_ids: np.ndarray | None = None
+
+
 def lower_form(word: str) -> set[str]:
     """The default WordForms: only the word itself, lower-cased."""
     return {word.lower()}
@@ -158,13 +171,72 @@ class ELMo:
         fwd, bwd = self.lm_log_probs(tokens, index)
         return self._top(fwd[None], bwd[None], tokens[index], k, exclude, words_only)
 
+    @torch.no_grad()
+    def substitute_log_probs(self, sentences: Sequence[Sequence[str]], indices: Sequence[int], top: int | None = 50,
+                             pattern: str | None = None, with_layers: bool = False, max_tokens: int = 4096,
+                             max_sentences: int = 64, progress: Progress | None = None) -> TargetLM:
+        """What the forward and backward LM heads predict at each target, in length-bucketed batches, one pass.
+
+        top=None keeps the full (n, V) log-probabilities, else the `top` best ids and log-probabilities per
+        direction and of their sum (words that fit both sides). pattern (e.g. "and", Amrami & Goldberg 2018's symmetric pattern) asks instead what
+        follows "target and" (forward) and precedes "and target" (backward): the sentence is fed once as
+        left + [target, pattern, pattern, target] + right. with_layers also returns the target's ELMo
+        layers (n, L, 2P) from the same pass (plain sentences only)."""
+        bilm, _ = self._require_lm()
+        if len(indices) != len(sentences):
+            raise ValueError("substitute_log_probs: one index per sentence is needed")
+        if with_layers and pattern:
+            raise ValueError("with_layers needs the plain sentences (no pattern)")
+        feed = []
+        for s, i in zip(sentences, indices, strict=True):
+            if not 0 <= i < len(s):
+                raise IndexError(f"token index {i} outside a sentence of {len(s)} tokens")
+            s = list(s)
+            feed.append(s if not pattern else s[:i] + [s[i], pattern, pattern, s[i]] + s[i + 1:])
+        n, p = len(feed), self.config.lstm.projection_dim
+        width = len(self.vocab) if top is None else min(top, len(self.vocab))  # type: ignore[arg-type]
+        out = [np.zeros((n, width), np.float32) for _ in range(2)]
+        ids = [np.zeros((n, width), np.int64) for _ in range(3)] if top is not None else None
+        if top is not None:
+            out.append(np.zeros((n, width), np.float32))
+        layers_out = np.zeros((n, self.n_layers, self.dim), np.float32) if with_layers else None
+        lengths = [len(s) for s in feed]
+        max_chars = self.config.char_cnn.max_characters_per_token
+        done = 0
+        for batch in length_batches([n + 2 for n in lengths], max_tokens, max_sentences):  # + <S>, </S>
+            chars = batch_to_ids([feed[i] for i in batch], max_chars)
+            layers, _ = bilm.layers(chars)  # (L, B, T, 2P); the target sits at index + 1
+            rows = torch.arange(len(batch))
+            t = torch.tensor([indices[i] + 1 for i in batch])
+            # plain: forward state before the target, backward state after it predict the target;
+            # pattern: forward state at the first pattern token, backward state at the second
+            f_pos, b_pos = (t - 1, t + 1) if not pattern else (t + 1, t + 2)
+            logps = [bilm.softmax.log_prob(layers[-1, rows, pos, half])
+                     for pos, half in ((f_pos, slice(0, p)), (b_pos, slice(p, 2 * p)))]
+            if top is not None:
+                logps.append(logps[0] + logps[1])
+            for d, logp in enumerate(logps):
+                if top is None:
+                    out[d][batch] = logp.numpy()
+                else:
+                    v, j = logp.topk(width, dim=-1)
+                    out[d][batch], ids[d][batch] = v.numpy(), j.numpy()  # type: ignore[index]
+            if layers_out is not None:
+                layers_out[batch] = layers[:, rows, t].permute(1, 0, 2).numpy()
+            done += len(batch)
+            if progress:
+                progress(done, n)
+        if ids is None:
+            return TargetLM(out[0], out[1], None, None, layers_out)
+        return TargetLM(out[0], out[1], ids[0], ids[1], layers_out, out[2], ids[2])
+
     def cluster_substitutes(self, sentences: Sequence[Sequence[str]], indices: Sequence[int], k: int = 10,
                             exclude: set[str] | None = None, words_only: bool = True) -> list[Substitute]:
-        """Substitutes for a group of occurrences: log-probabilities averaged over the occurrences."""
+        """Substitutes for a group of occurrences: log-probabilities averaged over the occurrences (one batched pass)."""
         if not sentences:
             return []
-        fs, bs = zip(*(self.lm_log_probs(s, i) for s, i in zip(sentences, indices, strict=True)), strict=True)
-        return self._top(np.stack(fs), np.stack(bs), sentences[0][indices[0]], k, exclude, words_only)
+        lm = self.substitute_log_probs(sentences, indices, top=None)
+        return self._top(lm.forward, lm.backward, sentences[0][indices[0]], k, exclude, words_only)
 
     def _top(self, fwd: np.ndarray, bwd: np.ndarray, target: str, k: int, exclude: set[str] | None,
              words_only: bool) -> list[Substitute]:

@@ -15,6 +15,14 @@ from sklearn.metrics import silhouette_score
 ONE_SENSE_SILHOUETTE = 0.05  # below this best silhouette, the occurrences are called one sense
 NULL_MARGIN = 0.02  # ... and also when it does not beat a single Gaussian blob by this much
 PROJECTIONS = ("PCA", "UMAP", "t-SNE")
+SILHOUETTE = "silhouette"  # auto-k: best silhouette of average-linkage cuts, tested against a one-blob null
+MERGE = "merge small"  # auto-k: over-cluster, fold clusters under MIN_SHARE into the nearest large one, refine
+AUTO_K = (MERGE, SILHOUETTE)
+OVER_K = 6  # clusters of the first, deliberate over-clustering
+MIN_OVER_SIZE = 6  # few occurrences: over-cluster into at most n / MIN_OVER_SIZE clusters
+MIN_SHARE = 0.1  # a cluster with fewer occurrences than this share is folded into its nearest large neighbour
+NULL_SAMPLES = 2  # merge-small's null: the best of this many blobs, so one lucky blob does not decide
+REFINE = 3  # spherical k-means steps from the kept clusters' centroids
 
 
 def normalize(x: np.ndarray) -> np.ndarray:
@@ -93,27 +101,95 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 
 
 def cluster(x: np.ndarray, k: int | None = None, k_max: int = 8, seed: int = 0,
-            min_silhouette: float = ONE_SENSE_SILHOUETTE) -> Clustering:
-    """Cluster occurrence vectors by cosine; k=None picks k in 1..k_max by silhouette.
+            min_silhouette: float = ONE_SENSE_SILHOUETTE, auto: str = SILHOUETTE) -> Clustering:
+    """Cluster occurrence vectors by cosine; k=None picks the number of senses with the `auto` rule.
 
-    Rule for one sense: k = 1 when the best silhouette over k >= 2 is below `min_silhouette` or does
-    not beat, by NULL_MARGIN, the best silhouette of the same sweep on a single Gaussian blob with the
-    data's mean and covariance. Splits leaving a cluster under 2 % of the points (and < 3) are skipped.
+    SILHOUETTE: k in 1..k_max by silhouette of average-linkage cuts; k = 1 when the best silhouette over
+    k >= 2 is below `min_silhouette` or does not beat, by NULL_MARGIN, the best silhouette of the same
+    sweep on a single Gaussian blob with the data's mean and covariance. Splits leaving a cluster under
+    2 % of the points (and < 3) are skipped.
+    MERGE: see merge_small; k = 1 when a single cluster is kept, or when the silhouette of the result does
+    not beat, by NULL_MARGIN, that of a single Gaussian blob (as above) cut into as many clusters.
     """
+    if auto not in AUTO_K:
+        raise ValueError(f"unknown auto-k rule {auto!r}; choose one of {', '.join(AUTO_K)}")
     x = normalize(np.asarray(x, dtype=np.float32))
     n = len(x)
     if n == 0:
         return Clustering(np.zeros(0, int), 0, 0.0, {}, k is None)
     if k is not None:
         k = max(1, min(int(k), n))
-        labels = _relabel(_fit(x, k, seed))
+        labels = _relabel(_fit(x, k, seed) if auto == SILHOUETTE else merge_small(x, k=k))
+        k = int(labels.max()) + 1
         sil = float(silhouette_score(x, labels, metric="cosine")) if 1 < k < n else 0.0
         return Clustering(labels, k, sil, {k: sil} if k > 1 else {}, False)
+    if auto == MERGE:
+        return _merge_auto(x, min(OVER_K, k_max), seed, min_silhouette)
     scores, fits = _sweep(x, k_max, seed)
     best = max(scores, key=scores.get) if scores else 1
     if best == 1 or scores[best] < max(min_silhouette, _null_silhouette(x, k_max, seed) + NULL_MARGIN):
         return Clustering(np.zeros(n, dtype=int), 1, 0.0, scores, True)
     return Clustering(_relabel(fits[best]), best, scores[best], scores, True)
+
+
+def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_share: float = MIN_SHARE,
+                refine: int = REFINE) -> np.ndarray:
+    """Labels from average-linkage (cosine) clustering with small clusters folded into large ones.
+
+    k=None: cut the tree into `over_k` clusters (at most n / MIN_OVER_SIZE), keep those holding >= min_share of the points (and >= 3),
+    assign every point to the nearest kept centroid and run `refine` spherical k-means steps; one kept
+    cluster means one sense. With k: cut into k clusters and refine them the same way."""
+    x = normalize(np.asarray(x, dtype=np.float32))
+    n = len(x)
+    if n < 3 or k == 1:
+        return np.zeros(n, dtype=int)
+    cut = min(k or min(over_k, max(2, n // MIN_OVER_SIZE)), n - 1)
+    labels = AgglomerativeClustering(n_clusters=cut, linkage="average", metric="cosine").fit_predict(x)
+    sizes = np.bincount(labels, minlength=cut)
+    keep = list(range(cut)) if k else [c for c in range(cut) if sizes[c] >= max(3, min_share * n)]
+    if len(keep) <= 1:
+        return np.zeros(n, dtype=int)
+    cent = normalize(np.stack([x[labels == c].mean(0) for c in keep]))
+    out = np.argmax(x @ cent.T, 1)
+    for _ in range(refine):
+        cent = normalize(np.stack([x[out == c].mean(0) if (out == c).any() else cent[c] for c in range(len(keep))]))
+        out = np.argmax(x @ cent.T, 1)
+    return np.unique(out, return_inverse=True)[1]
+
+
+def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) -> Clustering:
+    """merge_small, then the merges of the two closest centroids down to 2 clusters; of these partitions,
+    the one whose silhouette beats most that of single Gaussian blobs like x cut into as many clusters
+    (the best of NULL_SAMPLES blobs).
+    One sense when none beats it by NULL_MARGIN (or reaches min_silhouette)."""
+    n = len(x)
+    labels = merge_small(x, over_k=over_k)
+    k = int(labels.max()) + 1 if n else 0
+    one = Clustering(np.zeros(n, dtype=int), 1, 0.0, {}, True)
+    if k < 2 or k >= n:
+        return one
+    nulls = [_null_sample(x, seed + i) for i in range(NULL_SAMPLES)]
+    scores: dict[int, float] = {}
+    best: tuple[float, np.ndarray, float] | None = None
+    while True:
+        sil = float(silhouette_score(x, labels, metric="cosine"))
+        null_sil = max(_silhouette(null, merge_small(null, k=k)) for null in nulls)
+        scores[k] = sil
+        if sil >= min_silhouette and sil - null_sil >= NULL_MARGIN and (best is None or sil - null_sil > best[0]):
+            best = (sil - null_sil, labels, sil)
+        if k <= 2:
+            break
+        cent = normalize(np.stack([x[labels == c].mean(0) for c in range(k)]))
+        a, b = np.unravel_index(np.argmax(cent @ cent.T - 2 * np.eye(k)), (k, k))
+        labels = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
+        k -= 1
+    if best is None:
+        return Clustering(one.labels, 1, 0.0, scores, True)
+    return Clustering(_relabel(best[1]), int(best[1].max()) + 1, best[2], scores, True)
+
+
+def _silhouette(x: np.ndarray, labels: np.ndarray) -> float:
+    return float(silhouette_score(x, labels, metric="cosine")) if 1 < labels.max() + 1 < len(x) else 0.0
 
 
 def _sweep(x: np.ndarray, k_max: int, seed: int) -> tuple[dict[int, float], dict[int, np.ndarray]]:
@@ -130,13 +206,17 @@ def _sweep(x: np.ndarray, k_max: int, seed: int) -> tuple[dict[int, float], dict
     return scores, fits
 
 
-def _null_silhouette(x: np.ndarray, k_max: int, seed: int) -> float:
-    """Best silhouette the same sweep reaches on one Gaussian blob with x's mean and covariance."""
+def _null_sample(x: np.ndarray, seed: int) -> np.ndarray:
+    """As many points from one Gaussian blob with x's mean and covariance (unit length, like x)."""
     rng = np.random.default_rng(seed)
     centred = x - x.mean(0)
     # sample from N(mean, cov) through the data's own principal directions
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     z = rng.standard_normal((len(x), len(s))) * (s / np.sqrt(max(len(x) - 1, 1)))
-    null = normalize(x.mean(0) + z @ vt)
-    scores, _ = _sweep(null, k_max, seed)
+    return normalize(x.mean(0) + z @ vt)
+
+
+def _null_silhouette(x: np.ndarray, k_max: int, seed: int) -> float:
+    """Best silhouette the same sweep reaches on one Gaussian blob with x's mean and covariance."""
+    scores, _ = _sweep(_null_sample(x, seed), k_max, seed)
     return max(scores.values(), default=0.0)

@@ -24,9 +24,12 @@ import plotly.graph_objects as go
 
 from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
 
-from .cluster import Clustering, Projection, cluster, normalize, project
+from .cluster import MERGE, Clustering, Projection, cluster, normalize, project
+from .induction import NEEDS_SUBSTITUTES, SENSE_MIX, Representer
 from .naming import word_forms
 
+DEFAULT_REPRESENTATION = SENSE_MIX  # chosen by `python -m senses.evaluate --induction`
+DEFAULT_AUTO_K = MERGE
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
@@ -63,10 +66,14 @@ def meta_columns(frame: pd.DataFrame) -> list[str]:
 @dataclass
 class Analysis:
     frame: pd.DataFrame  # occurrences + x, y, cluster, row
-    vectors: np.ndarray  # (n, D) the mixed vectors that were projected and clustered
+    vectors: np.ndarray  # (n, D) the vectors that were projected and clustered
     projection: Projection
     clustering: Clustering
     layer: int | str = MIX
+    representation: str = DEFAULT_REPRESENTATION
+    weights: list[float] | None = None
+    note: str = ""  # what the analysis had to leave out, for the page to show
+    representer: Representer | None = None  # the fitted map from occurrences to `vectors`
 
     @property
     def k(self) -> int:
@@ -77,22 +84,65 @@ class Analysis:
 
 
 def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
-            method: str = "PCA", k: int | None = None, seed: int = 0, k_max: int = 8) -> Analysis:
-    """Mix the layers, project to 2D and cluster. One occurrence: a single point, no clustering (k = 1)."""
+            method: str = "PCA", k: int | None = None, seed: int = 0, k_max: int = 8,
+            representation: str = DEFAULT_REPRESENTATION, substitutes: Sequence[Sequence[str]] | None = None,
+            auto: str = DEFAULT_AUTO_K, model=None) -> Analysis:
+    """Represent the occurrences (senses.induction.represent), project to 2D and cluster.
+
+    `representation` (senses.induction.REPRESENTATIONS): the default puts the LM's substitutes for the
+    word and its context words (TF-IDF, LSA) beside the form-centred layer vectors, so clusters follow
+    meaning, not spelling; "layers" is the layer mix as it is. `substitutes`: per occurrence, from
+    embed_occurrences (the same biLM pass as the layers); without them, `model` computes them (one more
+    batched pass), and with neither the substitutes are left out (Analysis.note says so). They are kept
+    in the frame's hidden "_substitutes" column and name the clusters. `auto`: the auto-k rule
+    (senses.cluster.AUTO_K). The projection shows exactly the vectors that were clustered.
+    One occurrence: a single point, no clustering (k = 1)."""
+    from .induction import NEEDS_CONTEXT, Representer, context_lemmas, occurrence_substitutes
+
     if len(occ) != len(layers):
         raise ValueError(f"{len(occ)} occurrences but {len(layers)} vectors")
-    x = mix_layers(layers, layer, weights)
+    tokens = list(occ["tokens"]) if len(occ) else []
+    index = [int(i) for i in occ["token_index"]] if len(occ) else []
+    note = ""
+    if substitutes is None and representation in NEEDS_SUBSTITUTES and len(occ):
+        if model is not None and getattr(model.bilm, "softmax", None) is not None and model.vocab is not None:
+            _, substitutes = occurrence_substitutes(model, tokens, index)
+        else:
+            substitutes = [[] for _ in tokens]
+            note = "no language-model substitutes (no model with an LM head given): context words and vectors only"
+    if substitutes is not None and len(substitutes) != len(occ):
+        raise ValueError(f"{len(occ)} occurrences but {len(substitutes)} substitute lists")
+    contexts = [context_lemmas(t, i) for t, i in zip(tokens, index, strict=True)] \
+        if representation in NEEDS_CONTEXT else None
+    forms = [str(t[i]) for t, i in zip(tokens, index, strict=True)]
+    rep = Representer(representation, layer, weights, seed)
+    x = rep.fit_transform(layers, forms, substitutes, contexts)
     proj = project(x, method=method, seed=seed)
     if len(x) < 2:
         clus = Clustering(np.zeros(len(x), int), min(1, len(x)), 0.0, {}, k is None)
     else:
-        clus = cluster(x, k=k, k_max=k_max, seed=seed)
+        clus = cluster(x, k=k, k_max=k_max, seed=seed, auto=auto)
     frame = occ.reset_index(drop=True).copy()
     frame["x"] = proj.coords[:, 0] if len(frame) else []
     frame["y"] = proj.coords[:, 1] if len(frame) else []
     frame["cluster"] = clus.labels
     frame["row"] = np.arange(len(frame))
-    return Analysis(frame, x, proj, clus, layer)
+    if substitutes is not None:
+        frame["_substitutes"] = [list(s) for s in substitutes]
+    return Analysis(frame, x, proj, clus, layer, rep.representation, None if weights is None else list(weights),
+                    note, rep)
+
+
+def embed_occurrences(model, occ: pd.DataFrame, progress=None) -> tuple[np.ndarray, list[list[str]] | None]:
+    """One batched biLM pass over the occurrences: (n, L, 2P) target vectors and their substitutes (None
+    when the model has no LM head, then only the vectors are computed). progress(done, total)."""
+    from .induction import occurrence_substitutes
+
+    tokens = [list(t) for t in occ["tokens"]]
+    index = [int(i) for i in occ["token_index"]]
+    if getattr(model.bilm, "softmax", None) is None or model.vocab is None:
+        return model.embed_targets(tokens, index, max_sentences=64, progress=progress), None
+    return occurrence_substitutes(model, tokens, index, progress=progress)
 
 
 # ---- plot ---------------------------------------------------------------------------------------
@@ -235,18 +285,38 @@ def nearest_cluster(vector: np.ndarray, centroids: np.ndarray) -> tuple[int, flo
     return best, float(sims[best])
 
 
-def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[float] | None = None) -> dict:
+def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[float] | None = None,
+                   tokens: Sequence[str] | None = None, index: int | None = None,
+                   substitutes: Sequence[str] | None = None) -> dict:
     """Put one embedded sentence ((L, D) layers of its target token) on the analysis' plot.
 
-    Returns {"x", "y"} (None when the projection cannot place new points, i.e. UMAP / t-SNE),
-    "cluster" and "similarity" of the nearest cluster centroid (cosine)."""
-    v = mix_layers(np.asarray(layers)[None], analysis.layer, weights)[0]
+    The sentence goes through the analysis' own representation: `tokens` and `index` give its context
+    words and form, `substitutes` its LM substitutes (place_tokens computes all of it). Without them
+    it is placed by its vectors alone. Returns {"x", "y"} (None when the projection cannot place new
+    points, i.e. UMAP / t-SNE), "cluster" and "similarity" of the nearest cluster centroid (cosine)."""
+    from .induction import LAYERS, context_lemmas
+
+    layers = np.asarray(layers, np.float32)[None]
+    rep = analysis.representer
+    if rep is None or rep.representation == LAYERS:
+        v = mix_layers(layers, analysis.layer, weights if weights is not None else analysis.weights)[0]
+    else:
+        form = str(tokens[index]) if tokens is not None and index is not None else ""
+        ctx = [context_lemmas(tokens, index)] if tokens is not None and index is not None else [[]]
+        v = rep.transform(layers, [form], [list(substitutes or [])], ctx)[0]
     xy = analysis.projection.transform(v[None])
     c, sim = nearest_cluster(v, analysis.centroids())
     out = {"x": None, "y": None, "cluster": c, "similarity": sim}
     if xy is not None:
         out["x"], out["y"] = float(xy[0, 0]), float(xy[0, 1]) if xy.shape[1] > 1 else 0.0
     return out
+
+
+def place_tokens(analysis: Analysis, model, tokens: Sequence[str], index: int) -> dict:
+    """place_sentence for a tokenised sentence: embeds it (and takes its substitutes) in one pass."""
+    occ = pd.DataFrame({"tokens": [list(tokens)], "token_index": [int(index)]})
+    layers, subs = embed_occurrences(model, occ)
+    return place_sentence(analysis, layers[0], None, tokens, index, subs[0] if subs else None)
 
 
 # ---- export ---------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Automatic names for sense clusters: top lexical substitutes plus the most distinctive context words.
 
-* Substitutes: ``ELMo.cluster_substitutes`` on up to ``per_cluster`` occurrences of each cluster (a fixed,
-  seeded sample), i.e. the words the biLM's language-model head expects in the target's place, with the
+* Substitutes: the words the biLM's language-model heads expect in the target's place. When the frame
+  carries each occurrence's lemmatised substitutes (senses.explore.analyse keeps them from the one
+  batched pass that also embedded the occurrences), the cluster's most distinctive ones by the same
+  log-odds as below: no further LM pass. Otherwise ``ELMo.cluster_substitutes`` on up to
+  ``per_cluster`` occurrences of each cluster (a fixed, seeded sample, one batched pass), with the
   log-probabilities averaged over the sample. Skipped (empty) when the model has no LM head.
 * Context words: weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
   2008) of the words within ``window`` tokens of the target, in the cluster against all other clusters;
@@ -50,14 +53,22 @@ def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
 def distinctive_words(tokens: Sequence[Sequence[str]], indices: Sequence[int], labels: Sequence[int],
                       top: int = 5, window: int = WINDOW, exclude: set[str] | frozenset[str] = frozenset(),
                       min_count: int = 2) -> dict[int, list[tuple[str, float]]]:
-    """Per cluster, the `top` context words with the highest log-odds z-score against the other clusters.
+    """Per cluster, the `top` context words with the highest log-odds z-score against the other clusters."""
+    bags = [context_words(t, i, window, exclude) for t, i in zip(tokens, indices, strict=True)]
+    return distinctive(bags, labels, top=top, min_count=min_count)
+
+
+def distinctive(bags: Sequence[Sequence[str]], labels: Sequence[int], top: int = 5,
+                min_count: int = 2) -> dict[int, list[tuple[str, float]]]:
+    """Per cluster, the `top` words of the occurrences' bags with the highest log-odds z-score against the
+    other clusters (frequent in this cluster, rare in the others).
 
     Informative Dirichlet prior: the pooled counts of all occurrences (scaled to `alpha0` = 0.1 * N
     pseudo-counts). Words seen fewer than `min_count` times in the cluster are skipped, so a single
-    sentence cannot name a cluster (unless the cluster itself has fewer than 3 occurrences).
-    """
+    sentence cannot name a cluster (unless the cluster itself has fewer than 3 occurrences). With one
+    cluster, the pooled counts rank the words (the most frequent)."""
     labels = np.asarray(labels)
-    per_occ = [Counter(context_words(t, i, window, exclude)) for t, i in zip(tokens, indices, strict=True)]
+    per_occ = [Counter(b) for b in bags]
     total: Counter = Counter()
     for c in per_occ:
         total.update(c)
@@ -73,15 +84,20 @@ def distinctive_words(tokens: Sequence[Sequence[str]], indices: Sequence[int], l
     alpha0 = max(1.0, 0.1 * pooled.sum())
     alpha = pooled / pooled.sum() * alpha0
     out: dict[int, list[tuple[str, float]]] = {}
-    for c in sorted(int(v) for v in np.unique(labels)):
+    clusters = sorted(int(v) for v in np.unique(labels))
+    for c in clusters:
         inside = counts[labels == c].sum(0)
+        floor = min_count if (labels == c).sum() >= 3 else 1
+        if len(clusters) == 1:
+            order = [j for j in np.argsort(-inside, kind="stable") if inside[j] >= floor]
+            out[c] = [(vocab[j], float(inside[j])) for j in order[:top]]
+            continue
         rest = pooled - inside
         n_in, n_rest = inside.sum(), rest.sum()
         lo_in = np.log((inside + alpha) / (n_in + alpha0 - inside - alpha))
         lo_rest = np.log((rest + alpha) / (n_rest + alpha0 - rest - alpha))
         var = 1.0 / (inside + alpha) + 1.0 / (rest + alpha)
         z = (lo_in - lo_rest) / np.sqrt(var)
-        floor = min_count if (labels == c).sum() >= 3 else 1
         order = [j for j in np.argsort(-z, kind="stable") if inside[j] >= floor and z[j] > 0]
         out[c] = [(vocab[j], float(z[j])) for j in order[:top]]
     return out
@@ -116,18 +132,22 @@ class ClusterName:
 
     @property
     def label(self) -> str:
-        """Short automatic name, e.g. "jail / prison · inmates, guards"."""
-        parts = []
-        if self.substitutes:
-            parts.append(" / ".join(self.substitutes[:2]))
-        if self.context:
-            parts.append(", ".join(self.context[:3]))
+        """Short automatic name: two distinctive substitutes, then context words, e.g. "shore · coast · river, nile"."""
+        subs = self.substitutes[:2]
+        ctx = [w for w in self.context if w not in subs][: 4 - len(subs)]
+        parts = list(subs)
+        if ctx:
+            parts.append(", ".join(ctx))
         return " · ".join(parts) if parts else f"sense {self.cluster + 1}"
 
 
 def name_clusters(frame: pd.DataFrame, labels: Sequence[int], model=None, word: str | None = None,
                   per_cluster: int = 20, top: int = 5, window: int = WINDOW, seed: int = 0) -> dict[int, ClusterName]:
-    """Names for every cluster of an occurrence frame (needs its `tokens` and `token_index` columns)."""
+    """Names for every cluster of an occurrence frame (needs its `tokens` and `token_index` columns).
+
+    Substitutes: when the frame carries the occurrences' own substitutes (the hidden "_substitutes" column
+    that senses.explore.analyse keeps), the cluster's most distinctive ones, with no further LM pass;
+    otherwise the model's averaged substitutes over up to `per_cluster` occurrences (one batched pass)."""
     labels = np.asarray(labels)
     tokens = list(frame["tokens"])
     indices = [int(i) for i in frame["token_index"]]
@@ -139,7 +159,11 @@ def name_clusters(frame: pd.DataFrame, labels: Sequence[int], model=None, word: 
     for w in list(exclude):
         exclude |= word_forms(w)
     ctx = distinctive_words(tokens, indices, labels, top=top, window=window, exclude=exclude)
-    subs = substitute_words(model, tokens, indices, labels, per_cluster=per_cluster, top=top, seed=seed)
+    if "_substitutes" in frame.columns:
+        bags = [[w for w in b if w not in exclude] for b in frame["_substitutes"]]
+        subs = {c: [w for w, _ in ws] for c, ws in distinctive(bags, labels, top=top).items()}
+    else:
+        subs = substitute_words(model, tokens, indices, labels, per_cluster=per_cluster, top=top, seed=seed)
     sizes = np.bincount(labels) if len(labels) else np.zeros(0, int)
     return {c: ClusterName(c, int(sizes[c]), subs.get(c, []), [w for w, _ in ctx.get(c, [])])
             for c in sorted(int(v) for v in np.unique(labels))}

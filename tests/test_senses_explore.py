@@ -134,8 +134,10 @@ def test_find_target_forms():
 
 def test_place_sentence_lands_near_its_sense():
     layers = _two_blobs()
-    a = explore.analyse(_frame(), layers, layer=2)
-    placed = explore.place_sentence(a, layers[15])  # a "money" occurrence
+    f = _frame()
+    a = explore.analyse(f, layers, layer=2)
+    # a "money" occurrence, through the analysis' own representation (vectors + context words)
+    placed = explore.place_sentence(a, layers[15], tokens=f["tokens"][15], index=int(f["token_index"][15]))
     assert placed["cluster"] == a.frame["cluster"][15] and placed["similarity"] > 0.9
     assert placed["x"] == pytest.approx(a.frame["x"][15], abs=1e-4)
     assert placed["y"] == pytest.approx(a.frame["y"][15], abs=1e-4)

@@ -1,0 +1,157 @@
+"""Sense induction (senses.induction, the Explorer's default representation and auto-k) on small fixtures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score, homogeneity_score
+
+from senses import cluster, explore, induction, naming
+
+# two senses x two surface forms each: the words around the target and the substitutes follow the sense
+RIVER = ("We walked along the {} of the river where the water met the muddy shore",
+         ["shore", "coast", "edge", "riverside", "beach", "side"])
+MONEY = ("She paid the cash into the {} to open an account for the loan",
+         ["lender", "firm", "company", "treasury", "broker", "office"])
+
+
+def _fixture(n_each: int = 12, seed: int = 0):
+    """Frame, layers and substitutes: 4 groups (sense x form), n_each each. The layer vectors hold the
+    FORM strongly (layers 0-2) and the sense weakly; substitutes are drawn from the sense's own pool."""
+    rng = np.random.default_rng(seed)
+    rows, layers, subs = [], [], []
+    dim = 16
+    form_dir = {"bank": np.eye(dim)[0] * 3, "Banks": np.eye(dim)[1] * 3}
+    sense_dir = {"river": np.eye(dim)[2], "money": np.eye(dim)[3]}
+    for sense, (text, pool) in (("river", RIVER), ("money", MONEY)):
+        for form in ("bank", "Banks"):
+            for _ in range(n_each):
+                toks = text.format(form).split()
+                j = toks.index(form)
+                rows.append({"corpus": "t", "doc": len(rows), "sent_id": 0, "token_index": j, "left": " ".join(toks[:j]),
+                             "keyword": form, "right": " ".join(toks[j + 1:]), "tokens": toks, "sentence": " ".join(toks),
+                             "sense": sense})
+                v0 = form_dir[form] + 0.01 * rng.normal(size=dim)
+                v = form_dir[form] + 0.6 * sense_dir[sense] + 0.15 * rng.normal(size=dim)
+                layers.append(np.stack([np.r_[v0, v0], np.r_[v, v], np.r_[v, v]]))
+                subs.append(list(rng.choice(pool, size=4, replace=False)) + list(rng.choice(["time", "world", "way"], 1)))
+    return pd.DataFrame(rows), np.asarray(layers, np.float32), subs
+
+
+def test_form_centring_removes_the_form_and_keeps_the_sense():
+    frame, layers, _ = _fixture()
+    forms = list(frame["keyword"])
+    x = layers[:, 1, :16]
+    c = induction.centre_by_form(x, forms, shrink=0.0)
+    for f in set(forms):  # each form's mean is gone
+        assert np.allclose(c[np.array(forms) == f].mean(0), 0, atol=1e-5)
+    raw = cluster.cluster(x, k=2).labels
+    centred = cluster.cluster(c, k=2).labels
+    assert adjusted_rand_score(forms, raw) == pytest.approx(1.0)  # the raw vectors split by spelling
+    assert adjusted_rand_score(frame["sense"], centred) > 0.8  # the centred ones by sense
+    assert abs(adjusted_rand_score(forms, centred)) < 0.1
+    # shrinkage: a form seen once is pulled towards the overall mean, not zeroed
+    one = induction.centre_by_form(x[:3], ["a", "b", "b"], shrink=3.0)
+    assert np.linalg.norm(one[0]) > 0.1
+    fitted = induction.FormCentring(0.0).fit(x, forms)
+    assert np.allclose(fitted.transform(x[:2], forms[:2]), c[:2], atol=1e-5)
+
+
+def test_layer0_residual_removes_what_layer0_explains():
+    frame, layers, _ = _fixture()
+    r = induction.layer0_residual(layers[:, 1], layers[:, 0, :16], alpha=1e-3)
+    assert abs(adjusted_rand_score(frame["keyword"], cluster.cluster(r, k=2).labels)) < 0.1
+
+
+def test_substitute_clustering_follows_senses_not_forms():
+    frame, layers, subs = _fixture()
+    for rep in (induction.SUBSTITUTES, induction.SENSE_MIX):
+        a = explore.analyse(frame, layers, representation=rep, substitutes=subs)
+        # auto k: every cluster holds one sense (over-splitting a sense is allowed), forms mixed
+        assert a.k >= 2 and homogeneity_score(frame["sense"], a.clustering.labels) == pytest.approx(1.0), rep
+        assert adjusted_rand_score(frame["keyword"].str.lower(), a.clustering.labels) < 0.1, rep
+        two = explore.analyse(frame, layers, representation=rep, substitutes=subs, k=2)
+        assert adjusted_rand_score(frame["sense"], two.clustering.labels) == pytest.approx(1.0), rep
+        # the plot shows the clustered vectors: the 2D coordinates separate the senses too
+        assert induction.knn_accuracy(a.frame[["x", "y"]].to_numpy(), frame["sense"].to_numpy()) > 0.95
+    # today's pipeline on the same data follows the spelling
+    old = explore.analyse(frame, layers, representation=induction.LAYERS, auto=cluster.SILHOUETTE)
+    assert adjusted_rand_score(frame["keyword"], old.clustering.labels) == pytest.approx(1.0)
+
+
+def test_names_come_from_the_clusters_own_substitutes():
+    frame, layers, subs = _fixture()
+    a = explore.analyse(frame, layers, substitutes=subs)
+    names = naming.name_clusters(a.frame, a.clustering.labels, model=None, word="bank")
+    by_sense = {frame["sense"][int(np.flatnonzero(a.clustering.labels == c)[0])]: n for c, n in names.items()}
+    assert set(by_sense["river"].substitutes[:3]) <= set(RIVER[1])
+    assert set(by_sense["money"].substitutes[:3]) <= set(MONEY[1])
+    assert "time" not in by_sense["river"].substitutes[:3]  # shared by both: not distinctive
+    assert "river" in by_sense["river"].context and "·" in by_sense["river"].label
+
+
+def test_merge_small_auto_k_says_one_for_one_blob_and_finds_real_splits():
+    for seed in range(5):  # one Gaussian blob, small and large: one sense
+        for n in (20, 200):
+            assert cluster.cluster(np.random.default_rng(seed).normal(size=(n, 16)), auto=cluster.MERGE).k == 1
+    rng = np.random.default_rng(0)
+    a, b = np.zeros(20), np.zeros(20)
+    a[0], b[1] = 1.0, 1.0
+    skewed = np.vstack([a + 0.2 * rng.normal(size=(170, 20)), b + 0.2 * rng.normal(size=(30, 20))])
+    c = cluster.cluster(skewed, auto=cluster.MERGE)
+    assert c.k == 2 and adjusted_rand_score([0] * 170 + [1] * 30, c.labels) > 0.9
+    assert cluster.cluster(skewed, k=3, auto=cluster.MERGE).k == 3
+
+
+def test_place_sentence_uses_the_analysis_representation():
+    frame, layers, subs = _fixture()
+    a = explore.analyse(frame, layers, substitutes=subs)
+    i = 40  # a money occurrence written "Banks"
+    placed = explore.place_sentence(a, layers[i], tokens=frame["tokens"][i], index=int(frame["token_index"][i]),
+                                    substitutes=subs[i])
+    assert placed["cluster"] == a.frame["cluster"][i]
+    # the new occurrence is mapped exactly like the fitted ones: same vector, same point on the plot
+    v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]],
+                                [induction.context_lemmas(frame["tokens"][i], int(frame["token_index"][i]))])
+    assert np.allclose(v[0], a.vectors[i], atol=1e-5)
+    assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
+
+
+def test_analyse_without_substitutes_or_lm_head_says_so():
+    frame, layers, _ = _fixture()
+    a = explore.analyse(frame, layers)
+    assert a.note and "substitutes" in a.note
+    with pytest.raises(ValueError):
+        induction.represent(layers, list(frame["keyword"]), induction.SUBSTITUTES)
+    with pytest.raises(ValueError):
+        explore.analyse(frame, layers, representation="nope")
+
+
+def test_batched_substitutes_match_one_sentence_log_probs(tiny_elmo):
+    sents = [["she", "sat", "on", "the", "bank", "of", "the", "river"], ["cash", "in", "the", "bank", "."],
+             ["the", "bank"]]
+    idx = [4, 3, 1]
+    lm = tiny_elmo.substitute_log_probs(sents, idx, top=None, max_sentences=2)
+    for r, (s, i) in enumerate(zip(sents, idx, strict=True)):
+        f, b = tiny_elmo.lm_log_probs(s, i)
+        assert np.allclose(lm.forward[r], f, atol=1e-5) and np.allclose(lm.backward[r], b, atol=1e-5)
+    top = tiny_elmo.substitute_log_probs(sents, idx, top=5, with_layers=True)
+    assert top.forward_ids.shape == (3, 5) and np.all(np.diff(top.forward, axis=1) <= 1e-6)
+    assert np.allclose(top.both[:, 0], (lm.forward + lm.backward).max(1), atol=1e-5)
+    assert np.allclose(top.layers, tiny_elmo.embed_targets(sents, idx), atol=1e-5)
+    pat = tiny_elmo.substitute_log_probs(sents, idx, top=5, pattern="and")
+    f, _ = tiny_elmo.lm_log_probs(["she", "sat", "on", "the", "bank", "and", "and", "bank", "of", "the", "river"], 6)
+    assert np.allclose(pat.forward[0], np.sort(f)[::-1][:5], atol=1e-5)
+    layers, subs = induction.occurrence_substitutes(tiny_elmo, sents, idx, k=3)
+    assert layers.shape == (3, 3, tiny_elmo.dim) and all(len(s) <= 9 for s in subs)
+    assert all("bank" not in s for s in subs)
+
+
+def test_wiki_gold_set_is_well_formed():
+    words = induction.gold_words()
+    assert len(words) >= 12
+    for w in words:
+        g = pd.read_csv(induction.GOLD_DIR / f"{w}.tsv", sep="\t")
+        assert list(g.columns) == ["corpus", "doc", "sent_id", "sent_no", "token_index", "form", "sense"]
+        assert g["sense"].value_counts().iloc[:2].min() >= 8
