@@ -1,14 +1,33 @@
-"""Shared app plumbing: cached store and models, model choice. Pages stay thin and call these."""
+"""Shared app plumbing: cached store and models, the one active model, the cached explorer pipeline.
+
+Pages stay thin and call these. The active model is one name in st.session_state[ACTIVE_MODEL],
+shared by every page (model_select() draws a selectbox bound to it).
+"""
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
 
-from corpora.builtin import DEFAULT_CORPUS
+from corpora.store import default_data_dir
 from elmo.embedder import ELMo, bundled_model_dir
+
+
+def _numba_cache() -> None:
+    """Let numba (under umap) keep its compiled functions: beside umap when that folder is writable
+    (numba's default), else beside the store. Read once, when numba is first imported."""
+    from importlib.util import find_spec
+
+    spec = find_spec("umap")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    if "NUMBA_CACHE_DIR" not in os.environ and (folder is None or not os.access(folder, os.W_OK)):
+        os.environ["NUMBA_CACHE_DIR"] = str(default_data_dir() / "numba-cache")
+
+
+_numba_cache()
 
 MODEL_ENV = "SENSE_EXPLORER_MODEL"  # a model directory to use instead of the bundled one (tests, users)
 MODELS_ENV = "SENSE_EXPLORER_MODELS"  # extra folder whose sub-directories are model directories
@@ -33,8 +52,6 @@ def model_dirs() -> dict[str, Path]:
 
 def uploaded_models_dir() -> Path:
     """Where models uploaded on the Model page are kept (as safetensors directories), beside the store."""
-    from corpora.store import default_data_dir
-
     return default_data_dir() / "models"
 
 
@@ -66,17 +83,39 @@ def get_model(name: str | None = None) -> ELMo | None:
         return None
 
 
-def session_model() -> tuple[str, ELMo | None]:
-    """(cache key, model) of the session's active model: uploaded on the Model page, chosen there, or the default."""
-    uploaded: dict[str, ELMo] = st.session_state.get("uploaded_models", {})
-    name = st.session_state.get("active_model")
-    if name in uploaded:
-        return f"upload:{name}", uploaded[name]
+ACTIVE_MODEL = "active_model"  # session_state: the name (from model_dirs()) every page uses
+
+
+def active_model_name() -> str | None:
+    """The session's active model: the one chosen on any page, else the first of model_dirs()."""
     dirs = model_dirs()
-    if name not in dirs:
-        name = next(iter(dirs), None)
+    name = st.session_state.get(ACTIVE_MODEL)
+    return name if name in dirs else next(iter(dirs), None)
+
+
+def set_active_model(name: str) -> None:
+    st.session_state[ACTIVE_MODEL] = name
+
+
+def _copy_choice(widget_key: str) -> None:
+    set_active_model(st.session_state[widget_key])
+
+
+def model_select(label: str, key: str, where=None, **kwargs) -> str | None:
+    """A selectbox (in `where`, default the page) bound to the active model; returns the active name."""
+    names = list(model_dirs())
+    if not names:
+        return None
+    st.session_state[key] = active_model_name()  # the widget mirrors the shared choice
+    (where or st).selectbox(label, names, key=key, on_change=_copy_choice, args=(key,), **kwargs)
+    return active_model_name()
+
+
+def session_model() -> tuple[str, ELMo | None]:
+    """(cache key: the model directory, model) of the active model; ("none", None) after a message."""
+    name = active_model_name()
     model = get_model(name)
-    return (str(dirs[name]) if name in dirs else "none"), model
+    return (str(model_dirs()[name]) if model is not None else "none"), model
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,8 +141,10 @@ def ensure_corpus(name: str) -> None:
     store = get_store()
     if name in store.corpus_names():
         return
-    bar = st.progress(0.0, text=f"Indexing {name} (once)…")
-    store.ensure_builtin(name, progress=lambda f, msg="": bar.progress(min(max(f, 0.0), 1.0), text=msg or None))
+    head = f"First use of {name}: building its search index (once)"
+    bar = st.progress(0.0, text=f"{head}…")
+    store.ensure_builtin(name, progress=lambda f, msg="": bar.progress(min(max(f, 0.0), 1.0),
+                                                                       text=f"{head}: {msg}" if msg else None))
     bar.empty()
 
 
@@ -158,11 +199,50 @@ def cached_names(corpus: str, word: str, match: str, limit: int | None, model_na
     return name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
 
+@st.cache_resource(show_spinner=False)
+def _names_seen() -> dict:
+    return {}
+
+
+def known_names(*view) -> dict[int, str] | None:
+    """Cluster -> automatic name of a view (cached_names' arguments) once named, else None (no work)."""
+    return _names_seen().get(view)
+
+
+def name_view(*view) -> dict[int, str]:
+    """Name the clusters of a view (cached_names' arguments) and remember the labels for known_names()."""
+    labels = {c: n.label for c, n in cached_names(*view).items()}
+    seen = _names_seen()
+    if len(seen) > 256:
+        seen.clear()
+    seen[view] = labels
+    return labels
+
+
 def clear_corpus_caches() -> None:
-    """Forget searches and embeddings (after a corpus was added or removed)."""
+    """Forget searches, embeddings and names (after a corpus was added or removed)."""
     for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names):
         f.clear()
+    _names_seen().clear()
 
 
-__all__ = ["DEFAULT_CORPUS", "cached_analysis", "cached_embeddings", "cached_names", "cached_occurrences",
-           "clear_corpus_caches", "corpus_names", "ensure_corpus", "get_model", "get_store", "model_dirs"]
+
+@st.cache_resource(show_spinner=False)
+def warm_umap() -> threading.Thread:
+    """Once per server: compile UMAP's numba functions in a background thread (~20 s on first use).
+
+    Started after the first plot is on screen, so that choosing UMAP later does not wait for numba;
+    the compiled functions that numba can cache are kept in NUMBA_CACHE_DIR for the next start."""
+    def work() -> None:
+        import numpy as np
+
+        from senses.cluster import project
+
+        try:
+            project(np.random.default_rng(0).standard_normal((40, 16)).astype(np.float32), method="UMAP")
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first UMAP view compiles
+            pass
+
+    thread = threading.Thread(target=work, name="umap-warm-up", daemon=True)
+    thread.start()
+    return thread
