@@ -22,7 +22,7 @@ from .explore import meta_columns
 MAX_COLOURS = 20  # more distinct values than this make an unreadable legend
 GOLD = "gold_sense"
 GOLD_SOURCES = ("sense", "position")  # raw per-document fields behind gold_sense
-NOT_GOLD = "(no gold label: another word's instance)"
+NOT_GOLD = "(no gold label: an instance of another word)"
 HOVER_CHARS = 60
 
 

@@ -110,3 +110,49 @@ def test_upload_wrong_weights_shows_error(app, bilm_tf_pair, case):
     errors = [e.value for e in at.error]
     assert errors and errors[0].startswith("Could not load the uploaded model")
     assert ("has shape" in errors[0]) if case == "wrong shapes" else ("not a readable HDF5" in errors[0])
+
+
+CARD = """# Model card: tiny test model
+
+Trained for tests.
+
+## Data
+
+Made-up sentences.
+
+## Word-sense evaluation (Senseval-2 lexical sample)
+
+# Word-sense benchmark: Senseval-2 lexical sample (NLTK)
+
+| word | features | knn |
+|---|---|---|
+| hard | layer 0 | 0.797 |
+
+## Mean over words
+
+| features | knn |
+|---|---|
+| layer 0 | 0.598 |
+
+## Reproduce
+
+Run the trainer.
+"""
+
+
+def test_model_card_headings_and_results_shown_once(tiny_model_dir, data_dir, monkeypatch, tmp_path):
+    import shutil
+
+    model = tmp_path / "carded"
+    shutil.copytree(tiny_model_dir, model)
+    (model / "MODEL_CARD.md").write_text(CARD, encoding="utf-8")
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(model))
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception
+    headings = [h.value for h in at.header] + [m.value for m in at.markdown if m.value.lstrip().startswith("#")]
+    assert sum("Model card" in h for h in headings) == 1, headings
+    assert "Model card: tiny test model" in [h.value for h in at.header]
+    card = "\n".join(m.value for m in at.markdown)
+    assert "Made-up sentences." in card and "Run the trainer." in card
+    # the benchmark table is the page's own section, not repeated inside the card
+    assert "| hard | layer 0" not in card and "Mean over words" not in card and "Word-sense benchmark:" not in card
