@@ -227,12 +227,18 @@ def clear_corpus_caches() -> None:
 
 
 
+WARM_UMAP_ENV = "SENSE_EXPLORER_WARM_UMAP"  # "0": no background UMAP compilation
+
+
 @st.cache_resource(show_spinner=False)
-def warm_umap() -> threading.Thread:
+def warm_umap() -> threading.Thread | None:
     """Once per server: compile UMAP's numba functions in a background thread (~20 s on first use).
 
-    Started after the first plot is on screen, so that choosing UMAP later does not wait for numba;
-    the compiled functions that numba can cache are kept in NUMBA_CACHE_DIR for the next start."""
+    Started after the first page is complete, so that choosing UMAP later does not wait for numba;
+    the compiled functions that numba can cache are kept on disk for the next start."""
+    if os.environ.get(WARM_UMAP_ENV, "1") == "0":
+        return None
+
     def work() -> None:
         import numpy as np
 
