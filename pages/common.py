@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -59,7 +60,10 @@ def uploaded_models_dir() -> Path:
 def load_model(path: str) -> ELMo:
     import torch
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    # one thread unless OMP_NUM_THREADS says otherwise: with two, any other load on the machine (the
+    # browser, the UMAP warm-up) made embedding 300 sentences take 20-30 s instead of 0.7 s (OpenMP waits)
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
     return ELMo.load(path)
 
 
@@ -228,18 +232,24 @@ def clear_corpus_caches() -> None:
 
 
 WARM_UMAP_ENV = "SENSE_EXPLORER_WARM_UMAP"  # "0": no background UMAP compilation
+WARM_UMAP_IDLE_S = 8.0  # the warm-up waits for the page to be idle this long (it slows reruns while it runs)
 
 
-@st.cache_resource(show_spinner=False)
-def warm_umap() -> threading.Thread | None:
-    """Once per server: compile UMAP's numba functions in a background thread (~20 s on first use).
+class _UmapWarmUp:
+    """Compiles UMAP's numba functions (~10-20 s) in a daemon thread, once the page has been idle a while."""
 
-    Started after the first page is complete, so that choosing UMAP later does not wait for numba;
-    the compiled functions that numba can cache are kept on disk for the next start."""
-    if os.environ.get(WARM_UMAP_ENV, "1") == "0":
-        return None
+    def __init__(self) -> None:
+        self.last_activity = time.monotonic()
+        self.busy = True
+        self.done = threading.Event()
+        threading.Thread(target=self._run, name="umap-warm-up", daemon=True).start()
 
-    def work() -> None:
+    def touch(self, busy: bool) -> None:
+        self.busy, self.last_activity = busy, time.monotonic()
+
+    def _run(self) -> None:
+        while self.busy or time.monotonic() - self.last_activity < WARM_UMAP_IDLE_S:
+            time.sleep(0.5)
         import numpy as np
 
         from senses.cluster import project
@@ -248,7 +258,17 @@ def warm_umap() -> threading.Thread | None:
             project(np.random.default_rng(0).standard_normal((40, 16)).astype(np.float32), method="UMAP")
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first UMAP view compiles
             pass
+        self.done.set()
 
-    thread = threading.Thread(target=work, name="umap-warm-up", daemon=True)
-    thread.start()
-    return thread
+
+@st.cache_resource(show_spinner=False)
+def _umap_warm_up() -> _UmapWarmUp | None:
+    return None if os.environ.get(WARM_UMAP_ENV, "1") == "0" else _UmapWarmUp()
+
+
+def warm_umap(busy: bool) -> None:
+    """Call with True when a page run starts and False when it ends: once the page has been idle for
+    WARM_UMAP_IDLE_S, UMAP is compiled in the background, so that choosing UMAP later does not wait."""
+    w = _umap_warm_up()
+    if w is not None:
+        w.touch(busy)

@@ -227,6 +227,14 @@ def _cluster_names(p: str, view: View, a: explore.Analysis) -> tuple[dict[int, s
 # ---- page ------------------------------------------------------------------------------------------
 
 def render(p: str = "ex") -> None:
+    warm_umap(busy=True)  # the background UMAP compilation waits while the page works
+    try:
+        _page(p)
+    finally:
+        warm_umap(busy=False)
+
+
+def _page(p: str) -> None:
     _init_state(p)
     st.title("Sense explorer")
     st.caption("Every occurrence of a word as a point in the space of contextual ELMo vectors; "
@@ -259,8 +267,6 @@ def render(p: str = "ex") -> None:
     if rename_keys and not auto:
         with naming_area:
             _name_clusters(view)
-    else:
-        warm_umap()  # the page is complete: compile UMAP in the background for later
 
 
 def _colour_select(p: str, frame) -> str:
