@@ -8,7 +8,9 @@ index is built on the first view, as on a fresh install) and drives /usr/bin/chr
 * open -> first plot: page opened until the plot of "cell" is drawn (index build included);
 * open -> names: ... until the legend shows the automatic cluster names (they come after the plot);
 * new word -> plot: a word typed (Enter) until its plot is drawn, for each of --words;
-* cached view: back to "cell" (computed before), and a page reload, until the plot is drawn.
+* cached view: back to "cell" (computed before), and a page reload, until the plot is drawn;
+* first UMAP view: after --idle seconds without input (the server compiles UMAP in the background
+  once the page has been idle for 8 s), Projection -> UMAP until the UMAP plot is drawn.
 
 Then, in another fresh process on another empty data dir, the same pipeline step by step (imports,
 index build, search, embedding, clustering, naming, first UMAP), to show where the time goes.
@@ -132,6 +134,18 @@ def type_word(page, word: str) -> None:
     box.press("Enter")
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox labelled `label` (sidebar or page)."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator('[data-baseweb="select"]').click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def wait_title(page, text: str, timeout_ms: float = 180_000) -> None:
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('.js-plotly-plot .gtitle')].some(e => e.textContent.includes(t))",
+        arg=text, timeout=timeout_ms)
+
+
 def plot_title(page) -> str:
     return page.locator(PLOT_TITLE).first.text_content() or ""
 
@@ -183,7 +197,8 @@ def stage_times(model_dir: Path, env: dict[str, str]) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def browser_times(model_dir: Path, env: dict[str, str], words: list[str], shot: Path | None) -> dict:
+def browser_times(model_dir: Path, env: dict[str, str], words: list[str], shot: Path | None,
+                  idle_s: float = 30.0) -> dict:
     """Wall seconds per step in the browser, and the server's CPU seconds for the same step (less
     sensitive to other load than wall time: with one thread, CPU time ~ the wall time on an idle core)."""
     out: dict = {"wall_s": {}, "server_cpu_s": {}}
@@ -216,6 +231,10 @@ def browser_times(model_dir: Path, env: dict[str, str], words: list[str], shot: 
             wait_idle(page)
             step("reload -> plot", lambda: page.reload(wait_until="commit"), lambda: wait_plot(page, "cell"))
             wait_idle(page)
+            page.wait_for_timeout(idle_s * 1000)
+            step(f"UMAP after {idle_s:g} s idle -> plot", lambda: choose(page, "Projection", "UMAP"),
+                 lambda: wait_title(page, "UMAP"))
+            wait_idle(page)
             if shot is not None:
                 page.screenshot(path=str(shot), full_page=False)
     return out
@@ -228,6 +247,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
     ap.add_argument("--no-stages", action="store_true", help="skip the step-by-step run")
     ap.add_argument("--no-warm-umap", action="store_true", help="no background UMAP compilation in the server")
+    ap.add_argument("--idle", type=float, default=30.0, help="seconds without input before choosing UMAP")
     ap.add_argument("--screenshot", help="save a screenshot of the last view here")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "first_run.json"))
     args = ap.parse_args(argv)
@@ -245,7 +265,7 @@ def main(argv: list[str] | None = None) -> dict:
     load_before = os.getloadavg()
     print(f"load average before: {load_before[0]:.2f} (1 min) on {os.cpu_count()} cores", flush=True)
     words = [w for w in args.words.split(",") if w]
-    browser = browser_times(model_dir, env, words, Path(args.screenshot) if args.screenshot else None)
+    browser = browser_times(model_dir, env, words, Path(args.screenshot) if args.screenshot else None, args.idle)
     print(json.dumps(browser, indent=2), flush=True)
     stages = {} if args.no_stages else stage_times(model_dir, env)
     load_after = os.getloadavg()

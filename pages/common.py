@@ -30,6 +30,21 @@ def _numba_cache() -> None:
 
 _numba_cache()
 
+
+def _leave_legacy_pages_mode() -> None:
+    """A deep link (/model) as a fresh server's very first request runs that page alone, without app.py:
+    streamlit treats a pages/ folder beside the main script as its legacy multipage mode until app.py
+    calls st.navigation. Leave that mode and rerun, so that app.py draws the navigation and runs the page.
+    Runs once, when the first page of the process imports this module."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and st.runtime.exists():
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_pages_mode()
+
 MODEL_ENV = "SENSE_EXPLORER_MODEL"  # a model directory to use instead of the bundled one (tests, users)
 MODELS_ENV = "SENSE_EXPLORER_MODELS"  # extra folder whose sub-directories are model directories
 

@@ -99,13 +99,13 @@ def test_shared_link_restores_weights_and_colour(app_url):
                                         "Substitutes section must follow the word")
 def test_static_page_substitutes_follow_the_word(app_url):
     with browser_page() as page:
-        # open the app at its root first: a deep link as a fresh server's very first request runs the
-        # page without app.py (streamlit's legacy pages/ folder mode; see the report)
-        page.goto(f"{app_url}/?word=", wait_until="commit")
-        page.get_by_text("Type a word").first.wait_for(timeout=60_000)
+        # a deep link as the fresh server's very first request: app.py runs too (its navigation and
+        # sidebar caption), not the page alone (streamlit's legacy pages/ folder mode)
         page.goto(f"{app_url}/static", wait_until="commit")
         page.get_by_text("Substitutes", exact=True).first.wait_for(timeout=180_000)
         wait_idle(page)
+        assert page.get_by_text("Default corpus:").count() == 1
+        assert page.get_by_role("link", name="common").count() == 0
         # this part works today: the page opens on "line" with its example sentence
         assert page.get_by_text("Substitutes for “line”").count() >= 1
         type_word(page, "cell")
