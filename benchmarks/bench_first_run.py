@@ -136,7 +136,7 @@ def type_word(page, word: str) -> None:
 
 def choose(page, label: str, option: str) -> None:
     """Pick `option` in the selectbox labelled `label` (sidebar or page)."""
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator('[data-baseweb="select"]').click()
+    page.get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
