@@ -36,9 +36,11 @@ def _leave_legacy_pages_mode() -> None:
     streamlit treats a pages/ folder beside the main script as its legacy multipage mode until app.py
     calls st.navigation. Leave that mode and rerun, so that app.py draws the navigation and runs the page.
     Runs once, when the first page of the process imports this module."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and st.runtime.exists():
+    try:  # an internal streamlit class (1.67): without it, nothing to do
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", False) and st.runtime.exists():
         PagesManager.uses_pages_directory = False
         st.rerun()
 
