@@ -1,6 +1,6 @@
 """Contextual word-sense explorer: streamlit run app.py
 
-Pages: Sense explorer (default), Corpora, and, when their files exist, Static vs contextual and Model.
+Pages: Sense explorer (default), Corpora, Static vs contextual and Model.
 Every page runs inside one error boundary: an expected error (bad input: corpora.errors.CorpusError,
 elmo.io.ModelFileError) becomes its message; anything else a short message plus a line in the server log.
 No page shows a Python traceback.
@@ -46,12 +46,9 @@ pages = [
     st.Page(PAGES / "explorer.py", title="Sense explorer", icon=":material/scatter_plot:", default=True,
             url_path="explorer"),
     st.Page(PAGES / "corpora_page.py", title="Corpora", icon=":material/library_books:", url_path="corpora"),
+    st.Page(PAGES / "static.py", title="Static vs contextual", icon=":material/compare_arrows:", url_path="static"),
+    st.Page(PAGES / "model.py", title="Model", icon=":material/memory:", url_path="model"),
 ]
-optional = [("static.py", "Static vs contextual", ":material/compare_arrows:", "static"),
-            ("model.py", "Model", ":material/memory:", "model")]
-for file, title, icon, url in optional:
-    if (PAGES / file).is_file():
-        pages.append(st.Page(PAGES / file, title=title, icon=icon, url_path=url))
 
 page = st.navigation(pages)
 st.sidebar.caption(f"Default corpus: {WIKI_CREDIT}.")

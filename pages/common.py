@@ -1,14 +1,51 @@
-"""Shared app plumbing: cached store and models, model choice. Pages stay thin and call these."""
+"""Shared app plumbing: cached store and models, the one active model, the cached explorer pipeline.
+
+Pages stay thin and call these. The active model is one name in st.session_state[ACTIVE_MODEL],
+shared by every page (model_select() draws a selectbox bound to it).
+"""
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from corpora.builtin import DEFAULT_CORPUS
+from corpora.store import default_data_dir
 from elmo.embedder import ELMo, bundled_model_dir
+
+
+def _numba_cache() -> None:
+    """Let numba (under umap) keep its compiled functions: beside umap when that folder is writable
+    (numba's default), else beside the store. Read once, when numba is first imported."""
+    from importlib.util import find_spec
+
+    spec = find_spec("umap")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    if "NUMBA_CACHE_DIR" not in os.environ and (folder is None or not os.access(folder, os.W_OK)):
+        os.environ["NUMBA_CACHE_DIR"] = str(default_data_dir() / "numba-cache")
+
+
+_numba_cache()
+
+
+def _leave_legacy_pages_mode() -> None:
+    """A deep link (/model) as a fresh server's very first request runs that page alone, without app.py:
+    streamlit treats a pages/ folder beside the main script as its legacy multipage mode until app.py
+    calls st.navigation. Leave that mode and rerun, so that app.py draws the navigation and runs the page.
+    Runs once, when the first page of the process imports this module."""
+    try:  # an internal streamlit class (1.67): without it, nothing to do
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", False) and st.runtime.exists():
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_pages_mode()
 
 MODEL_ENV = "SENSE_EXPLORER_MODEL"  # a model directory to use instead of the bundled one (tests, users)
 MODELS_ENV = "SENSE_EXPLORER_MODELS"  # extra folder whose sub-directories are model directories
@@ -33,8 +70,6 @@ def model_dirs() -> dict[str, Path]:
 
 def uploaded_models_dir() -> Path:
     """Where models uploaded on the Model page are kept (as safetensors directories), beside the store."""
-    from corpora.store import default_data_dir
-
     return default_data_dir() / "models"
 
 
@@ -42,7 +77,10 @@ def uploaded_models_dir() -> Path:
 def load_model(path: str) -> ELMo:
     import torch
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    # one thread unless OMP_NUM_THREADS says otherwise: with two, any other load on the machine (the
+    # browser, the UMAP warm-up) made embedding 300 sentences take 20-30 s instead of 0.7 s (OpenMP waits)
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
     return ELMo.load(path)
 
 
@@ -66,17 +104,39 @@ def get_model(name: str | None = None) -> ELMo | None:
         return None
 
 
-def session_model() -> tuple[str, ELMo | None]:
-    """(cache key, model) of the session's active model: uploaded on the Model page, chosen there, or the default."""
-    uploaded: dict[str, ELMo] = st.session_state.get("uploaded_models", {})
-    name = st.session_state.get("active_model")
-    if name in uploaded:
-        return f"upload:{name}", uploaded[name]
+ACTIVE_MODEL = "active_model"  # session_state: the name (from model_dirs()) every page uses
+
+
+def active_model_name() -> str | None:
+    """The session's active model: the one chosen on any page, else the first of model_dirs()."""
     dirs = model_dirs()
-    if name not in dirs:
-        name = next(iter(dirs), None)
+    name = st.session_state.get(ACTIVE_MODEL)
+    return name if name in dirs else next(iter(dirs), None)
+
+
+def set_active_model(name: str) -> None:
+    st.session_state[ACTIVE_MODEL] = name
+
+
+def _copy_choice(widget_key: str) -> None:
+    set_active_model(st.session_state[widget_key])
+
+
+def model_select(label: str, key: str, where=None, **kwargs) -> str | None:
+    """A selectbox (in `where`, default the page) bound to the active model; returns the active name."""
+    names = list(model_dirs())
+    if not names:
+        return None
+    st.session_state[key] = active_model_name()  # the widget mirrors the shared choice
+    (where or st).selectbox(label, names, key=key, on_change=_copy_choice, args=(key,), **kwargs)
+    return active_model_name()
+
+
+def session_model() -> tuple[str, ELMo | None]:
+    """(cache key: the model directory, model) of the active model; ("none", None) after a message."""
+    name = active_model_name()
     model = get_model(name)
-    return (str(dirs[name]) if name in dirs else "none"), model
+    return (str(model_dirs()[name]) if model is not None else "none"), model
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,8 +162,10 @@ def ensure_corpus(name: str) -> None:
     store = get_store()
     if name in store.corpus_names():
         return
-    bar = st.progress(0.0, text=f"Indexing {name} (once)…")
-    store.ensure_builtin(name, progress=lambda f, msg="": bar.progress(min(max(f, 0.0), 1.0), text=msg or None))
+    head = f"First use of {name}: building its search index (once)"
+    bar = st.progress(0.0, text=f"{head}…")
+    store.ensure_builtin(name, progress=lambda f, msg="": bar.progress(min(max(f, 0.0), 1.0),
+                                                                       text=f"{head}: {msg}" if msg else None))
     bar.empty()
 
 
@@ -158,11 +220,72 @@ def cached_names(corpus: str, word: str, match: str, limit: int | None, model_na
     return name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
 
+@st.cache_resource(show_spinner=False)
+def _names_seen() -> dict:
+    return {}
+
+
+def known_names(*view) -> dict[int, str] | None:
+    """Cluster -> automatic name of a view (cached_names' arguments) once named, else None (no work)."""
+    return _names_seen().get(view)
+
+
+def name_view(*view) -> dict[int, str]:
+    """Name the clusters of a view (cached_names' arguments) and remember the labels for known_names()."""
+    labels = {c: n.label for c, n in cached_names(*view).items()}
+    seen = _names_seen()
+    if len(seen) > 256:
+        seen.clear()
+    seen[view] = labels
+    return labels
+
+
 def clear_corpus_caches() -> None:
-    """Forget searches and embeddings (after a corpus was added or removed)."""
+    """Forget searches, embeddings and names (after a corpus was added or removed)."""
     for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names):
         f.clear()
+    _names_seen().clear()
 
 
-__all__ = ["DEFAULT_CORPUS", "cached_analysis", "cached_embeddings", "cached_names", "cached_occurrences",
-           "clear_corpus_caches", "corpus_names", "ensure_corpus", "get_model", "get_store", "model_dirs"]
+
+WARM_UMAP_ENV = "SENSE_EXPLORER_WARM_UMAP"  # "0": no background UMAP compilation
+WARM_UMAP_IDLE_S = 8.0  # the warm-up waits for the page to be idle this long (it slows reruns while it runs)
+
+
+class _UmapWarmUp:
+    """Compiles UMAP's numba functions (~10-20 s) in a daemon thread, once the page has been idle a while."""
+
+    def __init__(self) -> None:
+        self.last_activity = time.monotonic()
+        self.busy = True
+        self.done = threading.Event()
+        threading.Thread(target=self._run, name="umap-warm-up", daemon=True).start()
+
+    def touch(self, busy: bool) -> None:
+        self.busy, self.last_activity = busy, time.monotonic()
+
+    def _run(self) -> None:
+        while self.busy or time.monotonic() - self.last_activity < WARM_UMAP_IDLE_S:
+            time.sleep(0.5)
+        import numpy as np
+
+        from senses.cluster import project
+
+        try:
+            project(np.random.default_rng(0).standard_normal((40, 16)).astype(np.float32), method="UMAP")
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first UMAP view compiles
+            pass
+        self.done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def _umap_warm_up() -> _UmapWarmUp | None:
+    return None if os.environ.get(WARM_UMAP_ENV, "1") == "0" else _UmapWarmUp()
+
+
+def warm_umap(busy: bool) -> None:
+    """Call with True when a page run starts and False when it ends: once the page has been idle for
+    WARM_UMAP_IDLE_S, UMAP is compiled in the background, so that choosing UMAP later does not wait."""
+    w = _umap_warm_up()
+    if w is not None:
+        w.touch(busy)

@@ -1,84 +1,133 @@
 """Sense explorer page: every occurrence of a word as a point, coloured by sense cluster.
 
-Thin: widgets and layout only; the work is in pages.common (cached pipeline) and senses.explore.
-Widget keys start with "ex_". The view (corpus, word, match, layer, k, projection) lives in the
-URL's query parameters, so a link reproduces it.
+Thin: widgets and layout only; the work is in pages.common (cached pipeline), senses.explore and
+senses.metadata. Widget keys start with "ex_". The view (corpus, word, match, limit, layer, mix
+weights, k, projection, colour) lives in the URL's query parameters, so a link reproduces it.
+
+Speed: the plot is drawn as soon as the clusters exist; the cluster names are computed after it, in
+a fragment, and the page then redraws with them. The plot and each sense's table are fragments, so
+selecting points or showing more rows reruns only that part.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
+from corpora.builtin import DEFAULT_CORPUS
 from corpora.text import tokenize
 from pages.common import (
-    DEFAULT_CORPUS,
     cached_analysis,
     cached_embeddings,
-    cached_names,
     cached_occurrences,
     corpus_names,
     ensure_corpus,
     get_model,
-    model_dirs,
+    known_names,
+    model_select,
+    name_view,
+    warm_umap,
 )
-from senses import explore
+from senses import explore, metadata
 from senses.cluster import PROJECTIONS
 
 DEFAULT_WORD = "cell"
 DEFAULT_LIMIT = 300
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
-# query parameter -> (widget key, parser)
+TABLE_ROWS = 20  # rows per sense shown before "show all"
+N_WEIGHTS = 3
+
+
+def _weights(v: str) -> tuple[float, ...] | None:
+    w = tuple(max(-3.0, min(3.0, round(float(x) * 4) / 4)) for x in v.split(","))
+    return w if len(w) == N_WEIGHTS else None
+
+
+# query parameter -> parser (None: ignore the parameter)
 _QUERY = {
-    "corpus": ("corpus", str),
-    "word": ("word", str),
-    "match": ("match", lambda v: v if v in MATCHES else None),
-    "limit": ("limit", lambda v: max(1, min(5000, int(v)))),
-    "layer": ("layer", lambda v: explore.MIX if v in ("mix", "scalar mix") else int(v) if v in ("0", "1", "2") else None),
-    "k": ("k", lambda v: "auto" if v == "auto" else int(v) if v.isdigit() and 1 <= int(v) <= 8 else None),
-    "proj": ("proj", lambda v: v if v in PROJECTIONS else None),
+    "corpus": str,
+    "word": str,
+    "match": lambda v: v if v in MATCHES else None,
+    "limit": lambda v: max(1, min(5000, int(v))),
+    "layer": lambda v: explore.MIX if v in ("mix", "scalar mix") else int(v) if v in ("0", "1", "2") else None,
+    "k": lambda v: "auto" if v == "auto" else int(v) if v.isdigit() and 1 <= int(v) <= 8 else None,
+    "proj": lambda v: v if v in PROJECTIONS else None,
+    "color": str,  # checked against the frame's colour columns once it is loaded
+    "w": _weights,
 }
 _DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": DEFAULT_LIMIT,
-             "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster"}
+             "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS}
 
+
+@dataclass(frozen=True)
+class View:
+    corpus: str
+    word: str
+    match: str
+    limit: int
+    model: str | None
+    layer: int | str
+    weights: tuple[float, ...]
+    proj: str
+    k_choice: int | str
+
+    @property
+    def search(self) -> tuple:
+        return self.corpus, self.word, self.match, self.limit
+
+    @property
+    def k(self) -> int | None:
+        return None if self.k_choice == "auto" else int(self.k_choice)
+
+    @property
+    def analysis(self) -> tuple:
+        """cached_analysis / cached_names arguments."""
+        return *self.search, self.model, self.layer, self.weights, self.proj, self.k
+
+
+# ---- state and URL ---------------------------------------------------------------------------------
 
 def _init_state(p: str) -> None:
     """Widget defaults: the URL's query parameters first (a shared link), else the built-in defaults."""
     for name, default in _DEFAULTS.items():
-        key = f"{p}_{name}"
-        if key in st.session_state:
+        keys = [f"{p}_w{i}" for i in range(N_WEIGHTS)] if name == "w" else [f"{p}_{name}"]
+        if all(k in st.session_state for k in keys):
             continue
         value = default
-        if name in _QUERY and name in st.query_params:
+        if name in st.query_params:
             try:
-                parsed = _QUERY[name][1](st.query_params[name])
+                parsed = _QUERY[name](st.query_params[name])
             except (TypeError, ValueError):
                 parsed = None
-            if parsed is not None:
-                value = parsed
-        st.session_state[key] = value
+            value = default if parsed is None else parsed
+        for i, k in enumerate(keys):
+            st.session_state[k] = value[i] if name == "w" else value
 
 
-def _sync_query(state: dict) -> None:
-    want = {k: str(v) for k, v in state.items()}
+def _sync_query(view: View, color: str | None = None) -> None:
+    want = {"corpus": view.corpus, "word": view.word, "match": view.match, "limit": view.limit,
+            "layer": view.layer, "k": view.k_choice, "proj": view.proj}
+    if view.layer == explore.MIX:
+        want["w"] = ",".join(f"{w:g}" for w in view.weights)
+    if color is not None:
+        want["color"] = color
+    want = {k: str(v) for k, v in want.items()}
     if {k: st.query_params.get(k) for k in want} != want:
         st.query_params.update(want)
 
 
-def render(p: str = "ex") -> None:
-    _init_state(p)
-    st.title("Sense explorer")
-    st.caption("Every occurrence of a word as a point in the space of contextual ELMo vectors; "
-               "nearby points use the word in a similar sense.")
+# ---- controls --------------------------------------------------------------------------------------
 
+def _controls(p: str) -> View | None:
     try:
         names = corpus_names()
     except Exception as e:  # the store cannot be opened: say why, never a traceback
         st.error(f"The corpus store could not be opened: {e}")
-        return
+        return None
     if st.session_state[f"{p}_corpus"] not in names:
         st.session_state[f"{p}_corpus"] = names[0] if names else DEFAULT_CORPUS
-
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     corpus = c1.selectbox("Corpus", names, key=f"{p}_corpus")
     word = c2.text_input("Word", key=f"{p}_word", help="One word; in lemma mode all its forms are found.").strip()
@@ -86,118 +135,206 @@ def render(p: str = "ex") -> None:
                          help="lemma: cell finds cell and cells; form: only the exact form (case-insensitive).")
     limit = int(c4.number_input("Max occurrences", min_value=1, max_value=5000, step=50, key=f"{p}_limit",
                                 help="Above this, a reproducible random sample (seed 0) is shown."))
-
-    dirs = model_dirs()
     with st.sidebar:
         st.subheader("View")
-        model_name = st.selectbox("Model", list(dirs), key=f"{p}_model") if dirs else None
+        model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
         layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
                              help="0: character CNN (context-free); 1, 2: biLSTM layers; scalar mix: "
                                   "softmax(weights)-weighted sum of all three (elmo.model.ScalarMix, gamma 1).")
-        weights: tuple[float, ...] = ()
-        if layer == explore.MIX:
-            weights = tuple(st.slider(f"weight of layer {i}", -3.0, 3.0, 0.0, 0.25, key=f"{p}_w{i}") for i in range(3))
-            w = explore.softmax(weights)
-            st.caption("Mix after softmax: " + " / ".join(f"{v:.2f}" for v in w))
+        weights = _mix_weights(p) if layer == explore.MIX else ()
         proj = st.selectbox("Projection", PROJECTIONS, key=f"{p}_proj")
         k_choice = st.selectbox("Number of senses (k)", K_CHOICES, key=f"{p}_k",
                                 help="auto: silhouette over k = 1..8, with a one-sense rule.")
-    k = None if k_choice == "auto" else int(k_choice)
-    _sync_query({"corpus": corpus, "word": word, "match": match, "limit": limit,
-                 "layer": layer, "k": k_choice, "proj": proj})
+    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice)
+    _sync_query(view)
+    return view
 
-    if not word:
+
+def _mix_weights(p: str) -> tuple[float, ...]:
+    """Scalar-mix weights in a form: the clusters are recomputed on "Apply", not on every slider step."""
+    with st.form(f"{p}_mix_form", border=False):
+        for i in range(N_WEIGHTS):
+            st.slider(f"weight of layer {i}", -3.0, 3.0, step=0.25, key=f"{p}_w{i}")
+        st.form_submit_button("Apply weights")
+    weights = tuple(float(st.session_state[f"{p}_w{i}"]) for i in range(N_WEIGHTS))
+    st.caption("Mix after softmax: " + " / ".join(f"{v:.2f}" for v in explore.softmax(weights)))
+    return weights
+
+
+# ---- data ------------------------------------------------------------------------------------------
+
+def _search(view: View):
+    """The occurrence frame, or None after a message."""
+    if not view.word:
         st.info("Type a word to see its occurrences.")
-        return
-    if len(word.split()) > 1:
+        return None
+    if len(view.word.split()) > 1:
         st.warning("Please type a single word.")
-        return
+        return None
     try:
-        ensure_corpus(corpus)
+        ensure_corpus(view.corpus)
     except (OSError, KeyError, ValueError) as e:
-        st.error(f"The corpus {corpus} is not available: {e}")
-        return
-
+        st.error(f"The corpus {view.corpus} is not available: {e}")
+        return None
     from corpora.errors import CorpusError
 
     try:
-        occ, total = cached_occurrences(corpus, word, match, limit)
+        occ, total = cached_occurrences(*view.search)
     except CorpusError as e:
         st.error(str(e))
-        return
+        return None
     if len(occ) == 0:
-        st.warning(f"No occurrences of “{word}” in {corpus}.")
-        return
+        st.warning(f"No occurrences of “{view.word}” in {view.corpus}.")
+        return None
     if total > len(occ):
         st.info(f"Showing {len(occ):,} of {total:,} occurrences (a reproducible random sample; "
                 "raise “Max occurrences” to see more).")
     else:
-        st.caption(f"{total:,} occurrence{'s' if total != 1 else ''} of “{word}” in {corpus}.")
+        st.caption(f"{total:,} occurrence{'s' if total != 1 else ''} of “{view.word}” in {view.corpus}.")
+    return occ
 
-    if model_name is None:
+
+def _analyse(p: str, view: View, occ) -> explore.Analysis | None:
+    if view.model is None:
         get_model(None)  # shows the "no model" error
-        st.dataframe(explore.kwic(occ), hide_index=True, key=f"{p}_occ_nomodel")
-        return
-    model = get_model(model_name)
-    if model is None:
-        return
+        st.dataframe(explore.kwic(occ).head(100), hide_index=True, key=f"{p}_occ_nomodel")
+        return None
+    if get_model(view.model) is None:
+        return None
     try:
-        cached_embeddings(corpus, word, match, limit, model_name)
-        a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, proj, k)
+        cached_embeddings(*view.search, view.model)
+        return cached_analysis(*view.analysis)
     except (ValueError, RuntimeError, IndexError) as e:
         st.error(f"Embedding or clustering failed: {e}")
-        return
+        return None
 
+
+def _cluster_names(p: str, view: View, a: explore.Analysis) -> tuple[dict[int, str], dict[int, str], dict, dict]:
+    """(automatic names, shown names, rename-box keys, saved renames) of the view's clusters.
+
+    Automatic names are {} until computed; a name typed in a box wins and is kept for the view."""
+    auto = known_names(*view.analysis) or {}
+    vkey = f"{p}_rename_{abs(hash(repr(view.analysis)))}"
+    saved = st.session_state.setdefault(f"{p}_renames", {}).setdefault(vkey, {})
+    keys = {c: f"{vkey}_{c}" for c in range(a.k)} if len(a.frame) > 1 else {}
+    for c, key in keys.items():
+        if key not in st.session_state:
+            st.session_state[key] = saved.get(c, "")
+    shown = {c: str(st.session_state[key]).strip() or auto.get(c, "") for c, key in keys.items()}
+    return auto, {c: n for c, n in shown.items() if n}, keys, saved
+
+
+# ---- page ------------------------------------------------------------------------------------------
+
+def render(p: str = "ex") -> None:
+    warm_umap(busy=True)  # the background UMAP compilation waits while the page works
+    try:
+        _page(p)
+    finally:
+        warm_umap(busy=False)
+
+
+def _page(p: str) -> None:
+    _init_state(p)
+    st.title("Sense explorer")
+    st.caption("Every occurrence of a word as a point in the space of contextual ELMo vectors; "
+               "nearby points use the word in a similar sense.")
+    view = _controls(p)
+    if view is None:
+        return
+    occ = _search(view)
+    if occ is None:
+        return
+    a = _analyse(p, view, occ)
+    if a is None:
+        return
     if len(occ) == 1:
         st.info("Only one occurrence: it is shown, but there is nothing to cluster.")
-        names_auto = {}
     else:
-        names_auto = {c: n.label for c, n in cached_names(corpus, word, match, limit, model_name,
-                                                           layer, weights, proj, k).items()}
         _clustering_caption(a)
-
-    view = f"{corpus}|{word}|{match}|{limit}|{model_name}|{layer}|{weights}|{proj}|{a.k}"
-    renames = st.session_state.setdefault(f"{p}_renames", {}).setdefault(view, {})
-    keys = {c: f"{p}_rename_{abs(hash(view))}_{c}" for c in names_auto}
-    names = {c: st.session_state.get(keys[c], renames.get(c, names_auto[c])) for c in names_auto}
+    auto, names, rename_keys, saved = _cluster_names(p, view, a)
     a.frame["cluster_name"] = [explore.cluster_label(c, names) for c in a.frame["cluster"]]
-
-    color_options = ["cluster", *explore.meta_columns(occ)]
-    if st.session_state.get(f"{p}_color") not in color_options:
-        st.session_state[f"{p}_color"] = "cluster"
-    color = st.sidebar.selectbox("Colour by", color_options, key=f"{p}_color")
+    color = _colour_select(p, a.frame)
+    _sync_query(view, color)
 
     plot_area = st.container()
-    star = _own_sentence(p, a, model, word, match, weights, names)
+    naming_area = st.container()
+    star = _own_sentence(p, a, view, names)
     with plot_area:
-        fig = explore.scatter_figure(a, color=color, names=names, word=word, star=star)
-        event = st.plotly_chart(fig, key=f"{p}_plot", on_select="rerun", selection_mode=("points", "box", "lasso"),
-                                width="stretch")
-        try:
-            points = list(event.selection.points) if event else []
-        except (AttributeError, KeyError):
-            points = []
-        if points:
-            sel = explore.selected_rows(a, points)
-            st.markdown(f"**{len(sel)} selected occurrence{'s' if len(sel) != 1 else ''}**")
-            st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected")
-        else:
-            st.caption("Hover a point to read its context; select points (click, box or lasso) to list them.")
+        _plot(p, a, color, names, view.word, star, tuple(metadata.hover_columns(a.frame)))
+    _sense_tables(p, a, names, auto, rename_keys, saved)
+    _exports(p, a, names, view.word)
+    if rename_keys and not auto:
+        with naming_area:
+            _name_clusters(view)
 
+
+def _colour_select(p: str, frame) -> str:
+    options = ["cluster", *metadata.colour_columns(frame)]
+    if st.session_state.get(f"{p}_color") not in options:
+        st.session_state[f"{p}_color"] = "cluster"
+    return st.sidebar.selectbox("Colour by", options, key=f"{p}_color",
+                                help=f"Metadata with at most {metadata.MAX_COLOURS} values (or numbers); "
+                                     "the others are shown when you hover a point.")
+
+
+@st.fragment
+def _name_clusters(view: View) -> None:
+    """Name the clusters after the plot is on screen, then redraw the page with the names."""
+    with st.spinner("Naming the clusters (substitutes from the language model)…"):
+        try:
+            name_view(*view.analysis)
+        except (ValueError, RuntimeError, IndexError) as e:
+            st.caption(f"The clusters could not be named: {e}")
+            return
+    st.rerun()
+
+
+@st.fragment
+def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star: dict | None,
+          hover: tuple[str, ...]) -> None:
+    frame = a.frame
+    if color != "cluster":
+        frame = frame.assign(**{color: metadata.colour_values(frame, color)})
+    shown = explore.Analysis(frame, a.vectors, a.projection, a.clustering, a.layer)
+    fig = metadata.add_hover_fields(explore.scatter_figure(shown, color=color, names=names, word=word, star=star),
+                                    frame, list(hover))
+    event = st.plotly_chart(fig, key=f"{p}_plot", on_select="rerun", selection_mode=("points", "box", "lasso"),
+                            width="stretch")
+    try:
+        points = list(event.selection.points) if event else []
+    except (AttributeError, KeyError):
+        points = []
+    if points:
+        sel = explore.selected_rows(a, points)
+        st.markdown(f"**{len(sel)} selected occurrence{'s' if len(sel) != 1 else ''}**")
+        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected")
+    else:
+        st.caption("Hover a point to read its context; select points (click, box or lasso) to list them.")
+
+
+def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_keys: dict, saved: dict) -> None:
     st.subheader("Occurrences by sense")
     for c, _label, table in explore.cluster_tables(a, names):
         with st.container(border=True):
             left, right = st.columns([1, 2])
-            left.markdown(f"**Sense {c + 1}** · {int((a.frame['cluster'] == c).sum())} occurrences")
-            if c in keys:
-                renames[c] = right.text_input("Name", value=renames.get(c, names_auto[c]), key=keys[c],
-                                              label_visibility="collapsed")
-            st.dataframe(table, hide_index=True, width="stretch", key=f"{p}_kwic_{c}",
-                         column_config={"left": st.column_config.TextColumn(width="large"),
-                                        "keyword": st.column_config.TextColumn(width="small"),
-                                        "right": st.column_config.TextColumn(width="large")})
+            left.markdown(f"**Sense {c + 1}** · {len(table)} occurrence{'s' if len(table) != 1 else ''}")
+            if c in rename_keys:
+                typed = right.text_input("Name", key=rename_keys[c], label_visibility="collapsed",
+                                         placeholder=auto.get(c, "naming…") + " (type to rename)")
+                saved[c] = typed
+            _sense_table(p, c, table)
 
-    _exports(p, a, names, word)
+
+@st.fragment
+def _sense_table(p: str, c: int, table) -> None:
+    n = len(table)
+    show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=f"{p}_more_{c}")
+    st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
+                 key=f"{p}_kwic_{c}",
+                 column_config={"left": st.column_config.TextColumn(width="large"),
+                                "keyword": st.column_config.TextColumn(width="small"),
+                                "right": st.column_config.TextColumn(width="large")})
 
 
 def _clustering_caption(a: explore.Analysis) -> None:
@@ -212,21 +349,21 @@ def _clustering_caption(a: explore.Analysis) -> None:
         st.caption(f"k = {c.k} chosen by you" + (f", silhouette {c.silhouette:.2f}." if c.k > 1 else "."))
 
 
-def _own_sentence(p: str, a: explore.Analysis, model, word: str, match: str, weights, names) -> dict | None:
+def _own_sentence(p: str, a: explore.Analysis, view: View, names: dict) -> dict | None:
     st.subheader("Try your own sentence")
     text = st.text_input("A sentence with the word", key=f"{p}_own",
-                         placeholder=f"e.g. The prisoner paced his {word} all night.").strip()
+                         placeholder=f"Type a sentence that uses “{view.word}”").strip()
     if not text:
         return None
     tokens = tokenize(text)
-    idx = explore.find_target(tokens, word, match)
+    idx = explore.find_target(tokens, view.word, view.match)
     if idx is None:
-        forms = "any form of " if match == "lemma" else ""
-        st.warning(f"Your sentence does not contain {forms}“{word}”: type a sentence with it.")
+        forms = "any form of " if view.match == "lemma" else ""
+        st.warning(f"Your sentence does not contain {forms}“{view.word}”: type a sentence with it.")
         return None
     try:
-        layers = model.embed_targets([tokens], [idx])[0]
-        placed = explore.place_sentence(a, layers, weights)
+        layers = get_model(view.model).embed_targets([tokens], [idx])[0]
+        placed = explore.place_sentence(a, layers, view.weights)
     except (ValueError, RuntimeError, IndexError) as e:
         st.error(f"Your sentence could not be embedded: {e}")
         return None
@@ -240,16 +377,14 @@ def _own_sentence(p: str, a: explore.Analysis, model, word: str, match: str, wei
 
 def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:
     st.subheader("Export")
-    out = explore.export_frame(a, names)
     stem = f"{word}_occurrences"
     c1, c2 = st.columns(2)
-    c1.download_button("CSV", explore.to_csv(out), f"{stem}.csv", "text/csv", key=f"{p}_csv")
-    try:
-        c2.download_button("Parquet", explore.to_parquet(out), f"{stem}.parquet", "application/octet-stream",
-                           key=f"{p}_parquet")
-    except (ImportError, ValueError) as e:
-        c2.caption(f"Parquet export unavailable: {e}")
-    st.caption("The address bar holds this view (corpus, word, layer, k): copy the link to share it.")
+    # files are made when a button is clicked (not on every rerun); clicking does not rerun the page
+    c1.download_button("CSV", lambda: explore.to_csv(explore.export_frame(a, names)), f"{stem}.csv", "text/csv",
+                       key=f"{p}_csv", on_click="ignore")
+    c2.download_button("Parquet", lambda: explore.to_parquet(explore.export_frame(a, names)), f"{stem}.parquet",
+                       "application/octet-stream", key=f"{p}_parquet", on_click="ignore")
+    st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour): copy the link to share it.")
 
 
 render()

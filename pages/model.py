@@ -1,19 +1,16 @@
 """Model page: the model card, the word-sense benchmark, the biLM as a frozen feature extractor, and
-loading another model (a model directory, or an uploaded bilm-tf options.json + weights.hdf5 pair).
+choosing or uploading the model every page uses.
 
-Session models: an uploaded pair is loaded into memory and kept in st.session_state[UPLOADED]
-(name -> ELMo) for this browser session only (nothing is written to disk but a temporary folder that
-is removed right after loading). The model chosen here is st.session_state[ACTIVE] (a name from
-pages.common.model_dirs() or an uploaded name); pages that honour it (Static vs contextual) resolve it
-with `session_model()`. bilm-tf files carry no LM vocabulary, so an uploaded model gives vectors but no
-substitutes.
+The active model is one for all pages (pages.common.model_select / session_model). An uploaded
+bilm-tf pair (options.json + weights.hdf5) is converted by elmo.uploads and saved as a safetensors
+model directory beside the corpus store (pages.common.uploaded_models_dir()), so it is listed for
+every session of this server, and after restarts, until that folder is deleted. bilm-tf files carry
+no LM vocabulary, so an uploaded model gives vectors but no substitutes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-import tempfile
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +21,13 @@ import streamlit as st
 from elmo.embedder import ELMo
 from elmo.io import ModelFileError
 from elmo.model import count_parameters
-from pages.common import model_dirs, session_model, uploaded_models_dir
+from elmo.uploads import save_upload
+from pages.common import model_select, session_model, set_active_model, uploaded_models_dir
 from senses import evaluate as ev
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / ev.DEFAULT_OUT / ev.RESULTS_JSON
-ACTIVE = "active_model"  # name of the model chosen on this page
-UPLOADED = "uploaded_models"  # name -> ELMo from an uploaded bilm-tf pair (this session only)
+CARD_SECTIONS_SHOWN_ELSEWHERE = ("Word-sense evaluation", "Mean over words")  # the benchmark section below
 FINE_TUNING = (
     "Here the biLM is **frozen**: only the layer weights, γ and a linear classifier are trained on its "
     "vectors. Fine-tuning would instead back-propagate the task loss into the biLM itself (LSTMs and "
@@ -42,59 +39,28 @@ FINE_TUNING = (
 # ---- model choice --------------------------------------------------------------------------------
 
 
-def load_uploaded(options: bytes, weights: bytes, name: str = "uploaded") -> ELMo:
-    """An ELMo from the bytes of a bilm-tf options.json and weights.hdf5; ModelFileError when they don't fit."""
-    if not options:
-        raise ModelFileError("options.json is empty")
-    if not weights:
-        raise ModelFileError("weights.hdf5 is empty")
-    tmp = Path(tempfile.mkdtemp(prefix="elmo-upload-"))
-    try:
-        (tmp / "options.json").write_bytes(options)
-        (tmp / "weights.hdf5").write_bytes(weights)
-        model = ELMo.from_bilm_tf(tmp / "options.json", tmp / "weights.hdf5")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    model.name = name
-    return model
-
-
 def render_choice() -> None:
-    uploaded: dict[str, ELMo] = st.session_state.setdefault(UPLOADED, {})
-    names = list(model_dirs()) + [n for n in uploaded if n not in model_dirs()]
-    if not names:
+    if model_select("Model used by the pages", "model_choice") is None:
         st.error("No model found: the bundled English model (elmo/models/en) is missing and "
                  "SENSE_EXPLORER_MODEL is not set. Upload a bilm-tf pair below.")
-    else:
-        pending = st.session_state.pop("pending_active", None)
-        if pending in names:
-            st.session_state["model_choice"] = pending
-        elif st.session_state.get("model_choice") not in names:
-            current = st.session_state.get(ACTIVE)
-            st.session_state["model_choice"] = current if current in names else names[0]
-        st.session_state[ACTIVE] = st.selectbox("Model used by the pages", names, key="model_choice")
     flash = st.session_state.pop("upload_flash", None)
     if flash:
         st.success(flash)
 
     with st.expander("Load another model: bilm-tf options.json + weights.hdf5"):
         st.caption("The uploaded model is converted to safetensors and kept beside the corpus store, so "
-                   "every page can use it; bilm-tf files have no LM vocabulary, so it gives vectors but no "
-                   "substitutes.")
+                   "every page and every session of this server can use it; bilm-tf files have no LM "
+                   "vocabulary, so it gives vectors but no substitutes.")
         opt = st.file_uploader("options.json", type=["json"], key="upload_options")
         wts = st.file_uploader("weights.hdf5", type=["hdf5", "h5"], key="upload_weights")
         if st.button("Load uploaded model", disabled=not (opt and wts)):
-            data_o, data_w = opt.getvalue(), wts.getvalue()
-            name = f"{Path(wts.name).stem}-{hashlib.sha1(data_o + data_w).hexdigest()[:8]} (uploaded)"
             try:
-                uploaded[name] = load_uploaded(data_o, data_w, name)
+                name = save_upload(opt.getvalue(), wts.getvalue(), wts.name, uploaded_models_dir())
             except ModelFileError as e:
                 st.error(f"Could not load the uploaded model: {e}")
             else:
-                # kept as a model directory, so every page (and later sessions) can use it
-                uploaded[name].save(uploaded_models_dir() / name)
-                st.session_state[ACTIVE] = st.session_state["pending_active"] = name
-                st.session_state["upload_flash"] = f"Loaded {name}; it is now the active model for this session."
+                set_active_model(name)
+                st.session_state["upload_flash"] = f"Loaded {name}; it is now the active model of every page."
                 st.rerun()
 
 
@@ -115,14 +81,35 @@ def config_summary(model: ELMo) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["", "value"]).astype(str)
 
 
+def card_sections(text: str, drop: tuple[str, ...] = CARD_SECTIONS_SHOWN_ELSEWHERE) -> tuple[str, str]:
+    """(title, body) of a MODEL_CARD.md: its first "# " line, and the rest without the `drop` sections
+    (the benchmark table, which the page shows once, below)."""
+    title, body = "", []
+    skipping = False
+    for line in text.splitlines():
+        heading = re.match(r"^(#+)\s+(.*)", line)
+        if heading and len(heading.group(1)) == 1 and not title:
+            title = heading.group(2).strip()
+            continue
+        if heading and len(heading.group(1)) == 1:
+            continue  # an embedded document's title (e.g. the benchmark file's)
+        if heading:
+            skipping = any(heading.group(2).startswith(d) for d in drop)
+        if not skipping:
+            body.append(line)
+    return title, "\n".join(body).strip()
+
+
 def render_card(key: str, model: ELMo) -> None:
-    st.header("Model card")
-    card = Path(key) / "MODEL_CARD.md" if not key.startswith("upload:") else None
-    if card is not None and card.is_file():
-        st.markdown(card.read_text(encoding="utf-8"))
+    card = Path(key) / "MODEL_CARD.md"
+    if card.is_file():
+        title, body = card_sections(card.read_text(encoding="utf-8"))
+        st.header(title or "Model card")
+        st.markdown(body)
         with st.expander("Configuration"):
             st.table(config_summary(model))
     else:
+        st.header("Model card")
         st.caption(f"{model.name}: no MODEL_CARD.md; configuration summary:")
         st.table(config_summary(model))
 

@@ -234,3 +234,92 @@ def test_query_params_reflect_the_view(app_env):
     qp = {k: at.query_params[k] for k in ("corpus", "word", "layer", "k")}
     flat = {k: v[0] if isinstance(v, list) else v for k, v in qp.items()}
     assert flat == {"corpus": BANK, "word": "banks", "layer": "1", "k": "2"}
+
+
+def test_sense_tables_show_twenty_rows_then_all(app_env):
+    at = run_explorer(word="cell", k=2)
+    sizes = [len(d.value) for d in at.dataframe]
+    assert len(sizes) == 2 and max(sizes) == 20, sizes
+    toggle = at.toggle[0]
+    n = int(toggle.label.removeprefix("Show all "))
+    assert n > 20
+    toggle.set_value(True).run()
+    assert sorted(len(d.value) for d in at.dataframe)[-1] == n
+
+
+def _titled_corpus() -> list[Document]:
+    """30 documents, each with its own title (high cardinality) and one of two topics."""
+    return [Document(t, {"title": f"Document number {i}", "topic": topic})
+            for i, (t, topic) in enumerate([(t, "river") for t in RIVER] + [(t, "money") for t in MONEY])]
+
+
+def test_colour_offers_only_low_cardinality_metadata(app_env):
+    app_env.add_corpus("titled", _titled_corpus(), source="upload")
+    at = run_explorer(corpus="titled", word="bank", k=2)
+    options = at.selectbox(key="ex_color").options
+    assert "topic" in options and "title" not in options
+    # the title is in the hover instead
+    hovers = [h for t in occurrence_traces(plot_spec(at)) for h in t["hovertext"]]
+    assert len(hovers) == 30 and all("title: Document number " in h for h in hovers)
+
+
+def _senseval_like() -> list[Document]:
+    """Pre-tokenised instances: 'interest' instances with gold senses, and 'line' instances (sense
+    'cord') whose context also contains 'interest' away from the target position."""
+    docs = []
+    for i, sense in enumerate(["interest_1"] * 6 + ["interest_5"] * 6):
+        words = f"the bank paid {i} % interest on the loan".split() if sense == "interest_1" else \
+            f"she took an interest in music number {i}".split()
+        docs.append(Document(" ".join(words), {"target": "interest", "sense": sense,
+                                                 "position": words.index("interest")}, sentences=[words]))
+    for i in range(4):
+        words = f"he pulled the line tight with interest {i}".split()
+        docs.append(Document(" ".join(words), {"target": "line", "sense": "cord", "position": 3},
+                             sentences=[words]))
+    return docs
+
+
+def test_gold_sense_colour_shows_only_the_words_own_senses(app_env):
+    from senses.metadata import NOT_GOLD
+
+    app_env.add_corpus("sensevalish", _senseval_like(), source="upload")
+    at = run_explorer(corpus="sensevalish", word="interest", match="form", k=2)
+    options = at.selectbox(key="ex_color").options
+    assert "gold_sense" in options and "sense" not in options and "position" not in options
+    at.selectbox(key="ex_color").select("gold_sense").run()
+    legend = {t["name"] for t in occurrence_traces(plot_spec(at))}
+    assert legend == {"interest_1", "interest_5", NOT_GOLD}
+
+
+def _flat(v):
+    return v[0] if isinstance(v, list) else v
+
+
+def test_shared_url_keeps_mix_weights_and_colour(app_env):
+    at = run_explorer(corpus=BANK, word="bank", w="1,0,-1", color="topic")
+    assert [at.slider(key=f"ex_w{i}").value for i in range(3)] == [1.0, 0.0, -1.0]
+    assert at.selectbox(key="ex_color").value == "topic"
+    assert {t["name"] for t in occurrence_traces(plot_spec(at))} == {"money", "river"}
+    assert _flat(at.query_params["w"]) == "1,0,-1" and _flat(at.query_params["color"]) == "topic"
+    # the weights are applied with the form's button, and the link follows
+    at.slider(key="ex_w1").set_value(2.0)
+    next(b for b in at.button if b.label == "Apply weights").click().run()
+    assert _flat(at.query_params["w"]) == "1,2,-1"
+    assert "Mix after softmax: 0.26 / 0.71 / 0.04" in texts(at, "caption")
+
+
+def test_one_active_model_for_all_pages(app_env, tiny_model_dir, tmp_path, monkeypatch):
+    from tests.conftest import make_tiny_model
+
+    extra = tmp_path / "models"
+    make_tiny_model(extra / "second", seed=1)
+    monkeypatch.setenv("SENSE_EXPLORER_MODELS", str(extra))
+    at = run_explorer(corpus=BANK, word="bank")
+    assert at.selectbox(key="ex_model").value == tiny_model_dir.name
+    at.selectbox(key="ex_model").select("second").run()
+    at.switch_page("pages/model.py").run()
+    assert not at.exception
+    assert at.selectbox(key="model_choice").value == "second"
+    at.selectbox(key="model_choice").select(tiny_model_dir.name).run()
+    at.switch_page("pages/explorer.py").run()
+    assert at.selectbox(key="ex_model").value == tiny_model_dir.name

@@ -78,13 +78,17 @@ def test_scalar_mix_probe(app):
     assert any("frozen" in m.value for m in at.markdown)
 
 
-def test_upload_bilm_tf_pair(app, bilm_tf_pair):
-    opts, weights, _ = bilm_tf_pair
+def _upload(app: AppTest, options: bytes, weights: bytes) -> AppTest:
     at = app.run()
-    at.file_uploader(key="upload_options").set_value(("options.json", opts, "application/json"))
+    at.file_uploader(key="upload_options").set_value(("options.json", options, "application/json"))
     at.file_uploader(key="upload_weights").set_value(("weights.hdf5", weights, "application/octet-stream"))
     at.run()
-    next(b for b in at.button if b.label == "Load uploaded model").click().run()
+    return next(b for b in at.button if b.label == "Load uploaded model").click().run()
+
+
+def test_upload_bilm_tf_pair(app, bilm_tf_pair):
+    opts, weights, _ = bilm_tf_pair
+    at = _upload(app, opts, weights)
     assert not at.exception and not at.error
     assert any("it is now the active model" in s.value for s in at.success)
     rows = dict(zip(at.table[0].value.iloc[:, 0], at.table[0].value.iloc[:, 1], strict=True))
@@ -95,18 +99,63 @@ def test_upload_bilm_tf_pair(app, bilm_tf_pair):
 
     saved = [n for n in model_dirs() if n.endswith("(uploaded)")]
     assert len(saved) == 1 and (model_dirs()[saved[0]] / "model.safetensors").is_file()
+    assert at.selectbox(key="model_choice").value == saved[0]
+    # another browser session of the same server lists it too
+    other = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert saved[0] in other.selectbox(key="model_choice").options
 
 
 @pytest.mark.parametrize("case", ["wrong shapes", "not hdf5"])
 def test_upload_wrong_weights_shows_error(app, bilm_tf_pair, case):
     opts, _, wrong = bilm_tf_pair
-    data = wrong if case == "wrong shapes" else b"this is not an HDF5 file"
-    at = app.run()
-    at.file_uploader(key="upload_options").set_value(("options.json", opts, "application/json"))
-    at.file_uploader(key="upload_weights").set_value(("weights.hdf5", data, "application/octet-stream"))
-    at.run()
-    next(b for b in at.button if b.label == "Load uploaded model").click().run()
+    at = _upload(app, opts, wrong if case == "wrong shapes" else b"this is not an HDF5 file")
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors and errors[0].startswith("Could not load the uploaded model")
     assert ("has shape" in errors[0]) if case == "wrong shapes" else ("not a readable HDF5" in errors[0])
+
+
+CARD = """# Model card: tiny test model
+
+Trained for tests.
+
+## Data
+
+Made-up sentences.
+
+## Word-sense evaluation (Senseval-2 lexical sample)
+
+# Word-sense benchmark: Senseval-2 lexical sample (NLTK)
+
+| word | features | knn |
+|---|---|---|
+| hard | layer 0 | 0.797 |
+
+## Mean over words
+
+| features | knn |
+|---|---|
+| layer 0 | 0.598 |
+
+## Reproduce
+
+Run the trainer.
+"""
+
+
+def test_model_card_headings_and_results_shown_once(tiny_model_dir, data_dir, monkeypatch, tmp_path):
+    import shutil
+
+    model = tmp_path / "carded"
+    shutil.copytree(tiny_model_dir, model)
+    (model / "MODEL_CARD.md").write_text(CARD, encoding="utf-8")
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(model))
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception
+    headings = [h.value for h in at.header] + [m.value for m in at.markdown if m.value.lstrip().startswith("#")]
+    assert sum("Model card" in h for h in headings) == 1, headings
+    assert "Model card: tiny test model" in [h.value for h in at.header]
+    card = "\n".join(m.value for m in at.markdown)
+    assert "Made-up sentences." in card and "Run the trainer." in card
+    # the benchmark table is the page's own section, not repeated inside the card
+    assert "| hard | layer 0" not in card and "Mean over words" not in card and "Word-sense benchmark:" not in card

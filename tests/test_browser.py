@@ -1,100 +1,119 @@
-"""Real browser test: streamlit run app.py, Playwright drives Debian's chromium.
+"""Real browser tests: streamlit run app.py, Playwright drives Debian's chromium (tiny random model).
 
 Skipped with a reason when /usr/bin/chromium (apt-get install chromium) or playwright is missing.
-Set SCREENSHOT_OUT=path.png to keep the screenshot.
+Timings are printed (pytest -s), not asserted: on a shared machine they vary; the benchmark
+benchmarks/bench_first_run.py measures them with the bundled model. Screenshots: /tmp/ux-*.png
+(SCREENSHOT_DIR=... to put them elsewhere).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from benchmarks.bench_first_run import (
+    CHROMIUM,
+    browser_page,
+    plot_title,
+    streamlit_server,
+    type_word,
+    wait_idle,
+    wait_plot,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot, .js-plotly-plot'
-START_TIMEOUT_S = 60
-PLOT_TIMEOUT_MS = 180_000  # the first view indexes the default corpus and embeds "cell"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not listen on port {port} within {timeout} s")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install -y chromium)"),
+]
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
 
 
-def _plot_title(page) -> str:
-    return page.locator(".js-plotly-plot .gtitle").first.text_content(timeout=PLOT_TIMEOUT_MS) or ""
+@pytest.fixture
+def app_url(tiny_model_dir, tmp_path):
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    env = {"SENSE_EXPLORER_MODEL": str(tiny_model_dir), "SENSE_EXPLORER_DATA": str(tmp_path / "data"),
+           "OMP_NUM_THREADS": "1"}
+    with streamlit_server(env, tmp_path / "streamlit.log") as server:
+        yield server.url
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install -y chromium)")
-def test_explorer_in_a_real_browser(tiny_model_dir, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    port = _free_port()
-    env = dict(os.environ, SENSE_EXPLORER_MODEL=str(tiny_model_dir), SENSE_EXPLORER_DATA=str(tmp_path / "data"),
-               OMP_NUM_THREADS="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    log = open(tmp_path / "streamlit.log", "wb")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen([streamlit, "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_for_port(port, proc, START_TIMEOUT_S)
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
-                page.wait_for_selector(PLOT, timeout=PLOT_TIMEOUT_MS)
-                first = _plot_title(page)
-                assert "cell" in first, first
-                n_points = page.locator(".js-plotly-plot .scatterlayer .point, .js-plotly-plot canvas").count()
-                assert n_points > 0
+def _no_traceback(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
 
-                word = page.get_by_role("textbox", name="Word", exact=True)
-                word.fill("water")
-                word.press("Enter")
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
-                    ".some(e => e.textContent.includes('water'))", timeout=PLOT_TIMEOUT_MS)
-                second = _plot_title(page)
-                assert second != first and "water" in second
-                assert "word=water" in page.url
 
-                shot = tmp_path / "explorer.png"
-                page.screenshot(path=str(shot), full_page=True)
-                assert shot.stat().st_size > 10_000
-                if os.environ.get("SCREENSHOT_OUT"):
-                    shutil.copyfile(shot, os.environ["SCREENSHOT_OUT"])
-                # no Python traceback reached the page
-                assert page.locator('[data-testid="stException"]').count() == 0
-            finally:
-                browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def test_explorer_first_plot_word_change_and_cached_rerun(app_url):
+    timings = {}
+    with browser_page() as page:
+        t = time.perf_counter()
+        page.goto(app_url, wait_until="commit")
+        wait_plot(page, "cell")
+        timings["open -> first plot (index build included)"] = time.perf_counter() - t
+        first = plot_title(page)
+        assert "cell" in first and "occurrences" in first, first
+        assert page.locator(".js-plotly-plot .scatterlayer .point, .js-plotly-plot canvas").count() > 0
+        wait_idle(page)
+        page.screenshot(path=str(SHOTS / "ux-explorer-cell.png"), full_page=True)
+
+        t = time.perf_counter()
+        type_word(page, "water")
+        wait_plot(page, "water")
+        timings["new word -> plot"] = time.perf_counter() - t
+        assert "word=water" in page.url
+        wait_idle(page)
+        page.screenshot(path=str(SHOTS / "ux-explorer-water.png"), full_page=True)
+        assert page.get_by_text("Occurrences by sense").count() == 1
+
+        t = time.perf_counter()
+        type_word(page, "cell")  # computed before: every step is a cache hit
+        wait_plot(page, "cell")
+        timings["rerun to a cached view"] = time.perf_counter() - t
+        wait_idle(page)
+
+        t = time.perf_counter()
+        page.reload(wait_until="commit")
+        wait_plot(page, "cell")
+        timings["reload of a cached view"] = time.perf_counter() - t
+        wait_idle(page)
+        _no_traceback(page)
+    print()
+    for name, s in timings.items():
+        print(f"  {name}: {s:.2f} s (load average {os.getloadavg()[0]:.1f})")
+
+
+def test_shared_link_restores_weights_and_colour(app_url):
+    with browser_page() as page:
+        page.goto(f"{app_url}/?word=cell&w=1,0,-1&color=topic", wait_until="commit")
+        wait_plot(page, "cell")
+        wait_idle(page)
+        assert page.get_by_text("Mix after softmax: 0.67 / 0.24 / 0.09").count() == 1
+        legend = page.locator(".js-plotly-plot .legendtitletext").first.text_content()
+        assert legend == "topic", legend
+        page.screenshot(path=str(SHOTS / "ux-explorer-shared-link.png"), full_page=True)
+        _no_traceback(page)
+
+
+@pytest.mark.xfail(strict=False, reason="needs the Static page fix (pages/static.py, another helper): the "
+                                        "Substitutes section must follow the word")
+def test_static_page_substitutes_follow_the_word(app_url):
+    with browser_page() as page:
+        # a deep link as the fresh server's very first request: app.py runs too (its navigation and
+        # sidebar caption), not the page alone (streamlit's legacy pages/ folder mode)
+        page.goto(f"{app_url}/static", wait_until="commit")
+        page.get_by_text("Substitutes", exact=True).first.wait_for(timeout=180_000)
+        wait_idle(page)
+        assert page.get_by_text("Default corpus:").count() == 1
+        assert page.get_by_role("link", name="common").count() == 0
+        # this part works today: the page opens on "line" with its example sentence
+        assert page.get_by_text("Substitutes for “line”").count() >= 1
+        type_word(page, "cell")
+        page.get_by_text("“cell”").first.wait_for(timeout=180_000)
+        wait_idle(page)
+        page.screenshot(path=str(SHOTS / "ux-static-cell.png"), full_page=True)
+        _no_traceback(page)
+        # the part that depends on the fix: the substitutes follow the new word
+        assert page.get_by_text("does not contain").count() == 0
+        assert page.get_by_text("Substitutes for “line”").count() == 0
+        assert page.get_by_text("Substitutes for “cell”").count() >= 1
