@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ["SENSE_EXPLORER_MODEL"] = str(model_dir)
 
     from pages import common
+    from senses.explore import DEFAULT_REPRESENTATION
 
     t = time.perf_counter()
     model = common.load_model(str(model_dir))
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     key = (args.corpus, args.word, args.match, args.limit)
 
+    rep = DEFAULT_REPRESENTATION
+
     def request(layer="mix", k=None) -> tuple[float, float, dict]:
         steps = {}
         t0 = time.perf_counter()
@@ -83,11 +86,11 @@ def main(argv: list[str] | None = None) -> dict:
         common.cached_embeddings(*key, name)
         steps["embed_s"] = time.perf_counter() - t1
         t1 = time.perf_counter()
-        a = common.cached_analysis(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k)
+        a = common.cached_analysis(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)
         steps["analyse_s"] = time.perf_counter() - t1
         plot_s = time.perf_counter() - t0
         t1 = time.perf_counter()
-        common.cached_names(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k)
+        common.cached_names(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)
         steps["names_s"] = time.perf_counter() - t1
         names_s = time.perf_counter() - t0
         steps.update(n=len(occ), total=total, k=a.k, silhouette=round(a.clustering.silhouette, 4))

@@ -81,7 +81,9 @@ def load_model(path: str) -> ELMo:
     # browser, the UMAP warm-up) made embedding 300 sentences take 20-30 s instead of 0.7 s (OpenMP waits)
     threads = os.environ.get("OMP_NUM_THREADS", "")
     torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
-    return ELMo.load(path)
+    from corpora.search import lemma_forms
+
+    return ELMo.load(path, word_forms=lemma_forms)  # a word's own forms are never its substitutes
 
 
 def _named_model(name: str) -> ELMo:
@@ -187,35 +189,39 @@ def cached_occurrences(corpus: str, word: str, match: str, limit: int | None):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, model_name: str):
-    """(n, n_layers, 2P) vectors of the target token of every occurrence; a progress bar while embedding."""
+    """((n, n_layers, 2P) vectors of every occurrence's target token, its LM substitutes or None), from one
+    batched biLM pass (senses.explore.embed_occurrences); a progress bar while embedding."""
+    from senses.explore import embed_occurrences
+
     occ, _ = cached_occurrences(corpus, word, match, limit)
     model = _named_model(model_name)
     n = len(occ)
     bar = st.progress(0.0, text=f"Embedding {n} sentences with {model_name}…")
-    layers = model.embed_targets(
-        list(occ["tokens"]), [int(i) for i in occ["token_index"]], max_sentences=64,
+    out = embed_occurrences(
+        model, occ,
         progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done} / {total} sentences…"))
     bar.empty()
-    return layers
+    return out
 
 
 @st.cache_data(max_entries=64, show_spinner="Projecting and clustering…")
 def cached_analysis(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
-                    weights: tuple[float, ...], method: str, k: int | None):
+                    weights: tuple[float, ...], method: str, k: int | None, representation: str):
     from senses.explore import analyse
 
     occ, _ = cached_occurrences(corpus, word, match, limit)
-    layers = cached_embeddings(corpus, word, match, limit, model_name)
-    return analyse(occ, layers, layer=layer, weights=list(weights), method=method, k=k)
+    layers, substitutes = cached_embeddings(corpus, word, match, limit, model_name)
+    return analyse(occ, layers, layer=layer, weights=list(weights), method=method, k=k,
+                   representation=representation, substitutes=substitutes)
 
 
 @st.cache_data(max_entries=64, show_spinner="Naming the clusters…")
 def cached_names(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
-                 weights: tuple[float, ...], method: str, k: int | None) -> dict:
+                 weights: tuple[float, ...], method: str, k: int | None, representation: str) -> dict:
     """Cluster -> senses.naming.ClusterName (substitutes from the LM head, distinctive context words)."""
     from senses.naming import name_clusters
 
-    a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, method, k)
+    a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, method, k, representation)
     model = _named_model(model_name)
     return name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 

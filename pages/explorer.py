@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from corpora.builtin import DEFAULT_CORPUS
+from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
 from pages.common import (
     cached_analysis,
@@ -29,10 +30,18 @@ from pages.common import (
     name_view,
     warm_umap,
 )
-from senses import explore, metadata
+from senses import explore, induction, metadata
 from senses.cluster import PROJECTIONS
 
-DEFAULT_WORD = "cell"
+DEFAULT_WORD = "bank"  # splits into river and money on the default corpus (senses/gold/bank.tsv)
+EXAMPLES = ("bank", "cell", "plant", "star", "party", "current", "court", "spring")
+# representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
+REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBSTITUTES, induction.LAYERS)
+REPRESENTATION_LABELS = {
+    explore.DEFAULT_REPRESENTATION: "senses: substitutes + context + vectors",
+    induction.SUBSTITUTES: "LM substitutes only",
+    induction.LAYERS: "contextual vectors as they are",
+}
 DEFAULT_LIMIT = 300
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
@@ -56,9 +65,11 @@ _QUERY = {
     "proj": lambda v: v if v in PROJECTIONS else None,
     "color": str,  # checked against the frame's colour columns once it is loaded
     "w": _weights,
+    "rep": lambda v: v if v in REPRESENTATIONS else None,
 }
 _DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": DEFAULT_LIMIT,
-             "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS}
+             "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS,
+             "rep": explore.DEFAULT_REPRESENTATION}
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,7 @@ class View:
     weights: tuple[float, ...]
     proj: str
     k_choice: int | str
+    representation: str = explore.DEFAULT_REPRESENTATION
 
     @property
     def search(self) -> tuple:
@@ -84,7 +96,7 @@ class View:
     @property
     def analysis(self) -> tuple:
         """cached_analysis / cached_names arguments."""
-        return *self.search, self.model, self.layer, self.weights, self.proj, self.k
+        return *self.search, self.model, self.layer, self.weights, self.proj, self.k, self.representation
 
 
 # ---- state and URL ---------------------------------------------------------------------------------
@@ -108,7 +120,7 @@ def _init_state(p: str) -> None:
 
 def _sync_query(view: View, color: str | None = None) -> None:
     want = {"corpus": view.corpus, "word": view.word, "match": view.match, "limit": view.limit,
-            "layer": view.layer, "k": view.k_choice, "proj": view.proj}
+            "layer": view.layer, "k": view.k_choice, "proj": view.proj, "rep": view.representation}
     if view.layer == explore.MIX:
         want["w"] = ",".join(f"{w:g}" for w in view.weights)
     if color is not None:
@@ -124,13 +136,14 @@ def _controls(p: str) -> View | None:
     try:
         names = corpus_names()
     except Exception as e:  # the store cannot be opened: say why, never a traceback
-        st.error(f"The corpus store could not be opened: {e}")
+        st.error(f"The corpus store could not be opened: {md(e)}")
         return None
     if st.session_state[f"{p}_corpus"] not in names:
         st.session_state[f"{p}_corpus"] = names[0] if names else DEFAULT_CORPUS
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     corpus = c1.selectbox("Corpus", names, key=f"{p}_corpus")
     word = c2.text_input("Word", key=f"{p}_word", help="One word; in lemma mode all its forms are found.").strip()
+    _examples(p)
     match = c3.selectbox("Match", MATCHES, key=f"{p}_match",
                          help="lemma: cell finds cell and cells; form: only the exact form (case-insensitive).")
     limit = int(c4.number_input("Max occurrences", min_value=1, max_value=5000, step=50, key=f"{p}_limit",
@@ -138,16 +151,35 @@ def _controls(p: str) -> View | None:
     with st.sidebar:
         st.subheader("View")
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
+        representation = st.selectbox(
+            "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=REPRESENTATION_LABELS.get,
+            help="senses (default): the words the language model expects in the word's place, the context "
+                 "words, and the contextual vectors with each spelling's own mean removed, so clusters follow "
+                 "meaning, not spelling (python -m senses.evaluate --induction compares the choices). "
+                 "LM substitutes only: the first part alone. Contextual vectors as they are: the chosen layer "
+                 "or mix, unchanged (plural and capitalised forms then often form their own clusters).")
         layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
                              help="0: character CNN (context-free); 1, 2: biLSTM layers; scalar mix: "
                                   "softmax(weights)-weighted sum of all three (elmo.model.ScalarMix, gamma 1).")
         weights = _mix_weights(p) if layer == explore.MIX else ()
         proj = st.selectbox("Projection", PROJECTIONS, key=f"{p}_proj")
         k_choice = st.selectbox("Number of senses (k)", K_CHOICES, key=f"{p}_k",
-                                help="auto: silhouette over k = 1..8, with a one-sense rule.")
-    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice)
+                                help="auto: over-cluster, fold small clusters into large ones, and keep a split "
+                                     "only when it separates the points better than random blobs would.")
+    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice, representation)
     _sync_query(view)
     return view
+
+
+def _examples(p: str) -> None:
+    """One-click example words."""
+    def pick(word: str) -> None:
+        st.session_state[f"{p}_word"] = word
+
+    cols = st.columns(len(EXAMPLES) + 1)
+    cols[0].caption("Try:")
+    for col, word in zip(cols[1:], EXAMPLES, strict=True):
+        col.button(word, key=f"{p}_ex_{word}", on_click=pick, args=(word,), type="tertiary")
 
 
 def _mix_weights(p: str) -> tuple[float, ...]:
@@ -174,23 +206,23 @@ def _search(view: View):
     try:
         ensure_corpus(view.corpus)
     except (OSError, KeyError, ValueError) as e:
-        st.error(f"The corpus {view.corpus} is not available: {e}")
+        st.error(f"The corpus {md(view.corpus)} is not available: {md(e)}")
         return None
     from corpora.errors import CorpusError
 
     try:
         occ, total = cached_occurrences(*view.search)
     except CorpusError as e:
-        st.error(str(e))
+        st.error(md(e))
         return None
     if len(occ) == 0:
-        st.warning(f"No occurrences of “{view.word}” in {view.corpus}.")
+        st.warning(f"No occurrences of “{md(view.word)}” in {md(view.corpus)}.")
         return None
     if total > len(occ):
         st.info(f"Showing {len(occ):,} of {total:,} occurrences (a reproducible random sample; "
                 "raise “Max occurrences” to see more).")
     else:
-        st.caption(f"{total:,} occurrence{'s' if total != 1 else ''} of “{view.word}” in {view.corpus}.")
+        st.caption(f"{total:,} occurrence{'s' if total != 1 else ''} of “{md(view.word)}” in {md(view.corpus)}.")
     return occ
 
 
@@ -205,7 +237,7 @@ def _analyse(p: str, view: View, occ) -> explore.Analysis | None:
         cached_embeddings(*view.search, view.model)
         return cached_analysis(*view.analysis)
     except (ValueError, RuntimeError, IndexError) as e:
-        st.error(f"Embedding or clustering failed: {e}")
+        st.error(f"Embedding or clustering failed: {md(e)}")
         return None
 
 
@@ -285,7 +317,7 @@ def _name_clusters(view: View) -> None:
         try:
             name_view(*view.analysis)
         except (ValueError, RuntimeError, IndexError) as e:
-            st.caption(f"The clusters could not be named: {e}")
+            st.caption(f"The clusters could not be named: {md(e)}")
             return
     st.rerun()
 
@@ -338,7 +370,12 @@ def _sense_table(p: str, c: int, table) -> None:
 
 
 def _clustering_caption(a: explore.Analysis) -> None:
+    if a.note:
+        st.caption(f"Note: {md(a.note)}.")
     c = a.clustering
+    if c.k > 1:
+        st.caption(f"Clusters vs spellings: form-ARI {explore.form_agreement(a):.2f} (0: the clusters cut across "
+                   "spellings such as bank / banks / Bank; 1: one cluster per spelling).")
     tried = ", ".join(f"k={kk}: {s:.2f}" for kk, s in sorted(c.scores.items()))
     if c.auto and c.k == 1:
         st.caption(f"Automatic k = 1: no split separates the occurrences clearly (silhouette {tried or 'n/a'}). "
@@ -359,16 +396,15 @@ def _own_sentence(p: str, a: explore.Analysis, view: View, names: dict) -> dict 
     idx = explore.find_target(tokens, view.word, view.match)
     if idx is None:
         forms = "any form of " if view.match == "lemma" else ""
-        st.warning(f"Your sentence does not contain {forms}“{view.word}”: type a sentence with it.")
+        st.warning(f"Your sentence does not contain {forms}“{md(view.word)}”: type a sentence with it.")
         return None
     try:
-        layers = get_model(view.model).embed_targets([tokens], [idx])[0]
-        placed = explore.place_sentence(a, layers, view.weights)
+        placed = explore.place_tokens(a, get_model(view.model), tokens, idx)
     except (ValueError, RuntimeError, IndexError) as e:
-        st.error(f"Your sentence could not be embedded: {e}")
+        st.error(f"Your sentence could not be embedded: {md(e)}")
         return None
     label = explore.cluster_label(placed["cluster"], names)
-    st.success(f"Nearest sense: **{label}** (cosine {placed['similarity']:.2f} to its centroid).")
+    st.success(f"Nearest sense: **{md(label)}** (cosine {placed['similarity']:.2f} to its centroid).")
     if placed["x"] is None:
         st.caption(f"{a.projection.method} cannot place new points; switch to PCA to see your sentence as a star.")
         return None

@@ -345,3 +345,12 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
             out[c] = out[c].map(lambda v: v if v is None or isinstance(v, str) else str(v))
     out.to_parquet(buf, index=False)
     return buf.getvalue()
+
+
+def form_agreement(analysis: Analysis) -> float:
+    """ARI of the clusters vs the lower-cased surface forms (bank / banks / Bank): 0 = clusters cut across
+    spellings, 1 = one cluster per spelling (what a sense view must avoid)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    forms = [str(f).lower() for f in analysis.frame["keyword"]]
+    return float(adjusted_rand_score(forms, analysis.clustering.labels))

@@ -120,16 +120,36 @@ def texts(at: AppTest, kind: str) -> str:
     return "\n".join(e.value for e in getattr(at, kind))
 
 
-def test_default_view_renders_the_plot_for_cell(app_env):
+def test_default_view_renders_the_plot_for_bank(app_env):
     at = run_explorer()
-    assert at.text_input(key="ex_word").value == "cell"
+    assert at.text_input(key="ex_word").value == "bank"
     assert at.selectbox(key="ex_corpus").value == "wiki"
     assert at.selectbox(key="ex_match").value == "lemma"
     spec = plot_spec(at)
     n = n_points(occurrence_traces(spec))
     assert 2 <= n <= 300
     assert "% of variance" in spec["layout"]["xaxis"]["title"]["text"]
-    assert at.query_params["word"] == ["cell"] or at.query_params["word"] == "cell"
+    assert at.query_params["word"] == ["bank"] or at.query_params["word"] == "bank"
+
+
+def test_example_buttons_set_the_word(app_env):
+    at = run_explorer()
+    at.button(key="ex_ex_cell").click().run()
+    assert not at.exception
+    assert at.text_input(key="ex_word").value == "cell"
+    assert "cell" in plot_spec(at)["layout"]["title"]["text"]
+
+
+def test_representation_choice_and_form_agreement_caption(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    from senses.explore import DEFAULT_REPRESENTATION
+
+    assert at.selectbox(key="ex_rep").value == DEFAULT_REPRESENTATION
+    assert "form-ARI" in texts(at, "caption")
+    at.selectbox(key="ex_rep").select("layers").run()
+    assert not at.exception
+    assert at.query_params["rep"] in ("layers", ["layers"])
+    assert len(occurrence_traces(plot_spec(at))) == 2
 
 
 def test_bank_corpus_two_clusters_with_k_override(app_env):
@@ -164,8 +184,9 @@ def test_changing_layer_or_k_does_not_reembed(app_env, monkeypatch):
     from elmo.embedder import ELMo
 
     calls = []
-    real = ELMo.embed_targets
-    monkeypatch.setattr(ELMo, "embed_targets", lambda self, s, i, **kw: calls.append(len(s)) or real(self, s, i, **kw))
+    for method in ("embed_targets", "substitute_log_probs"):  # vectors alone, or vectors + substitutes
+        real = getattr(ELMo, method)
+        monkeypatch.setattr(ELMo, method, lambda self, s, i, _real=real, **kw: calls.append(len(s)) or _real(self, s, i, **kw))
     at = run_explorer(corpus=BANK, word="bank")
     assert calls == [30]
     at.selectbox(key="ex_layer").select(1).run()

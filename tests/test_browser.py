@@ -16,11 +16,13 @@ import pytest
 
 from benchmarks.bench_first_run import (
     CHROMIUM,
+    DEFAULT_WORD,
     browser_page,
     plot_title,
     streamlit_server,
     type_word,
     wait_idle,
+    wait_names,
     wait_plot,
 )
 
@@ -49,13 +51,13 @@ def test_explorer_first_plot_word_change_and_cached_rerun(app_url):
     with browser_page() as page:
         t = time.perf_counter()
         page.goto(app_url, wait_until="commit")
-        wait_plot(page, "cell")
+        wait_plot(page, DEFAULT_WORD)
         timings["open -> first plot (index build included)"] = time.perf_counter() - t
         first = plot_title(page)
-        assert "cell" in first and "occurrences" in first, first
+        assert DEFAULT_WORD in first and "occurrences" in first, first
         assert page.locator(".js-plotly-plot .scatterlayer .point, .js-plotly-plot canvas").count() > 0
         wait_idle(page)
-        page.screenshot(path=str(SHOTS / "ux-explorer-cell.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "ux-explorer-first.png"), full_page=True)
 
         t = time.perf_counter()
         type_word(page, "water")
@@ -67,14 +69,14 @@ def test_explorer_first_plot_word_change_and_cached_rerun(app_url):
         assert page.get_by_text("Occurrences by sense").count() == 1
 
         t = time.perf_counter()
-        type_word(page, "cell")  # computed before: every step is a cache hit
-        wait_plot(page, "cell")
+        type_word(page, DEFAULT_WORD)  # computed before: every step is a cache hit
+        wait_plot(page, DEFAULT_WORD)
         timings["rerun to a cached view"] = time.perf_counter() - t
         wait_idle(page)
 
         t = time.perf_counter()
         page.reload(wait_until="commit")
-        wait_plot(page, "cell")
+        wait_plot(page, DEFAULT_WORD)
         timings["reload of a cached view"] = time.perf_counter() - t
         wait_idle(page)
         _no_traceback(page)
@@ -95,8 +97,6 @@ def test_shared_link_restores_weights_and_colour(app_url):
         _no_traceback(page)
 
 
-@pytest.mark.xfail(strict=False, reason="needs the Static page fix (pages/static.py, another helper): the "
-                                        "Substitutes section must follow the word")
 def test_static_page_substitutes_follow_the_word(app_url):
     with browser_page() as page:
         # a deep link as the fresh server's very first request: app.py runs too (its navigation and
@@ -106,14 +106,62 @@ def test_static_page_substitutes_follow_the_word(app_url):
         wait_idle(page)
         assert page.get_by_text("Default corpus:").count() == 1
         assert page.get_by_role("link", name="common").count() == 0
-        # this part works today: the page opens on "line" with its example sentence
+        # the page opens on "line" with its example sentence
         assert page.get_by_text("Substitutes for “line”").count() >= 1
         type_word(page, "cell")
         page.get_by_text("“cell”").first.wait_for(timeout=180_000)
         wait_idle(page)
         page.screenshot(path=str(SHOTS / "ux-static-cell.png"), full_page=True)
         _no_traceback(page)
-        # the part that depends on the fix: the substitutes follow the new word
+        # the substitutes follow the new word
         assert page.get_by_text("does not contain").count() == 0
         assert page.get_by_text("Substitutes for “line”").count() == 0
         assert page.get_by_text("Substitutes for “cell”").count() >= 1
+
+
+@pytest.fixture
+def bundled_url(tmp_path):
+    """The app with the bundled model (the default a user gets) on a fresh data dir."""
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    from elmo.embedder import bundled_model_dir
+
+    model = bundled_model_dir()
+    assert model is not None, "the bundled model elmo/models/en is missing"
+    env = {"SENSE_EXPLORER_MODEL": str(model), "SENSE_EXPLORER_DATA": str(tmp_path / "data"),
+           "OMP_NUM_THREADS": "1"}
+    with streamlit_server(env, tmp_path / "streamlit.log") as server:
+        yield server.url
+
+
+def _legend_names(page) -> list[str]:
+    return [t.strip() for t in page.locator(".js-plotly-plot .legendtext").all_text_contents()]
+
+
+def _form_ari(page) -> float:
+    text = page.get_by_text("form-ARI").first.text_content() or ""
+    return float(text.split("form-ARI")[1].split()[0])
+
+
+def test_bundled_model_senses_not_spellings(bundled_url):
+    """Issue 16 in the browser: "bank" on the default corpus splits into clusters with different names,
+    and "cell" (Match: lemma) is not split by plural or capital (form-ARI of the page's clusters <= 0.2)."""
+    with browser_page() as page:
+        page.goto(bundled_url, wait_until="commit")
+        wait_plot(page, "bank")
+        wait_names(page)
+        wait_idle(page)
+        names = [n for n in _legend_names(page) if n != "your sentence"]
+        page.screenshot(path=str(SHOTS / "explorer-bank-bundled.png"), full_page=False)
+        assert len(names) >= 2, names
+        labels = [n.split(":", 1)[1].strip() for n in names]
+        assert len(set(labels)) == len(labels), labels
+        assert _form_ari(page) <= 0.2
+        _no_traceback(page)
+
+        type_word(page, "cell")
+        wait_plot(page, "cell")
+        wait_idle(page)
+        page.screenshot(path=str(SHOTS / "explorer-cell-bundled.png"), full_page=False)
+        if page.get_by_text("form-ARI").count():  # only shown when there is more than one cluster
+            assert _form_ari(page) <= 0.2
+        _no_traceback(page)
