@@ -113,7 +113,9 @@ def test_static_page_substitutes_follow_the_word(app_url):
         wait_idle(page)
         page.screenshot(path=str(SHOTS / "ux-static-cell.png"), full_page=True)
         _no_traceback(page)
-        # the substitutes follow the new word
+        # the substitutes follow the new word (their chart may come a rerun after the heading)
+        page.get_by_text("Substitutes for “cell”").first.wait_for(timeout=180_000)
+        wait_idle(page)
         assert page.get_by_text("does not contain").count() == 0
         assert page.get_by_text("Substitutes for “line”").count() == 0
         assert page.get_by_text("Substitutes for “cell”").count() >= 1
