@@ -341,7 +341,7 @@ def upper_mix(layers: np.ndarray, weights: Sequence[float] | None = None) -> np.
     """Scalar mix of layers 1..L-1 (layer 0, the form's own vector, left out); weights as for all L layers."""
     from .explore import mix_layers
 
-    w = list(weights) if weights is not None else [0.0] * layers.shape[1]
+    w = list(weights) if weights else [0.0] * layers.shape[1]
     return mix_layers(layers[:, 1:], "mix", w[1:] if len(w) == layers.shape[1] else w)
 
 
@@ -429,8 +429,10 @@ class Representer:
 
     def _layer_mix(self, layers: np.ndarray) -> np.ndarray:
         from .cluster import normalize
+        from .explore import mix_layers
 
-        return normalize(upper_mix(np.asarray(layers, np.float32), self.weights))
+        layers = np.asarray(layers, np.float32)
+        return normalize(upper_mix(layers, self.weights) if self.layer == "mix" else mix_layers(layers, self.layer))
 
     def nearest_fitted(self, layers: np.ndarray) -> np.ndarray:
         """For new occurrences known only by their (m, L, D) layers (no words): the vectors of the fitted
@@ -533,6 +535,7 @@ class Candidate:
     name: str
     representation: str
     auto: str = MERGE
+    k_max: int = 8  # merge small: over-clusters at first (senses.cluster.OVER_K, at most k_max)
 
 
 CANDIDATES = (
@@ -545,9 +548,10 @@ CANDIDATES = (
     Candidate("context words", CONTEXT),
     Candidate("substitutes + context words", SUBS_CONTEXT),
     Candidate("substitutes + context + form-centred, silhouette k", SENSE_MIX, SILHOUETTE),
-    Candidate("substitutes + context + form-centred (previous default)", SENSE_MIX),
+    Candidate("substitutes + context + form-centred (previous default)", SENSE_MIX, k_max=6),
     Candidate("Word2Vec context", STATIC_CONTEXT),
     Candidate("substitutes + Word2Vec context + form-centred", SUBS_STATIC_FORM),
+    Candidate("substitutes + Word2Vec context, 6 over-clusters", SUBS_STATIC, k_max=6),
     Candidate("substitutes + Word2Vec context (default)", SUBS_STATIC),
 )
 
@@ -582,10 +586,11 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
     k_major = sum(1 for s, c in counts.items() if c >= GOLD_MIN and s not in ("name", "other"))
     forms = [str(f).lower() for f in occ["keyword"]]
     t0 = time.perf_counter()
-    a = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, auto=cand.auto)
+    a = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, auto=cand.auto,
+                k_max=cand.k_max)
     seconds = time.perf_counter() - t0
     at_k = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, k=k_gold,
-                   auto=cand.auto)
+                   auto=cand.auto, k_max=cand.k_max)
     return {"set": gold.source, "word": gold.word, "candidate": cand.name, "n": len(occ), "k_gold": k_gold,
             "k_major": k_major, "k_auto": a.k, "ari_auto": ari(gold.senses, a.clustering.labels),
             "ari_gold_k": ari(gold.senses, at_k.clustering.labels), "form_ari": ari(forms, a.clustering.labels),
@@ -661,7 +666,7 @@ def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", li
 
     def previous() -> None:
         layers, subs = embed_occurrences(model, occ)
-        a = analyse(occ, layers, substitutes=subs, representation=SENSE_MIX)
+        a = analyse(occ, layers, substitutes=subs, representation=SENSE_MIX, k_max=6)
         name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
     def default() -> None:

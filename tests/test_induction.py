@@ -204,3 +204,10 @@ def test_place_sentence_without_words_goes_where_its_nearest_occurrence_is():
     placed = explore.place_sentence(a, layers[i] + 1e-4)
     assert placed["cluster"] == a.frame["cluster"][i]
     assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
+
+
+def test_words_only_default_accepts_the_pages_layer_choice():
+    frame, layers, subs = _fixture()
+    for layer, weights in ((2, []), ("mix", None), ("mix", [0.0, 1.0, 2.0])):  # the page passes [] with one layer
+        a = explore.analyse(frame, layers, layer=layer, weights=weights, substitutes=subs)
+        assert a.k >= 2 and explore.place_sentence(a, layers[0])["cluster"] == a.frame["cluster"][0]
