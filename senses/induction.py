@@ -31,6 +31,12 @@ ones, tested against Gaussian blobs) or "silhouette" (today's). The substitutes 
 Goldberg was tried (ELMo.substitute_log_probs(pattern="and")); with this model its substitutes follow
 the form (form-ARI ~0.5), so it is not used.
 
+Parameters (STATIC_WINDOW, the weights, OVER_K) were chosen on the tuning half of the wiki gold words (even
+positions of the sorted list, wiki_half) and checked on the report half and Senseval. Tried there and not
+kept (no gain on the tuning half): probability-weighted or sampled substitute bags (Amrami & Goldberg's
+representatives), the substitutes' mean Word2Vec vector, Ward / k-means / spectral clustering, silhouette
+and resampling-stability auto-k, a null margin other than NULL_MARGIN.
+
 Benchmark (``python -m senses.evaluate --induction`` or ``python -m senses.induction``): runs exactly
 ``senses.explore.analyse`` (the Explorer's function) for every candidate on two gold sets, the wiki gold
 set in senses/gold/ (hand-labelled occurrences from the default corpus) and NLTK's ``senseval`` corpus
