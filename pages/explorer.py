@@ -36,10 +36,10 @@ from senses.cluster import PROJECTIONS
 DEFAULT_WORD = "bank"  # splits into river and money on the default corpus (senses/gold/bank.tsv)
 EXAMPLES = ("bank", "cell", "plant", "star", "party", "current", "court", "spring")
 # representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
-REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBSTITUTES, induction.LAYERS)
+REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC_FORM, induction.LAYERS)
 REPRESENTATION_LABELS = {
-    explore.DEFAULT_REPRESENTATION: "senses: substitutes + context + vectors",
-    induction.SUBSTITUTES: "LM substitutes only",
+    induction.SUBS_STATIC: "senses: substitutes + context",
+    induction.SUBS_STATIC_FORM: "senses + contextual vectors",
     induction.LAYERS: "contextual vectors as they are",
 }
 DEFAULT_LIMIT = 300
@@ -153,15 +153,22 @@ def _controls(p: str) -> View | None:
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
         representation = st.selectbox(
             "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=REPRESENTATION_LABELS.get,
-            help="senses (default): the words the language model expects in the word's place, the context "
-                 "words, and the contextual vectors with each spelling's own mean removed, so clusters follow "
-                 "meaning, not spelling (python -m senses.evaluate --induction compares the choices). "
-                 "LM substitutes only: the first part alone. Contextual vectors as they are: the chosen layer "
-                 "or mix, unchanged (plural and capitalised forms then often form their own clusters).")
+            help="senses (default): the words the language model expects in the word's place (its "
+                 "substitutes) and the meaning of the context words (Word2Vec), so clusters follow meaning, "
+                 "not spelling. senses + contextual vectors: also the chosen layer or mix, with each "
+                 "spelling's own mean removed. Contextual vectors as they are: the chosen layer or mix "
+                 "unchanged (plural and capitalised forms then often get clusters of their own). "
+                 "python -m senses.evaluate --induction compares them against hand-labelled senses.")
+        uses_layers = representation not in induction.WORDS_ONLY
         layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
-                             help="0: character CNN (context-free); 1, 2: biLSTM layers; scalar mix: "
+                             disabled=not uses_layers,
+                             help="Used by the representations with contextual vectors. "
+                                  "0: character CNN (context-free); 1, 2: biLSTM layers; scalar mix: "
                                   "softmax(weights)-weighted sum of all three (elmo.model.ScalarMix, gamma 1).")
-        weights = _mix_weights(p) if layer == explore.MIX else ()
+        weights = _mix_weights(p) if layer == explore.MIX and uses_layers else ()
+        if not uses_layers:
+            st.caption("This representation does not use the layer vectors: choose one with contextual "
+                       "vectors to use the layer choice.")
         proj = st.selectbox("Projection", PROJECTIONS, key=f"{p}_proj")
         k_choice = st.selectbox("Number of senses (k)", K_CHOICES, key=f"{p}_k",
                                 help="auto: over-cluster, fold small clusters into large ones, and keep a split "

@@ -26,10 +26,10 @@ from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages
 
 from .cluster import MERGE, Clustering, Projection, cluster, normalize, project
 from .induction import LAYERS as LAYERS_ONLY
-from .induction import NEEDS_SUBSTITUTES, SENSE_MIX, Representer
+from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC, Representer
 from .naming import word_forms
 
-DEFAULT_REPRESENTATION = SENSE_MIX  # chosen by `python -m senses.evaluate --induction`
+DEFAULT_REPRESENTATION = SUBS_STATIC  # chosen by `python -m senses.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
@@ -91,14 +91,21 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     """Represent the occurrences (senses.induction.represent), project to 2D and cluster.
 
     `representation` (senses.induction.REPRESENTATIONS): the default puts the LM's substitutes for the
-    word and its context words (TF-IDF, LSA) beside the form-centred layer vectors, so clusters follow
+    word (TF-IDF, LSA) beside its context words through the shipped Word2Vec vectors, so clusters follow
     meaning, not spelling; "layers" is the layer mix as it is. `substitutes`: per occurrence, from
     embed_occurrences (the same biLM pass as the layers); without them, `model` computes them (one more
     batched pass), and with neither the substitutes are left out (Analysis.note says so). They are kept
     in the frame's hidden "_substitutes" column and name the clusters. `auto`: the auto-k rule
     (senses.cluster.AUTO_K). The projection shows exactly the vectors that were clustered.
     One occurrence: a single point, no clustering (k = 1)."""
-    from .induction import NEEDS_CONTEXT, Representer, context_lemmas, occurrence_substitutes
+    from .induction import (
+        NEEDS_CONTEXT,
+        NEEDS_STATIC,
+        Representer,
+        context_lemmas,
+        occurrence_substitutes,
+        static_context_vectors,
+    )
 
     if len(occ) != len(layers):
         raise ValueError(f"{len(occ)} occurrences but {len(layers)} vectors")
@@ -115,9 +122,13 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
         raise ValueError(f"{len(occ)} occurrences but {len(substitutes)} substitute lists")
     contexts = [context_lemmas(t, i) for t, i in zip(tokens, index, strict=True)] \
         if representation in NEEDS_CONTEXT else None
+    static = static_context_vectors(tokens, index) if representation in NEEDS_STATIC else None
+    if static is None and representation in NEEDS_STATIC:
+        static = np.zeros((len(tokens), 1), np.float32)
+        note = (note + "; " if note else "") + "no static word vectors (senses/static_vectors missing): substitutes only"
     forms = [str(t[i]) for t, i in zip(tokens, index, strict=True)]
     rep = Representer(representation, layer, weights, seed)
-    x = rep.fit_transform(layers, forms, substitutes, contexts)
+    x = rep.fit_transform(layers, forms, substitutes, contexts, static)
     proj = project(x, method=method, seed=seed)
     if len(x) < 2:
         clus = Clustering(np.zeros(len(x), int), min(1, len(x)), 0.0, {}, k is None)
@@ -294,18 +305,26 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
 
     The sentence goes through the analysis' own representation: `tokens` and `index` give its context
     words and form, `substitutes` its LM substitutes (place_tokens computes all of it). Without them
-    it is placed by its vectors alone. Returns {"x", "y"} (None when the projection cannot place new
+    it is placed by its vectors alone (a representation of words only: where the occurrence nearest by
+    the layer mix is). Returns {"x", "y"} (None when the projection cannot place new
     points, i.e. UMAP / t-SNE), "cluster" and "similarity" of the nearest cluster centroid (cosine)."""
-    from .induction import LAYERS, context_lemmas
+    from .induction import LAYERS, NEEDS_STATIC, WORDS_ONLY, context_lemmas, static_context_vectors
 
     layers = np.asarray(layers, np.float32)[None]
     rep = analysis.representer
     if rep is None or rep.representation == LAYERS:
         v = mix_layers(layers, analysis.layer, weights if weights is not None else analysis.weights)[0]
+    elif (tokens is None or index is None) and rep.representation in WORDS_ONLY:  # no words: the nearest occurrence's place
+        v = rep.nearest_fitted(layers)[0]
     else:
         form = str(tokens[index]) if tokens is not None and index is not None else ""
         ctx = [context_lemmas(tokens, index)] if tokens is not None and index is not None else [[]]
-        v = rep.transform(layers, [form], [list(substitutes or [])], ctx)[0]
+        static = None
+        if rep.representation in NEEDS_STATIC:
+            dim = len(rep.static.mean) if rep.static.mean is not None else 1
+            static = static_context_vectors([tokens], [index]) if tokens is not None and index is not None else None
+            static = static if static is not None and static.shape[1] == dim else np.zeros((1, dim), np.float32)
+        v = rep.transform(layers, [form], [list(substitutes or [])], ctx, static)[0]
     xy = analysis.projection.transform(v[None])
     c, sim = nearest_cluster(v, analysis.centroids())
     out = {"x": None, "y": None, "cluster": c, "similarity": sim}

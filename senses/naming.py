@@ -39,6 +39,12 @@ def word_forms(word: str) -> set[str]:
 def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
                   exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Content words (lower-cased) within `window` tokens of tokens[index], the target excluded."""
+    return [w for w, _ in context_positions(tokens, index, window, exclude)]
+
+
+def context_positions(tokens: Sequence[str], index: int, window: int = WINDOW,
+                      exclude: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """context_words with each word's distance (1 = next to the target)."""
     lo, hi = max(0, index - window), min(len(tokens), index + window + 1)
     out = []
     for i in range(lo, hi):
@@ -46,7 +52,7 @@ def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
             continue
         w = tokens[i].lower()
         if len(w) > 1 and _WORD.match(w) and w not in STOPWORDS and w not in exclude:
-            out.append(w)
+            out.append((w, abs(i - index)))
     return out
 
 

@@ -146,7 +146,9 @@ def test_representation_choice_and_form_agreement_caption(app_env):
 
     assert at.selectbox(key="ex_rep").value == DEFAULT_REPRESENTATION
     assert "form-ARI" in texts(at, "caption")
+    assert at.selectbox(key="ex_layer").disabled  # the default does not use the layer vectors
     at.selectbox(key="ex_rep").select("layers").run()
+    assert not at.selectbox(key="ex_layer").disabled
     assert not at.exception
     assert at.query_params["rep"] in ("layers", ["layers"])
     assert len(occurrence_traces(plot_spec(at))) == 2
@@ -187,7 +189,7 @@ def test_changing_layer_or_k_does_not_reembed(app_env, monkeypatch):
     for method in ("embed_targets", "substitute_log_probs"):  # vectors alone, or vectors + substitutes
         real = getattr(ELMo, method)
         monkeypatch.setattr(ELMo, method, lambda self, s, i, _real=real, **kw: calls.append(len(s)) or _real(self, s, i, **kw))
-    at = run_explorer(corpus=BANK, word="bank")
+    at = run_explorer(corpus=BANK, word="bank", rep="substitutes+context-vectors+form-centred")
     assert calls == [30]
     at.selectbox(key="ex_layer").select(1).run()
     at.selectbox(key="ex_k").select(3).run()
@@ -317,7 +319,7 @@ def _flat(v):
 
 
 def test_shared_url_keeps_mix_weights_and_colour(app_env):
-    at = run_explorer(corpus=BANK, word="bank", w="1,0,-1", color="topic")
+    at = run_explorer(corpus=BANK, word="bank", w="1,0,-1", color="topic", rep="layers")
     assert [at.slider(key=f"ex_w{i}").value for i in range(3)] == [1.0, 0.0, -1.0]
     assert at.selectbox(key="ex_color").value == "topic"
     assert {t["name"] for t in occurrence_traces(plot_spec(at))} == {"money", "river"}

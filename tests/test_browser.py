@@ -87,7 +87,7 @@ def test_explorer_first_plot_word_change_and_cached_rerun(app_url):
 
 def test_shared_link_restores_weights_and_colour(app_url):
     with browser_page() as page:
-        page.goto(f"{app_url}/?word=cell&w=1,0,-1&color=topic", wait_until="commit")
+        page.goto(f"{app_url}/?word=cell&w=1,0,-1&color=topic&rep=layers", wait_until="commit")
         wait_plot(page, "cell")
         wait_idle(page)
         assert page.get_by_text("Mix after softmax: 0.67 / 0.24 / 0.09").count() == 1

@@ -66,7 +66,7 @@ def test_layer0_residual_removes_what_layer0_explains():
 
 def test_substitute_clustering_follows_senses_not_forms():
     frame, layers, subs = _fixture()
-    for rep in (induction.SUBSTITUTES, induction.SENSE_MIX):
+    for rep in (induction.SUBSTITUTES, induction.SENSE_MIX, induction.SUBS_STATIC, induction.SUBS_STATIC_FORM):
         a = explore.analyse(frame, layers, representation=rep, substitutes=subs)
         # auto k: every cluster holds one sense (over-splitting a sense is allowed), forms mixed
         assert a.k >= 2 and homogeneity_score(frame["sense"], a.clustering.labels) == pytest.approx(1.0), rep
@@ -112,8 +112,9 @@ def test_place_sentence_uses_the_analysis_representation():
                                     substitutes=subs[i])
     assert placed["cluster"] == a.frame["cluster"][i]
     # the new occurrence is mapped exactly like the fitted ones: same vector, same point on the plot
-    v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]],
-                                [induction.context_lemmas(frame["tokens"][i], int(frame["token_index"][i]))])
+    toks, j = frame["tokens"][i], int(frame["token_index"][i])
+    v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [induction.context_lemmas(toks, j)],
+                                induction.static_context_vectors([toks], [j]))
     assert np.allclose(v[0], a.vectors[i], atol=1e-5)
     assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
 
@@ -155,3 +156,58 @@ def test_wiki_gold_set_is_well_formed():
         g = pd.read_csv(induction.GOLD_DIR / f"{w}.tsv", sep="\t")
         assert list(g.columns) == ["corpus", "doc", "sent_id", "sent_no", "token_index", "form", "sense"]
         assert g["sense"].value_counts().iloc[:2].min() >= 8
+
+
+RIVER_WORDS = ["river", "stream", "shore", "lake", "water", "valley", "creek", "flood", "fish", "boat"]
+MONEY_WORDS = ["loan", "cash", "money", "account", "credit", "deposit", "finance", "payment", "debt", "investor"]
+
+
+def test_static_context_vectors_weigh_near_rare_words_and_skip_the_target():
+    sv = induction.static_vectors()
+    assert sv is not None  # shipped in senses/static_vectors
+    toks = ["the", "banks", "of", "the", "river", "and", "the", "bank"]
+    v = induction.static_context_vectors([toks], [1], window=20)[0]
+    assert np.allclose(v, sv.vector("river"), atol=1e-5)  # stopwords and the target's own forms ("bank") left out
+    near = induction.static_context_vectors([["loan", "x", "bank", "river"]], [2])[0]
+    # river at distance 1 outweighs loan at distance 2
+    assert np.linalg.norm(near - sv.vector("river")) < np.linalg.norm(near - sv.vector("loan"))
+    assert not induction.static_context_vectors([["the", "bank", "."]], [1]).any()  # nothing known: zero row
+    c = induction.Centring()
+    x = c.fit_transform(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], np.float32))
+    assert np.allclose(x[2], 0) and np.allclose(np.linalg.norm(x[:2], axis=1), 1)
+
+
+def test_static_context_groups_related_words_that_bags_cannot():
+    """Each occurrence has ONE context word, never repeated: a bag of words sees no overlap at all, the
+    Word2Vec context vectors put related words (river / stream / shore ...) together."""
+    rows = []
+    for sense, pool in (("river", RIVER_WORDS), ("money", MONEY_WORDS)):
+        for w in pool:
+            toks = ["the", "bank", "and", "the", w]
+            rows.append({"corpus": "t", "doc": len(rows), "sent_id": 0, "token_index": 1, "left": "the",
+                         "keyword": "bank", "right": " ".join(toks[2:]), "tokens": toks, "sentence": " ".join(toks),
+                         "sense": sense})
+    frame = pd.DataFrame(rows)
+    layers = np.random.default_rng(0).normal(size=(len(frame), 3, 8)).astype(np.float32)
+    subs = [[] for _ in rows]
+    vec = explore.analyse(frame, layers, representation=induction.STATIC_CONTEXT, substitutes=subs, k=2)
+    bag = explore.analyse(frame, layers, representation=induction.CONTEXT, substitutes=subs, k=2)
+    assert adjusted_rand_score(frame["sense"], vec.clustering.labels) > 0.6
+    assert adjusted_rand_score(frame["sense"], bag.clustering.labels) < 0.3
+
+
+def test_place_sentence_without_words_goes_where_its_nearest_occurrence_is():
+    frame, layers, subs = _fixture()
+    a = explore.analyse(frame, layers, substitutes=subs)  # the default: words only, no layer vectors
+    assert a.representation in induction.WORDS_ONLY
+    i = 30
+    placed = explore.place_sentence(a, layers[i] + 1e-4)
+    assert placed["cluster"] == a.frame["cluster"][i]
+    assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
+
+
+def test_words_only_default_accepts_the_pages_layer_choice():
+    frame, layers, subs = _fixture()
+    for layer, weights in ((2, []), ("mix", None), ("mix", [0.0, 1.0, 2.0])):  # the page passes [] with one layer
+        a = explore.analyse(frame, layers, layer=layer, weights=weights, substitutes=subs)
+        assert a.k >= 2 and explore.place_sentence(a, layers[0])["cluster"] == a.frame["cluster"][0]
