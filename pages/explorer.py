@@ -37,11 +37,6 @@ DEFAULT_WORD = "bank"  # splits into river and money on the default corpus (sens
 EXAMPLES = ("bank", "cell", "plant", "star", "party", "current", "court", "spring")
 # representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
 REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC_FORM, induction.LAYERS)
-REPRESENTATION_LABELS = {
-    induction.SUBS_STATIC: "senses: substitutes + context",
-    induction.SUBS_STATIC_FORM: "senses + contextual vectors",
-    induction.LAYERS: "contextual vectors as they are",
-}
 DEFAULT_LIMIT = 300
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
@@ -152,7 +147,7 @@ def _controls(p: str) -> View | None:
         st.subheader("View")
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
         representation = st.selectbox(
-            "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=REPRESENTATION_LABELS.get,
+            "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=induction.LABELS.get,
             help="senses (default): the words the language model expects in the word's place (its "
                  "substitutes) and the meaning of the context words (Word2Vec), so clusters follow meaning, "
                  "not spelling. senses + contextual vectors: also the chosen layer or mix, with each "
@@ -276,8 +271,8 @@ def render(p: str = "ex") -> None:
 def _page(p: str) -> None:
     _init_state(p)
     st.title("Sense explorer")
-    st.caption("Every occurrence of a word as a point in the space of contextual ELMo vectors; "
-               "nearby points use the word in a similar sense.")
+    st.caption("Every occurrence of a word as a point: nearby points use the word in a similar sense, judged by "
+               "the words our ELMo-style model expects in its place and by the meaning of its context.")
     view = _controls(p)
     if view is None:
         return

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
 
 from .cluster import MERGE, Clustering, Projection, cluster, normalize, project
+from .induction import LABELS as REPRESENTATION_LABELS
 from .induction import LAYERS as LAYERS_ONLY
 from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC, Representer
 from .naming import word_forms
@@ -226,7 +227,8 @@ def scatter_figure(analysis: Analysis, color: str = "cluster", names: dict[int, 
             hovertext=[html.escape(str(star.get("text", "")))], hovertemplate="%{hovertext}<extra>your sentence</extra>",
             marker={"symbol": "star", "size": 22, "color": "gold", "line": {"width": 1.5, "color": "black"}}))
     xt, yt = axis_titles(analysis.projection)
-    shown = layer_label(analysis.layer) if analysis.representation == LAYERS_ONLY else analysis.representation
+    shown = (layer_label(analysis.layer) if analysis.representation == LAYERS_ONLY
+             else REPRESENTATION_LABELS.get(analysis.representation, analysis.representation))
     title = f"“{html.escape(word)}”: {len(f)} occurrences, {html.escape(shown)}, {analysis.projection.method}"
     fig.update_layout(
         title={"text": title}, xaxis_title=xt, yaxis_title=yt, legend_title_text=html.escape(legend_title),

@@ -79,6 +79,19 @@ SUBS_STATIC = "substitutes+context-vectors"
 SUBS_STATIC_FORM = "substitutes+context-vectors+form-centred"
 REPRESENTATIONS = (SUBS_STATIC, SUBS_STATIC_FORM, STATIC_CONTEXT, SENSE_MIX, SUBS_CONTEXT, SUBSTITUTES, CONTEXT,
                    FORM_CENTRED, RESIDUAL, NO_LAYER_0, LAYERS)
+LABELS = {  # what the pages call them
+    SUBS_STATIC: "senses: substitutes + context",
+    SUBS_STATIC_FORM: "senses + contextual vectors",
+    STATIC_CONTEXT: "context meaning (Word2Vec)",
+    SENSE_MIX: "substitutes + context words + vectors",
+    SUBS_CONTEXT: "substitutes + context words",
+    SUBSTITUTES: "LM substitutes",
+    CONTEXT: "context words",
+    FORM_CENTRED: "form-centred vectors",
+    RESIDUAL: "layer-0 residual vectors",
+    NO_LAYER_0: "layers 1-2",
+    LAYERS: "contextual vectors",
+}
 NEEDS_SUBSTITUTES = (SUBSTITUTES, SUBS_CONTEXT, SENSE_MIX, SUBS_STATIC, SUBS_STATIC_FORM)
 NEEDS_CONTEXT = (CONTEXT, SUBS_CONTEXT, SENSE_MIX)
 NEEDS_STATIC = (STATIC_CONTEXT, SUBS_STATIC, SUBS_STATIC_FORM)
