@@ -278,11 +278,7 @@ def find_target(tokens: Sequence[str], word: str, match: str = "lemma") -> int |
     if not w:
         return None
     if match == "lemma":
-        try:  # the very rule the corpus search uses
-            from corpora.search import lemma_forms as forms_of
-        except ImportError:  # pragma: no cover
-            forms_of = word_forms
-        forms = {f.lower() for f in forms_of(w)}
+        forms = {f.lower() for f in word_forms(w)}  # the corpus search's own lemma rule
     else:
         forms = {w}
     for i, t in enumerate(tokens):

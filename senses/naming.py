@@ -24,16 +24,11 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from corpora.search import lemma_forms as word_forms  # noqa: F401  (the corpus search's lemma rule: cell -> cell, cells)
+
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "'s", "n't", "also", "used", "use", "known", "called"}
 WINDOW = 8
 _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
-
-
-def word_forms(word: str) -> set[str]:
-    """Lower-cased inflected forms of a word ("cell" -> cell, cells): the corpus search's lemma rule."""
-    from corpora.search import lemma_forms
-
-    return lemma_forms(word)
 
 
 def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
