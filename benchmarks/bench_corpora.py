@@ -21,6 +21,7 @@ The first-run index build: Store.ensure_builtin("wiki") into an empty data dir, 
 dir each time), after spaCy is loaded (the app has it loaded by then): wall and CPU seconds (CPU of this
 process and of its child processes, i.e. the tokenising worker), best and all runs, and the load average
 before and after (the machine's other load skews wall times). Prints one line per run and a summary.
+--no-worker tokenises in this process only (no worker process, see corpora.text.split_rows).
 """
 
 from __future__ import annotations
@@ -129,10 +130,12 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def bench_index_wiki(repeat: int) -> None:
-    from corpora.text import split_sentences
+def bench_index_wiki(repeat: int, worker: bool = True) -> None:
+    from corpora import text
 
-    split_sentences("Warm up.")  # load spaCy (and what it imports) before timing
+    if not worker:
+        text.PARALLEL_MIN_CHARS = sys.maxsize
+    text.split_sentences("Warm up.")  # load spaCy (and what it imports) before timing
     runs = []
     for i in range(repeat):
         load = os.getloadavg()
@@ -144,7 +147,7 @@ def bench_index_wiki(repeat: int) -> None:
         print(f"run {i + 1}: {info['n_docs']:,} documents, {info['n_tokens']:,} tokens: {wall:.2f} s wall, "
               f"{cpu:.2f} s CPU (load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f})", flush=True)
     print(f"index wiki: best {min(w for w, _ in runs):.2f} s wall, {min(c for _, c in runs):.2f} s CPU "
-          f"over {repeat} run(s); {os.cpu_count()} CPUs; load average now "
+          f"over {repeat} run(s){'' if worker else ', no worker process'}; {os.cpu_count()} CPUs; load average now "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -157,10 +160,11 @@ def main() -> None:
     ap.add_argument("--index-wiki", action="store_true",
                     help="only time the first-run index build of the wiki corpus (ensure_builtin) into an empty "
                          "data dir; --repeat times (default 3)")
+    ap.add_argument("--no-worker", action="store_true", help="with --index-wiki: tokenise in this process only")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     if args.index_wiki:
-        bench_index_wiki(args.repeat if args.repeat != ap.get_default("repeat") else 3)
+        bench_index_wiki(args.repeat if args.repeat != ap.get_default("repeat") else 3, worker=not args.no_worker)
         return
     if args.lines:
         bench_lines(args.lines, args.out or str(ROOT / "benchmarks" / "results" / "corpora_lines.json"))

@@ -36,7 +36,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
 CHUNK_CHARS = 200_000  # longest piece given to spaCy at once
 PARALLEL_MIN_CHARS = 2_000_000  # split_rows uses a worker process above this many characters
-WORKER_SHARE = 0.4  # of the characters, for the worker (it first loads spaCy, 0.7 s)
+WORKER_SHARE = 0.35  # of the characters, for the worker (it first loads spaCy, 0.7 s)
 FRAME_CHARS = 100_000  # the worker reports progress (and sends results) every this many characters
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")  # a blank line: always ends a sentence
 
