@@ -38,6 +38,7 @@ CHUNK_CHARS = 200_000  # longest piece given to spaCy at once
 PARALLEL_MIN_CHARS = 2_000_000  # split_rows uses a worker process above this many characters
 WORKER_SHARE = 0.35  # of the characters, for the worker (it first loads spaCy, 0.7 s)
 FRAME_CHARS = 100_000  # the worker reports progress (and sends results) every this many characters
+WORKER_ENV = "SENSE_EXPLORER_TOKENISE_WORKER"  # "0": never start the worker process
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")  # a blank line: always ends a sentence
 
 Row = tuple[str, list[str], list[int]]  # a sentence: its text, its tokens, each token's start in the text
@@ -149,13 +150,16 @@ def split_rows(texts: list[str], paragraphs: bool = False, on_piece: OnPiece = N
     """Per text, its sentences as (text, tokens, offsets), the same as split_many. With paragraphs=True a
     blank line ends a sentence (each paragraph is split alone; blank paragraphs are skipped).
 
-    parallel (None: when the texts hold more than PARALLEL_MIN_CHARS characters and two CPUs are free):
+    parallel (None: when the texts hold more than PARALLEL_MIN_CHARS characters, two CPUs are free and
+    $SENSE_EXPLORER_TOKENISE_WORKER is not "0"; on a busy machine the worker's extra CPU can cost more
+    than it saves):
     the pieces holding the last WORKER_SHARE of the characters are tokenised in a worker process while
     this one tokenises the others; results come in order. on_piece is only called in the calling thread.
     If the worker fails, its pieces are tokenised here."""
     texts = texts if isinstance(texts, list) else list(texts)
     if parallel is None:
-        parallel = _cpus() >= 2 and sum(map(len, texts)) > PARALLEL_MIN_CHARS
+        parallel = (os.environ.get(WORKER_ENV, "1") != "0" and _cpus() >= 2
+                    and sum(map(len, texts)) > PARALLEL_MIN_CHARS)
     if not parallel or not texts:
         yield from _split_serial(texts, paragraphs, on_piece)
         return

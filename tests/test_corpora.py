@@ -525,3 +525,20 @@ def test_store_rows_same_with_and_without_worker(tmp_path, monkeypatch):
         con.close()
     assert tables["serial"] == tables["parallel"]
     assert len(tables["serial"]["postings"]) > 10_000
+
+
+def test_worker_env_zero_keeps_tokenising_in_process(monkeypatch):
+    from corpora import text as text_module
+
+    def no_worker():
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(text_module, "_Worker", no_worker)
+    monkeypatch.setattr(text_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(text_module, "_cpus", lambda: 2)
+    monkeypatch.setenv(text_module.WORKER_ENV, "0")
+    texts = _tricky_texts(20)
+    assert list(text_module.split_rows(texts)) == [_spacy_reference(t, False) for t in texts]
+    monkeypatch.delenv(text_module.WORKER_ENV)
+    with pytest.raises(AssertionError, match="worker process was started"):
+        list(text_module.split_rows(texts))
