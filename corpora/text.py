@@ -150,15 +150,15 @@ def split_rows(texts: list[str], paragraphs: bool = False, on_piece: OnPiece = N
     """Per text, its sentences as (text, tokens, offsets), the same as split_many. With paragraphs=True a
     blank line ends a sentence (each paragraph is split alone; blank paragraphs are skipped).
 
-    parallel (None: when the texts hold more than PARALLEL_MIN_CHARS characters, two CPUs are free and
-    $SENSE_EXPLORER_TOKENISE_WORKER is not "0"; on a busy machine the worker's extra CPU can cost more
-    than it saves):
+    parallel (None: when the texts hold more than PARALLEL_MIN_CHARS characters, there are two CPUs, the
+    load average leaves one free (on a busy machine the worker's extra 0.8 s of CPU cost more than it
+    saved) and $SENSE_EXPLORER_TOKENISE_WORKER is not "0"):
     the pieces holding the last WORKER_SHARE of the characters are tokenised in a worker process while
     this one tokenises the others; results come in order. on_piece is only called in the calling thread.
     If the worker fails, its pieces are tokenised here."""
     texts = texts if isinstance(texts, list) else list(texts)
     if parallel is None:
-        parallel = (os.environ.get(WORKER_ENV, "1") != "0" and _cpus() >= 2
+        parallel = (os.environ.get(WORKER_ENV, "1") != "0" and _cpus() >= 2 and _load() < _cpus() - 0.5
                     and sum(map(len, texts)) > PARALLEL_MIN_CHARS)
     if not parallel or not texts:
         yield from _split_serial(texts, paragraphs, on_piece)
@@ -197,6 +197,13 @@ def split_rows(texts: list[str], paragraphs: bool = False, on_piece: OnPiece = N
             current, out = current + 1, []
     finally:
         worker.close()
+
+
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Unix
+        return 0.0
 
 
 def _cpus() -> int:

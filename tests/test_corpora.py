@@ -511,6 +511,11 @@ def test_store_rows_same_with_and_without_worker(tmp_path, monkeypatch):
     in process: sentences, tokens, offsets, types and postings."""
     from corpora import text as text_module
 
+    monkeypatch.setattr(text_module, "_cpus", lambda: 2)
+    monkeypatch.setattr(text_module, "_load", lambda: 0.5)  # the worker is used even on a busy machine
+    started = []
+    monkeypatch.setattr(text_module._Worker, "start", lambda self, p, f=text_module._Worker.start: (started.append(1),
+                                                                                                     f(self, p)))
     docs = [Document(t, {"i": i}) for i, t in enumerate(_tricky_texts(300, seed=11)) if t.strip()]
     tables = {}
     for name, limit in (("serial", 10**12), ("parallel", 0)):
@@ -523,7 +528,7 @@ def test_store_rows_same_with_and_without_worker(tmp_path, monkeypatch):
         tables[name] = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in ("documents", "sentences", "types",
                                                                                      "postings")}
         con.close()
-    assert tables["serial"] == tables["parallel"]
+    assert started == [1] and tables["serial"] == tables["parallel"]
     assert len(tables["serial"]["postings"]) > 10_000
 
 
@@ -536,6 +541,7 @@ def test_worker_env_zero_keeps_tokenising_in_process(monkeypatch):
     monkeypatch.setattr(text_module, "_Worker", no_worker)
     monkeypatch.setattr(text_module, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(text_module, "_cpus", lambda: 2)
+    monkeypatch.setattr(text_module, "_load", lambda: 0.5)
     monkeypatch.setenv(text_module.WORKER_ENV, "0")
     texts = _tricky_texts(20)
     assert list(text_module.split_rows(texts)) == [_spacy_reference(t, False) for t in texts]
