@@ -14,6 +14,14 @@ benchmarks/results/corpora.json.
 Ingestion of one-sentence-per-line plain text (no blank line: one document, one paragraph) of each size
 in MB, through read_upload and Store.add_corpus into a fresh store: seconds, tokens/s and tokens/s per
 MB against the smallest size (a flat figure means linear time). Writes benchmarks/results/corpora_lines.json.
+
+    python benchmarks/bench_corpora.py --index-wiki [--repeat 3]
+
+The first-run index build: Store.ensure_builtin("wiki") into an empty data dir, `repeat` times (a fresh
+dir each time), after spaCy is loaded (the app has it loaded by then): wall and CPU seconds (CPU of this
+process and of its child processes, i.e. the tokenising worker), best and all runs, and the load average
+before and after (the machine's other load skews wall times). Prints one line per run and a summary.
+--no-worker tokenises in this process only (no worker process, see corpora.text.split_rows).
 """
 
 from __future__ import annotations
@@ -116,14 +124,48 @@ def bench_lines(sizes: list[float], out: str) -> None:
     print(f"wrote {out}")
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (the tokenising worker)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def bench_index_wiki(repeat: int, worker: bool = True) -> None:
+    from corpora import text
+
+    if not worker:
+        text.PARALLEL_MIN_CHARS = sys.maxsize
+    text.split_sentences("Warm up.")  # load spaCy (and what it imports) before timing
+    runs = []
+    for i in range(repeat):
+        load = os.getloadavg()
+        with tempfile.TemporaryDirectory() as tmp:
+            t, c = time.perf_counter(), cpu_seconds()
+            info = Store(Path(tmp) / "data").ensure_builtin(DEFAULT_CORPUS)
+            wall, cpu = time.perf_counter() - t, cpu_seconds() - c
+        runs.append((wall, cpu))
+        print(f"run {i + 1}: {info['n_docs']:,} documents, {info['n_tokens']:,} tokens: {wall:.2f} s wall, "
+              f"{cpu:.2f} s CPU (load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f})", flush=True)
+    print(f"index wiki: best {min(w for w, _ in runs):.2f} s wall, {min(c for _, c in runs):.2f} s CPU "
+          f"over {repeat} run(s){'' if worker else ', no worker process'}; {os.cpu_count()} CPUs; load average now "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=50)
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--lines", type=float, nargs="+", metavar="MB",
                     help="only benchmark ingestion of one-sentence-per-line text of these sizes (MB)")
+    ap.add_argument("--index-wiki", action="store_true",
+                    help="only time the first-run index build of the wiki corpus (ensure_builtin) into an empty "
+                         "data dir; --repeat times (default 3)")
+    ap.add_argument("--no-worker", action="store_true", help="with --index-wiki: tokenise in this process only")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    if args.index_wiki:
+        bench_index_wiki(args.repeat if args.repeat != ap.get_default("repeat") else 3, worker=not args.no_worker)
+        return
     if args.lines:
         bench_lines(args.lines, args.out or str(ROOT / "benchmarks" / "results" / "corpora_lines.json"))
         return

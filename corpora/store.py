@@ -20,8 +20,8 @@ MAX_SENTENCE_TOKENS tokens (text without punctuation) is cut into pieces of that
 Pre-tokenised documents (Senseval) keep their sentences and token positions as given.
 
 Adding a corpus tokenises every document first, outside any transaction (other writers are not held
-up), then writes it in one short transaction: a failed or interrupted ingestion leaves the store as it
-was. A write that waits more than BUSY_TIMEOUT_S for another one raises StoreBusyError ("the store is
+up; a corpus of over 2 MB of text is tokenised in two processes, see corpora.text.split_rows), then writes
+it in one short transaction: a failed or interrupted ingestion leaves the store as it was. A write that waits more than BUSY_TIMEOUT_S for another one raises StoreBusyError ("the store is
 busy, try again"); a store file that is not a SQLite database (or cannot be opened) raises StoreError.
 Each call opens its own short-lived connection, so one Store can be shared by threads.
 
@@ -35,6 +35,7 @@ unassigned characters.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -48,6 +49,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .builtin import BUILTIN_NAMES, Document, builtin_documents
@@ -118,9 +120,9 @@ CREATE TABLE IF NOT EXISTS postings (
 ) WITHOUT ROWID;
 """
 
-_PARA = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WORDLIKE = re.compile(r"\w")
-_POS_BITS = 20  # postings are collected as sent_no << 20 | pos while indexing
+_POS_BITS = 20  # a pre-tokenised sentence has fewer than 2**20 tokens
+_WRITE_BATCH = 100_000  # postings handed to SQLite at once
 _BAD_NAME_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # control, format (bidi), unassigned
 
 
@@ -150,6 +152,19 @@ def content_hash(documents: Iterable[Document]) -> str:
             h.update(json.dumps(d.sentences, ensure_ascii=False).encode("utf-8"))
         h.update(b"\x1e")
     return h.hexdigest()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off (the rows made while indexing hold no cycles; its passes over
+    them took 3-7 % of the time), then back as it was."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _report(progress: Progress, fraction: float, message: str) -> None:
@@ -188,36 +203,28 @@ def _chunks(text: str, tokens: list[str], offsets: list[int]) -> Iterator[tuple[
         yield text[start:end], toks, [o - start for o in offs]
 
 
-def _tokenised(documents: list[Document], batch: int = 256,
+def _tokenised(documents: list[Document],
                on_piece: Callable[[int], object] | None = None) -> Iterator[list[tuple[str, list[str], list[int]]]]:
-    """Per document, its sentences as (text, tokens, offsets); on_piece(n_chars) as corpora.text.split_many."""
-    from .text import split_many
+    """Per document, its sentences as (text, tokens, offsets); on_piece(n_chars) as corpora.text.split_rows
+    (which tokenises a large corpus in two processes)."""
+    from .text import split_rows
 
-    for b in range(0, len(documents), batch):
-        docs = documents[b : b + batch]
-        paras: list[str] = []
-        owner: list[int] = []
-        for i, d in enumerate(docs):
-            if d.sentences is None:
-                for p in _PARA.split(d.text):
-                    if p.strip():
-                        paras.append(p)
-                        owner.append(i)
-        out: list[list[tuple[str, list[str], list[int]]]] = [[] for _ in docs]
-        for i, sents in zip(owner, split_many(paras, on_piece=on_piece), strict=True):
-            for s in sents:
-                out[i].extend(_chunks(s.text, s.tokens, s.offsets))
-        for i, d in enumerate(docs):
-            if d.sentences is not None:
-                cursor_text = d.text
-                for toks in d.sentences:
-                    toks = [str(t) for t in toks]
-                    if len(toks) >= 1 << _POS_BITS:
-                        raise CorpusError(f"A pre-tokenised sentence of document {b + i} is too long.")
-                    if toks:
-                        text, offs = _locate(cursor_text, toks)
-                        out[i].append((text, toks, offs))
-        yield from out
+    split = split_rows([d.text for d in documents if d.sentences is None], paragraphs=True, on_piece=on_piece)
+    for i, d in enumerate(documents):
+        out: list[tuple[str, list[str], list[int]]] = []
+        if d.sentences is None:
+            for text, toks, offs in next(split):
+                out.extend(_chunks(text, toks, offs))
+        else:
+            cursor_text = d.text
+            for toks in d.sentences:
+                toks = [str(t) for t in toks]
+                if len(toks) >= 1 << _POS_BITS:
+                    raise CorpusError(f"A pre-tokenised sentence of document {i} is too long.")
+                if toks:
+                    text, offs = _locate(cursor_text, toks)
+                    out.append((text, toks, offs))
+        yield out
 
 
 class _Prepared:
@@ -226,10 +233,21 @@ class _Prepared:
     def __init__(self) -> None:
         self.sentences: list[tuple[int, int, str, str, str]] = []  # doc, sent_no, text, tokens, offsets
         self.documents: list[tuple[str, int]] = []  # meta JSON, n_tokens
-        self.postings: dict[str, array] = {}  # form -> sorted codes sent_no_in_corpus << _POS_BITS | pos
-        self.forms: list[str] = []
+        self.forms: list[str] = []  # every distinct token, sorted
+        self.counts: list[int] = []  # occurrences of each form
+        # The postings in key order (form, sentence, position): form index, sentence number in the corpus, position
+        self.posting_form = self.posting_sent = self.posting_pos = np.zeros(0, dtype=np.int32)
         self.meta_keys: list[str] = []
         self.n_tokens = 0
+
+
+_json_tokens = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), without a new
+# encoder per call
+
+
+def _json_ints(values: list[int]) -> str:
+    """json.dumps of a list of ints, faster."""
+    return f"[{', '.join(map(str, values))}]"
 
 
 def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
@@ -247,27 +265,37 @@ def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
             done[1] = done[0] / total
             _report(progress, 0.8 * done[1], f"Tokenising document {current[0] + 1:,} of {n:,}…")
 
+    flat: list[str] = []  # every token, in corpus order
+    lengths = array("q")  # tokens per sentence
     for di, (d, sents) in enumerate(zip(docs, _tokenised(docs, on_piece=on_piece), strict=True)):
         current[0] = di
         doc_tokens = 0
         for sno, (text, toks, offs) in enumerate(sents):
-            base = len(prep.sentences) << _POS_BITS
-            for pos, tok in enumerate(toks):
-                a = prep.postings.get(tok)
-                if a is None:
-                    a = prep.postings[tok] = array("q")
-                a.append(base | pos)
+            flat.extend(toks)
+            lengths.append(len(toks))
             doc_tokens += len(toks)
-            prep.sentences.append((di, sno, text, json.dumps(toks, ensure_ascii=False), json.dumps(offs)))
+            prep.sentences.append((di, sno, text, _json_tokens(toks), _json_ints(offs)))
         prep.n_tokens += doc_tokens
         for k in d.meta:
             meta_keys.setdefault(str(k), None)
         prep.documents.append((json.dumps(d.meta, ensure_ascii=False, default=str), doc_tokens))
     if prep.n_tokens == 0:
         raise CorpusError("The documents contain no words to index.")
-    prep.forms = sorted(prep.postings)  # codes are appended in order: already sorted
+    _index(prep, flat, np.frombuffer(lengths, dtype=np.int64))
     prep.meta_keys = list(meta_keys)
     return prep
+
+
+def _index(prep: _Prepared, flat: list[str], lengths: np.ndarray) -> None:
+    """The postings of the tokens `flat` (sentences of `lengths` tokens), sorted by form, sentence, position."""
+    prep.forms = sorted(set(flat))
+    rank = {f: i for i, f in enumerate(prep.forms)}
+    form = np.fromiter(map(rank.__getitem__, flat), dtype=np.int32, count=len(flat))
+    prep.counts = np.bincount(form, minlength=len(prep.forms)).tolist()
+    order = np.argsort(form, kind="stable")  # tokens are in (sentence, position) order already
+    sent = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    pos = np.arange(len(flat), dtype=np.int32) - np.repeat((np.cumsum(lengths) - lengths).astype(np.int32), lengths)
+    prep.posting_form, prep.posting_sent, prep.posting_pos = form[order], sent[order], pos[order]
 
 
 class Store:
@@ -395,16 +423,17 @@ class Store:
         _report(progress, 0.0, f"Indexing {len(docs):,} documents…")
 
         t0 = time.perf_counter()
-        prepared = _prepare(docs, progress)
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                info = self._write(con, name, docs, prepared, source, digest, progress)
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
+        with _gc_paused():
+            prepared = _prepare(docs, progress)
+            with self._connect() as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    info = self._write(con, name, docs, prepared, source, digest, progress)
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
         info["seconds"] = round(time.perf_counter() - t0, 3)
         _report(progress, 1.0, f"Indexed {info['n_tokens']:,} tokens in {info['n_docs']:,} documents.")
         return info
@@ -431,17 +460,14 @@ class Store:
         forms = prep.forms
         con.executemany(
             "INSERT INTO types VALUES (?,?,?,?,?)",
-            ((next_type + i, cid, f, f.lower(), len(prep.postings[f])) for i, f in enumerate(forms)),
+            ((next_type + i, cid, f, f.lower(), c) for i, (f, c) in enumerate(zip(forms, prep.counts, strict=True))),
         )
-        mask = (1 << _POS_BITS) - 1
-
-        def rows() -> Iterator[tuple[int, int, int]]:
-            for i, f in enumerate(forms):
-                tid = next_type + i
-                for code in prep.postings[f]:  # sorted: sentence, then position
-                    yield tid, first_sent + (code >> _POS_BITS), code & mask
-
-        con.executemany("INSERT INTO postings VALUES (?,?,?)", rows())
+        for a in range(0, len(prep.posting_form), _WRITE_BATCH):  # already in key order: an append
+            b = a + _WRITE_BATCH
+            con.executemany("INSERT INTO postings VALUES (?,?,?)",
+                            zip((prep.posting_form[a:b].astype(np.int64) + next_type).tolist(),
+                                (prep.posting_sent[a:b].astype(np.int64) + first_sent).tolist(),
+                                prep.posting_pos[a:b].tolist(), strict=True))
         n, n_types = len(docs), len({f.lower() for f in forms})
         con.execute(
             "UPDATE corpora SET n_docs=?, n_tokens=?, n_types=?, meta_keys=? WHERE id=?",

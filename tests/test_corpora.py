@@ -419,3 +419,132 @@ def test_corpora_never_imports_torch_or_streamlit():
             "print(sorted(m for m in ('torch', 'streamlit') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+
+# ---- the fast tokenising path (corpora.text) against spaCy's sentencizer ------------------------------------
+
+def _tricky_texts(n: int = 300, seed: int = 7) -> list[str]:
+    """Texts mixing quotes, abbreviations, ellipses, newlines, blank lines, long lines, tabs and Unicode."""
+    import random
+
+    rng = random.Random(seed)
+    parts = ['He said "Stop." Then left.', "“Curly quotes!” she said… ‘Really?’", "Mr. Smith vs. Dr. Who, e.g. this.",
+             "Wait...what?! No!!", "Price: $3.14 (approx.) — see p. 5.", "Line one\nline two.\r\nLine three",
+             "\n\n", "\n \t\n", "   ", "\t", "Ünïcödé façade naïve café. Ελληνικά κείμενα; Русский текст.",
+             "日本語の文。二つ目の文！", "مرحبا بالعالم. שלום.", "Emoji 😀👍🏽 test. 🇫🇷 flag!", "e\u0301 combining.",
+             "x" * 300, "word " * 120 + ".", "http://example.com/a?b=c. Next one", "(Parens.) [Brackets!]",
+             "'Single' quotes. ''Double single''", "A-B c--d e—f.", "U.S.A. and U.K. are here.", "3 km. 5 kg? ok",
+             "?", ".", "!?!", "…", "-", "\u00a0nbsp\u00a0here.", "zero\u200bwidth. Next", "Tab\tseparated\tvalues.",
+             "CAPS LOCK SENTENCE. another one", "ends with spaces.   ", "  starts with spaces."]
+    texts = ["", " ", "\n\n\n", "One.", "Long " * 2000 + "line without stop"]
+    while len(texts) < n:
+        texts.append(rng.choice(["", " ", "\n", "\n\n", "  "]).join(rng.choice(parts) for _ in range(rng.randint(1, 12))))
+    return texts
+
+
+def _spacy_reference(text: str, paragraphs: bool) -> list[tuple[str, list[str], list[int]]]:
+    """The plain path: spaCy's blank English pipeline with its sentencizer, and doc.sents."""
+    import spacy
+
+    from corpora import text as text_module
+
+    nlp = _spacy_reference.__dict__.get("nlp")
+    if nlp is None:
+        nlp = _spacy_reference.nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+    out = []
+    for para in text_module.PARAGRAPH_BREAK.split(text) if paragraphs else [text]:
+        if paragraphs and not para.strip():
+            continue
+        for piece in text_module.chunks(para):
+            doc = nlp(piece)
+            for sent in doc.sents:
+                toks = [t for t in sent if not t.is_space]
+                if toks:
+                    start = toks[0].idx
+                    out.append((doc.text[start:toks[-1].idx + len(toks[-1].text)], [t.text for t in toks],
+                                [t.idx - start for t in toks]))
+    return out
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_fast_split_is_identical_to_spacy_sentencizer(parallel, monkeypatch):
+    """Same sentences, tokens and offsets as spaCy's sentencizer, in process and with the worker process
+    (pieces made small so long texts are cut and both processes get many)."""
+    from corpora import text as text_module
+
+    monkeypatch.setattr(text_module, "CHUNK_CHARS", 700)
+    texts = _tricky_texts()
+    for paragraphs in (True, False):
+        expected = [_spacy_reference(t, paragraphs) for t in texts]
+        done = []
+        got = list(text_module.split_rows(texts, paragraphs=paragraphs, parallel=parallel, on_piece=done.append))
+        assert got == expected
+        assert sum(done) == sum(len(p) for t in texts for p in text_module._pieces(t, paragraphs))
+    assert [[(s.text, s.tokens, s.offsets) for s in sents] for sents in text_module.split_many(texts[:50])] \
+        == [_spacy_reference(t, False) for t in texts[:50]]
+
+
+def test_parallel_progress_comes_in_the_calling_thread(monkeypatch):
+    from corpora import text as text_module
+
+    monkeypatch.setattr(text_module, "FRAME_CHARS", 1000)
+    texts = _tricky_texts(400, seed=3)
+    threads = set()
+    list(text_module.split_rows(texts, paragraphs=True, parallel=True,
+                                on_piece=lambda n: threads.add(threading.get_ident())))
+    assert threads == {threading.get_ident()}
+
+
+def test_failed_worker_falls_back_to_this_process(monkeypatch, caplog):
+    from corpora import text as text_module
+
+    monkeypatch.setattr(text_module, "_WORKER_CODE", "import sys; sys.stderr.write('boom'); sys.exit(3)  # {root}")
+    texts = _tricky_texts(120, seed=5)
+    got = list(text_module.split_rows(texts, paragraphs=True, parallel=True))
+    assert got == list(text_module.split_rows(texts, paragraphs=True, parallel=False))
+    assert "tokenising worker failed" in caplog.text and "boom" in caplog.text
+
+
+def test_store_rows_same_with_and_without_worker(tmp_path, monkeypatch):
+    """A corpus indexed with the worker process (above PARALLEL_MIN_CHARS) has exactly the rows of one indexed
+    in process: sentences, tokens, offsets, types and postings."""
+    from corpora import text as text_module
+
+    monkeypatch.setattr(text_module, "_cpus", lambda: 2)
+    monkeypatch.setattr(text_module, "_load", lambda: 0.5)  # the worker is used even on a busy machine
+    started = []
+    monkeypatch.setattr(text_module._Worker, "start", lambda self, p, f=text_module._Worker.start: (started.append(1),
+                                                                                                     f(self, p)))
+    docs = [Document(t, {"i": i}) for i, t in enumerate(_tricky_texts(300, seed=11)) if t.strip()]
+    tables = {}
+    for name, limit in (("serial", 10**12), ("parallel", 0)):
+        monkeypatch.setattr(text_module, "PARALLEL_MIN_CHARS", limit)
+        store = Store(tmp_path / name)
+        seen = []
+        store.add_corpus("c", docs, progress=lambda f, msg, seen=seen: seen.append(f))
+        assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 3
+        con = sqlite3.connect(store.path)
+        tables[name] = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in ("documents", "sentences", "types",
+                                                                                     "postings")}
+        con.close()
+    assert started == [1] and tables["serial"] == tables["parallel"]
+    assert len(tables["serial"]["postings"]) > 10_000
+
+
+def test_worker_env_zero_keeps_tokenising_in_process(monkeypatch):
+    from corpora import text as text_module
+
+    def no_worker():
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(text_module, "_Worker", no_worker)
+    monkeypatch.setattr(text_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(text_module, "_cpus", lambda: 2)
+    monkeypatch.setattr(text_module, "_load", lambda: 0.5)
+    monkeypatch.setenv(text_module.WORKER_ENV, "0")
+    texts = _tricky_texts(20)
+    assert list(text_module.split_rows(texts)) == [_spacy_reference(t, False) for t in texts]
+    monkeypatch.delenv(text_module.WORKER_ENV)
+    with pytest.raises(AssertionError, match="worker process was started"):
+        list(text_module.split_rows(texts))
