@@ -51,10 +51,16 @@ def tokens_per_s(cfg: ELMoConfig, sents: list[list[str]], repeats: int = 2) -> f
     return sum(map(len, sents)) / best
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def shape_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The arguments the shape benchmarks share: shape config files and the packed data."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("shapes", nargs="*", type=Path)
     ap.add_argument("--data", type=Path, default=ROOT / "data" / "pack_en.npz")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = shape_parser(__doc__)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--sentences", type=int, default=300)
     ap.add_argument("--clip-sentences", type=int, default=60, help="fewer for the slow clipped step loop")

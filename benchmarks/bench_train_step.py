@@ -9,7 +9,6 @@ per shape after 3 warm-up steps; writes benchmarks/results/train_step.json (or -
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -21,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
+from benchmarks.bench_shapes import shape_parser  # noqa: E402
 from elmo.config import ELMoConfig, LSTMConfig  # noqa: E402
 from elmo.fast import TrainBiLM  # noqa: E402
 from elmo.model import count_parameters  # noqa: E402
@@ -54,9 +54,7 @@ def throughput(cfg: ELMoConfig, data, tc: TrainConfig, steps: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("shapes", nargs="*", type=Path)
-    ap.add_argument("--data", type=Path, default=ROOT / "data" / "pack_en.npz")
+    ap = shape_parser(__doc__)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--batch-tokens", type=int, default=32768)
     ap.add_argument("--clip", action="store_true", help="also time each shape with cell/proj clip 3")
