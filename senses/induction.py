@@ -650,6 +650,7 @@ def run_benchmark(model, store=None, wiki_words: Sequence[str] | None = None,
             from corpora.store import Store
 
             store = Store()
+        store.ensure_builtin("wiki")  # the gold set's corpus: indexed on first use, like the app does
         golds += [load_wiki_gold(store, w) for w in wiki_words]
     golds += [load_senseval_gold(w) for w in senseval_words]
     rows = []
@@ -773,7 +774,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.time()
     df = run_benchmark(model, wiki_words=wiki, senseval_words=sv, log=lambda s: print(s, file=sys.stderr, flush=True))
     seconds = round(time.time() - t0, 1)
-    meta = {"model": str(model_dir), "default": f"{DEFAULT_REPRESENTATION}, auto-k {DEFAULT_AUTO_K}",
+    root = Path(__file__).resolve().parents[1]
+    shown = Path(model_dir).resolve()
+    meta = {"model": str(shown.relative_to(root) if shown.is_relative_to(root) else shown), "default": f"{DEFAULT_REPRESENTATION}, auto-k {DEFAULT_AUTO_K}",
             "seconds": seconds, "threads": threads, "created": datetime.now(UTC).isoformat(timespec="seconds")}
     if not args.no_timing:
         from corpora.store import Store
