@@ -3,7 +3,8 @@
 - one nn.LSTM with proj_size per layer and direction (cuDNN on CUDA, the fused kernel on CPU): it
   is elmo.model.ProjectedLSTM itself, whose weights are already in nn.LSTM layout (gates i, f, g, o;
   bilm-tf's forget bias of 1 folded into bias_ih), so the LSTM weights convert as they are;
-- conv1d char-CNN (the same numbers as BiLM's im2col one: conv_w (width*E, n) <-> conv1d (n, E, width));
+- conv1d char-CNN (the same numbers as BiLM's, whose conv weights are stored as conv_w (width*E, n) <->
+  conv1d (n, E, width));
 - each distinct word *type* of a batch is encoded once (types, not character rows, are made unique);
 - dropout on every LSTM input and on the top layer before the softmax, as bilm-tf (ELMo: 0.1).
 

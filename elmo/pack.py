@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +49,8 @@ class Pack:
     corpora: list[str]
     meta: dict = field(default_factory=dict)
 
-    @property
-    def sent_start(self) -> np.ndarray:
+    @cached_property
+    def sent_start(self) -> np.ndarray:  # sent_len is never changed after construction
         return np.concatenate([[0], np.cumsum(self.sent_len, dtype=np.int64)[:-1]])
 
     def sentence(self, i: int) -> list[str]:
