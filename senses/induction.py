@@ -251,11 +251,6 @@ class BagLSA:
         return normalize(y)
 
 
-def lsa(bags: Sequence[Sequence[str]], dim: int = LSA_DIM, seed: int = 0) -> np.ndarray:
-    """Dense (n, <= dim) unit-length LSA vectors of word bags (see BagLSA)."""
-    return BagLSA(dim, seed).fit_transform(bags)
-
-
 # ---- context through static word vectors --------------------------------------------------------------
 
 
@@ -380,10 +375,6 @@ class Representer:
         self.centring = FormCentring()
         self.static = Centring()
         self.fitted: tuple[np.ndarray, np.ndarray] | None = None  # (layer mixes, vectors) of the fitted occurrences
-
-    @property
-    def uses_bags(self) -> bool:
-        return self.representation in NEEDS_SUBSTITUTES or self.representation in NEEDS_CONTEXT
 
     def _bags(self, substitutes, contexts) -> list[list[str]]:
         r = self.representation
@@ -597,13 +588,12 @@ def knn_accuracy(coords: np.ndarray, senses: np.ndarray, k: int = KNN) -> float:
 def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: Candidate, seed: int = 0) -> dict:
     from sklearn.metrics import adjusted_rand_score as ari
 
-    from .explore import analyse
+    from .explore import analyse, form_agreement
 
     occ = gold.frame.assign(_substitutes=subs)
     k_gold = len(set(gold.senses))
     counts = Counter(gold.senses)
     k_major = sum(1 for s, c in counts.items() if c >= GOLD_MIN and s not in ("name", "other"))
-    forms = [str(f).lower() for f in occ["keyword"]]
     t0 = time.perf_counter()
     a = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, auto=cand.auto,
                 k_max=cand.k_max)
@@ -612,8 +602,8 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
                    auto=cand.auto, k_max=cand.k_max)
     return {"set": gold.source, "word": gold.word, "candidate": cand.name, "n": len(occ), "k_gold": k_gold,
             "k_major": k_major, "k_auto": a.k, "ari_auto": ari(gold.senses, a.clustering.labels),
-            "ari_gold_k": ari(gold.senses, at_k.clustering.labels), "form_ari": ari(forms, a.clustering.labels),
-            "form_ari_gold_k": ari(forms, at_k.clustering.labels),
+            "ari_gold_k": ari(gold.senses, at_k.clustering.labels), "form_ari": form_agreement(a),
+            "form_ari_gold_k": form_agreement(at_k),
             "knn_2d": knn_accuracy(a.frame[["x", "y"]].to_numpy(), gold.senses), "seconds": seconds}
 
 
