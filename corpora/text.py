@@ -138,9 +138,9 @@ def split_sentences(text: str) -> list[Sentence]:
     return next(split_many([text]))
 
 
-def split_many(texts: Iterable[str], batch_size: int = 8, on_piece: OnPiece = None) -> Iterator[list[Sentence]]:
+def split_many(texts: Iterable[str], on_piece: OnPiece = None) -> Iterator[list[Sentence]]:
     """Like split_sentences for many texts; yields one list per text. on_piece(n_chars) is called after each
-    piece of at most CHUNK_CHARS characters (progress within a long text). batch_size is not used."""
+    piece of at most CHUNK_CHARS characters (progress within a long text)."""
     for rows in _split_serial(texts, False, on_piece):
         yield [Sentence(*r) for r in rows]
 
