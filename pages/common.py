@@ -215,6 +215,18 @@ def cached_analysis(corpus: str, word: str, match: str, limit: int | None, model
                    representation=representation, substitutes=substitutes)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_placement(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
+                     weights: tuple[float, ...], method: str, k: int | None, representation: str,
+                     tokens: tuple[str, ...], index: int) -> dict:
+    """A typed sentence placed on a view's plot (senses.explore.place_tokens): one biLM pass per sentence
+    and view, not one per page rerun."""
+    from senses.explore import place_tokens
+
+    a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, method, k, representation)
+    return place_tokens(a, _named_model(model_name), list(tokens), index)
+
+
 @st.cache_data(max_entries=64, show_spinner="Naming the clusters…")
 def cached_names(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
                  weights: tuple[float, ...], method: str, k: int | None, representation: str) -> dict:
@@ -248,7 +260,7 @@ def name_view(*view) -> dict[int, str]:
 
 def clear_corpus_caches() -> None:
     """Forget searches, embeddings and names (after a corpus was added or removed)."""
-    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names):
+    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement):
         f.clear()
     _names_seen().clear()
 

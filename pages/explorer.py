@@ -22,6 +22,7 @@ from pages.common import (
     cached_analysis,
     cached_embeddings,
     cached_occurrences,
+    cached_placement,
     corpus_names,
     ensure_corpus,
     get_model,
@@ -401,7 +402,7 @@ def _own_sentence(p: str, a: explore.Analysis, view: View, names: dict) -> dict 
         st.warning(f"Your sentence does not contain {forms}“{md(view.word)}”: type a sentence with it.")
         return None
     try:
-        placed = explore.place_tokens(a, get_model(view.model), tokens, idx)
+        placed = cached_placement(*view.analysis, tuple(tokens), idx)
     except (ValueError, RuntimeError, IndexError) as e:
         st.error(f"Your sentence could not be embedded: {md(e)}")
         return None
