@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import ELMoConfig
-from .model import BiLM, Highway, ProjectedLSTM, reverse_padded
+from .model import BiLM, Highway, ProjectedLSTM, char_embedding, reverse_padded
 
 
 class ConvCharCNN(nn.Module):
@@ -28,7 +28,7 @@ class ConvCharCNN(nn.Module):
     def __init__(self, cfg: ELMoConfig):
         super().__init__()
         cc = cfg.char_cnn
-        self.char_embed = nn.Embedding(cc.n_characters, cc.embedding_dim, padding_idx=0)
+        self.char_embed = char_embedding(cc.n_characters, cc.embedding_dim)
         self.convs = nn.ModuleList(nn.Conv1d(cc.embedding_dim, n, w) for w, n in cc.filters)
         for c in self.convs:  # BiLM's initialisation
             nn.init.uniform_(c.weight, -0.05, 0.05)

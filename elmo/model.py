@@ -36,6 +36,18 @@ class Highway(nn.Module):
         return x
 
 
+def char_embedding(n_characters: int, dim: int) -> nn.Embedding:
+    """nn.Embedding(n_characters, dim, padding_idx=0) with its initialisation (N(0, 1), row 0 zero; the same
+    random draw), skipped on the meta device: there torch's normal_ runs its Python reference, whose first
+    call imports torch._dynamo (~1 s, on every first model load, which checks shapes on a meta model)."""
+    weight = torch.empty(n_characters, dim)
+    if not weight.is_meta:
+        with torch.no_grad():
+            weight.normal_()
+            weight[0].zero_()
+    return nn.Embedding(n_characters, dim, padding_idx=0, _weight=weight)
+
+
 class CharCNN(nn.Module):
     """Character ids (B, T, C) -> context-independent token vectors (B, T, P): layer 0."""
 
@@ -43,7 +55,7 @@ class CharCNN(nn.Module):
         super().__init__()
         self.cfg = cfg
         e = cfg.embedding_dim
-        self.char_embed = nn.Embedding(cfg.n_characters, e, padding_idx=0)
+        self.char_embed = char_embedding(cfg.n_characters, e)
         # convolution weights stored as (width * E, n_filters), row k*E+e = offset k, dim e (the saved layout)
         self.conv_w = nn.ParameterList(
             nn.Parameter(torch.empty(w * e, n).uniform_(-0.05, 0.05)) for w, n in cfg.filters
