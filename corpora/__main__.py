@@ -4,7 +4,7 @@
     python -m corpora list
     python -m corpora remove NAME [--force]      (--force: also a built-in corpus)
     python -m corpora search NAME WORD [--match form|lemma|regex] [--case] [--limit N] [--seed S]
-    python -m corpora builtin NAME
+    python -m corpora builtin NAME [--progress-lines]   (progress as "FRACTION<TAB>MESSAGE" lines on stdout)
 
 Errors print one line ("error: ...") and exit with status 2; an unexpected one (a bug) prints a short
 line naming it and logs the traceback at debug level (set SENSE_EXPLORER_DEBUG=1 to see it), status 1.
@@ -21,6 +21,10 @@ from pathlib import Path
 
 def _progress(fraction: float, message: str = "") -> None:
     print(f"\r{fraction:6.1%} {message[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+
+def _progress_line(fraction: float, message: str = "") -> None:
+    print(f"{fraction:.4f}\t{' '.join(message.split())}", flush=True)
 
 
 def _one_line(e: BaseException) -> str:
@@ -54,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int, default=0)
     b = sub.add_parser("builtin", help="index a built-in corpus (wiki, brown, senseval, ...)")
     b.add_argument("name")
+    b.add_argument("--progress-lines", action="store_true",
+                   help='print progress as "FRACTION<TAB>MESSAGE" lines on stdout (for corpora.builder)')
     args = ap.parse_args(argv)
 
     from .errors import CorpusError
@@ -84,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(line)
             print(f"{len(occ):,} of {occ.attrs['total']:,} occurrences", file=sys.stderr)
         elif args.cmd == "builtin":
-            info = store.ensure_builtin(args.name, progress=_progress if sys.stderr.isatty() else None)
+            progress = _progress_line if args.progress_lines else _progress if sys.stderr.isatty() else None
+            info = store.ensure_builtin(args.name, progress=progress)
             print(f"{info['name']}: {info['n_docs']:,} documents, {info['n_tokens']:,} tokens")
     except (CorpusError, OSError, KeyError) as e:
         print(f"error: {_one_line(e)}", file=sys.stderr)

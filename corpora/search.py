@@ -182,11 +182,22 @@ def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: 
     return ids
 
 
+def _sample(n: int, limit: int | None, seed: int) -> np.ndarray | None:
+    """Indices (sorted) of the hits kept out of n, or None for all of them."""
+    if limit is not None and n > int(limit):
+        return np.sort(np.random.default_rng(seed).choice(n, size=int(limit), replace=False))
+    return None
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and int(limit) < 1:
+        raise QueryError("The number of occurrences to show must be at least 1.")
+
+
 def occurrences(store, corpus: str, word: str, match: str = "form", case: bool = False,
                 limit: int | None = None, seed: int = 0) -> pd.DataFrame:
     """Every occurrence of `word` in `corpus` (a sample of `limit` of them), one KWIC row each."""
-    if limit is not None and int(limit) < 1:
-        raise QueryError("The number of occurrences to show must be at least 1.")
+    _check_limit(limit)
     type_ids = matching_type_ids(store, corpus, word, match=match, case=case)
     with store._connect() as con:
         cid = int(store._corpus_row(con, corpus)[0])
@@ -196,8 +207,8 @@ def occurrences(store, corpus: str, word: str, match: str = "form", case: bool =
             (json.dumps(type_ids),)).fetchall(), dtype=np.int64).reshape(-1, 2)
         total = len(hits)
         hits = hits[np.lexsort((hits[:, 1], hits[:, 0]))]
-        if limit is not None and total > int(limit):
-            keep = np.sort(np.random.default_rng(seed).choice(total, size=int(limit), replace=False))
+        keep = _sample(total, limit, seed)
+        if keep is not None:
             hits = hits[keep]
         sent_ids = sorted({int(s) for s in hits[:, 0]})
         sents = {r[0]: r[1:] for r in con.execute(
@@ -207,16 +218,23 @@ def occurrences(store, corpus: str, word: str, match: str = "form", case: bool =
         metas = {d: json.loads(m) for d, m in con.execute(
             "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
             (cid, json.dumps(doc_ids)))}
-
-    meta_cols = {k: (f"meta_{k}" if k in BASE_COLUMNS or k == "gold_sense" else k) for k in meta_keys}
-    gold = "sense" in meta_keys and "position" in meta_keys
     parsed: dict[int, tuple] = {}
-    rows = []
+    found = []
     for sid, pos in hits.tolist():
         if sid not in parsed:
             doc, sent_no, text, toks, offs = sents[sid]
             parsed[sid] = (doc, sent_no, text, json.loads(toks), json.loads(offs))
-        doc, sent_no, text, toks, offs = parsed[sid]
+        found.append((sid, pos, *parsed[sid]))
+    return _frame(corpus, word, match, meta_keys, metas, found, total)
+
+
+def _frame(corpus: str, word: str, match: str, meta_keys: list[str], metas: dict[int, dict],
+           found: list[tuple], total: int) -> pd.DataFrame:
+    """The KWIC frame of hits (sent_id, pos, doc, sent_no, text, tokens, offsets), in corpus order."""
+    meta_cols = {k: (f"meta_{k}" if k in BASE_COLUMNS or k == "gold_sense" else k) for k in meta_keys}
+    gold = "sense" in meta_keys and "position" in meta_keys
+    rows = []
+    for sid, pos, doc, sent_no, text, toks, offs in found:
         start = offs[pos]
         end = start + len(toks[pos])
         meta = metas.get(doc, {})
@@ -230,10 +248,58 @@ def occurrences(store, corpus: str, word: str, match: str = "form", case: bool =
         rows.append(row)
     columns = [*BASE_COLUMNS, *meta_cols.values(), *(["gold_sense"] if gold else [])]
     df = pd.DataFrame(rows, columns=columns)
+    if any(sid is None for sid, *_ in found):
+        df["sent_id"] = df["sent_id"].astype("Int64")  # <NA>: not indexed yet
     df.attrs["total"] = int(total)
     df.attrs["corpus"] = corpus
     df.attrs["word"] = word
     df.attrs["match"] = match
+    return df
+
+
+def scan_occurrences(documents, corpus: str, word: str, match: str = "form", case: bool = False,
+                     limit: int | None = None, seed: int = 0) -> pd.DataFrame:
+    """occurrences() without an index: the documents (corpora.builtin.Document, in corpus order) are read
+    directly, and only those whose text holds the word (as a substring, any capitalisation) are tokenised,
+    with the store's own tokenisation. The rows, their order and the sample are those occurrences() gives
+    once the documents are stored as `corpus`, except sent_id (a store id), which is <NA>; attrs["source"]
+    is "scan". For the first view of a built-in corpus while its index is built. Match modes "form" and
+    "lemma" only; raises WordNotFoundError (without suggestions: they need the index) when nothing matches."""
+    from .store import _tokenised
+
+    _check_limit(limit)
+    word = _check_word(word, match)
+    if match == "regex":
+        raise QueryError("A regular-expression search needs the corpus index.")
+    forms = lemma_forms(word) if match == "lemma" else {word if case else word.lower()}
+
+    def hit(token: str) -> bool:
+        return (token if match == "form" and case else token.lower()) in forms
+
+    needles = sorted({f.lower() for f in forms})
+    meta_keys: dict[str, None] = {}
+    picked = []
+    for di, d in enumerate(documents):
+        for k in d.meta:
+            meta_keys.setdefault(str(k), None)
+        text = d.text.lower()
+        if any(n in text for n in needles):
+            picked.append(di)
+    found = []
+    for di, sents in zip(picked, _tokenised([documents[i] for i in picked]), strict=True):
+        for sent_no, (text, toks, offs) in enumerate(sents):
+            found.extend((None, pos, di, sent_no, text, toks, offs) for pos, t in enumerate(toks) if hit(t))
+    if not found:
+        what = {"lemma": " (in any inflected form)", "form": " (with this exact capitalisation)" if case else ""}
+        raise WordNotFoundError(f'"{word}" does not occur in {corpus}{what[match]}.', [])
+    total = len(found)
+    keep = _sample(total, limit, seed)
+    if keep is not None:
+        found = [found[i] for i in keep.tolist()]
+    metas = {di: json.loads(json.dumps(documents[di].meta, ensure_ascii=False, default=str))  # as stored
+             for di in sorted({f[2] for f in found})}
+    df = _frame(corpus, word, match, list(meta_keys), metas, found, total)
+    df.attrs["source"] = "scan"
     return df
 
 

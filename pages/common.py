@@ -160,15 +160,68 @@ def corpus_names() -> list[str]:
 
 
 def ensure_corpus(name: str) -> None:
-    """Index a built-in corpus on first use, with a progress bar."""
+    """Index a built-in corpus on first use, with a progress bar: follows its background build when one
+    runs (corpora.builder), else indexes it here."""
     store = get_store()
     if name in store.corpus_names():
         return
+    from corpora import builder
+
+    build = builder.get(store.path, name)
+    if build is not None and build.running():
+        bar = st.progress(build.fraction, text=build.message)
+        while not build.wait(0.2):
+            bar.progress(min(max(build.fraction, 0.0), 1.0), text=f"First use of {name}: {build.message}")
+        bar.empty()
+        index_finished(name)
+        if name in store.corpus_names():
+            return
     head = f"First use of {name}: building its search index (once)"
     bar = st.progress(0.0, text=f"{head}…")
     store.ensure_builtin(name, progress=lambda f, msg="": bar.progress(min(max(f, 0.0), 1.0),
                                                                        text=f"{head}: {msg}" if msg else None))
     bar.empty()
+
+
+def index_in_background(name: str):
+    """The running background build (corpora.builder.Build) of built-in corpus `name`, started here if need
+    be; None when the corpus is indexed, is not built-in, or background builds are off."""
+    from corpora import builder
+    from corpora.builtin import BUILTIN_NAMES
+
+    store = get_store()
+    if not builder.enabled() or name not in BUILTIN_NAMES or name in store.corpus_names():
+        return None
+    build = builder.start(store.path, name)
+    return build if build.running() else None
+
+
+def index_finished(name: str) -> None:
+    """After the background build of `name` ended: forget what was found by reading its text (the frames
+    without store ids), once. Embeddings are kept: they are keyed by the sentences themselves."""
+    from corpora import builder
+
+    build = builder.get(get_store().path, name)
+    if build is not None and build.claim():
+        for f in (cached_occurrences, cached_analysis, cached_names, cached_placement, _scan_documents):
+            f.clear()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _scan_documents(name: str) -> list:
+    """A built-in corpus's documents, read while its index is built (scan_occurrences reads them)."""
+    from corpora.builtin import builtin_documents
+
+    return list(builtin_documents(name))
+
+
+def rows_key(occ) -> str:
+    """A digest of the occurrences' sentences and target positions (what the biLM pass depends on)."""
+    import hashlib
+    import json
+
+    return hashlib.sha1(json.dumps([list(occ["token_index"].astype(int)), [list(t) for t in occ["tokens"]]],
+                                   ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 # ---- cached explorer pipeline ---------------------------------------------------------------------
@@ -180,20 +233,30 @@ SAMPLE_SEED = 0
 
 @st.cache_data(max_entries=32, show_spinner="Searching the corpus…")
 def cached_occurrences(corpus: str, word: str, match: str, limit: int | None):
-    """(occurrence DataFrame, total hits before sampling); raises corpora.errors.CorpusError."""
-    from corpora.search import occurrences
+    """(occurrence DataFrame, total hits before sampling); raises corpora.errors.CorpusError. A built-in
+    corpus being indexed in the background is read directly (corpora.search.scan_occurrences: the same
+    rows, sent_id <NA>, attrs["source"] "scan"); attrs["rows"] is rows_key()."""
+    from corpora.search import occurrences, scan_occurrences
 
-    occ = occurrences(get_store(), corpus, word, match=match, limit=limit, seed=SAMPLE_SEED)
+    if index_in_background(corpus) is not None and match in ("form", "lemma"):
+        occ = scan_occurrences(_scan_documents(corpus), corpus, word, match=match, limit=limit, seed=SAMPLE_SEED)
+    else:
+        occ = occurrences(get_store(), corpus, word, match=match, limit=limit, seed=SAMPLE_SEED)
+    occ.attrs["rows"] = rows_key(occ)
     return occ, int(occ.attrs.get("total", len(occ)))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, model_name: str):
+def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, model_name: str, rows: str):
     """((n, n_layers, 2P) vectors of every occurrence's target token, its LM substitutes or None), from one
-    batched biLM pass (senses.explore.embed_occurrences); a progress bar while embedding."""
+    batched biLM pass (senses.explore.embed_occurrences); a progress bar while embedding. `rows`: the
+    occurrences' rows_key, so that the same sentences found by scanning and by the index share a pass."""
     from senses.explore import embed_occurrences
 
     occ, _ = cached_occurrences(corpus, word, match, limit)
+    if occ.attrs["rows"] != rows:  # cleared and found again in between (its index was just finished)
+        raise RuntimeError("the occurrences changed while they were embedded (the corpus index was just "
+                           "finished); please run again")
     model = _named_model(model_name)
     n = len(occ)
     bar = st.progress(0.0, text=f"Embedding {n} sentences with {model_name}…")
@@ -210,7 +273,7 @@ def cached_analysis(corpus: str, word: str, match: str, limit: int | None, model
     from senses.explore import analyse
 
     occ, _ = cached_occurrences(corpus, word, match, limit)
-    layers, substitutes = cached_embeddings(corpus, word, match, limit, model_name)
+    layers, substitutes = cached_embeddings(corpus, word, match, limit, model_name, occ.attrs["rows"])
     return analyse(occ, layers, layer=layer, weights=list(weights), method=method, k=k,
                    representation=representation, substitutes=substitutes)
 
@@ -243,18 +306,19 @@ def _names_seen() -> dict:
     return {}
 
 
-def known_names(*view) -> dict[int, str] | None:
-    """Cluster -> automatic name of a view (cached_names' arguments) once named, else None (no work)."""
-    return _names_seen().get(view)
+def known_names(rows: str, *view) -> dict[int, str] | None:
+    """Cluster -> automatic name of a view (its occurrences' rows_key, cached_names' arguments) once named,
+    else None (no work)."""
+    return _names_seen().get((rows, view))
 
 
-def name_view(*view) -> dict[int, str]:
-    """Name the clusters of a view (cached_names' arguments) and remember the labels for known_names()."""
+def name_view(rows: str, *view) -> dict[int, str]:
+    """Name the clusters of a view (rows_key, cached_names' arguments); remember the labels for known_names()."""
     labels = {c: n.label for c, n in cached_names(*view).items()}
     seen = _names_seen()
     if len(seen) > 256:
         seen.clear()
-    seen[view] = labels
+    seen[(rows, view)] = labels
     return labels
 
 

@@ -26,6 +26,8 @@ from pages.common import (
     corpus_names,
     ensure_corpus,
     get_model,
+    index_finished,
+    index_in_background,
     known_names,
     model_select,
     name_view,
@@ -206,18 +208,26 @@ def _search(view: View):
     if len(view.word.split()) > 1:
         st.warning("Please type a single word.")
         return None
-    try:
-        ensure_corpus(view.corpus)
-    except (OSError, KeyError, ValueError) as e:
-        st.error(f"The corpus {md(view.corpus)} is not available: {md(e)}")
-        return None
-    from corpora.errors import CorpusError
+    from corpora.errors import CorpusError, WordNotFoundError
 
     try:
-        occ, total = cached_occurrences(*view.search)
+        if index_in_background(view.corpus) is None:  # else its text is read directly while it is indexed
+            ensure_corpus(view.corpus)
+        try:
+            occ, total = cached_occurrences(*view.search)
+        except WordNotFoundError:
+            if index_in_background(view.corpus) is None:
+                raise
+            ensure_corpus(view.corpus)  # not in the text: wait for the index, which suggests close words
+            occ, total = cached_occurrences(*view.search)
     except CorpusError as e:
         st.error(md(e))
         return None
+    except (OSError, KeyError, ValueError) as e:
+        st.error(f"The corpus {md(view.corpus)} is not available: {md(e)}")
+        return None
+    if occ.attrs.get("source") == "scan":
+        _index_progress(view.corpus)
     if len(occ) == 0:
         st.warning(f"No occurrences of “{md(view.word)}” in {md(view.corpus)}.")
         return None
@@ -229,6 +239,18 @@ def _search(view: View):
     return occ
 
 
+@st.fragment(run_every=1.0)
+def _index_progress(corpus: str) -> None:
+    """While the corpus is indexed in the background: its progress; when it is done, the page again (from
+    the index; the embeddings are kept)."""
+    build = index_in_background(corpus)
+    if build is None:
+        index_finished(corpus)
+        st.rerun(scope="app")
+    st.caption(f"The search index of {md(corpus)} is being built in the background ({build.fraction:.0%}); "
+               "meanwhile its text is read directly. The page switches to the index when it is ready.")
+
+
 def _analyse(p: str, view: View, occ) -> explore.Analysis | None:
     if view.model is None:
         get_model(None)  # shows the "no model" error
@@ -237,18 +259,19 @@ def _analyse(p: str, view: View, occ) -> explore.Analysis | None:
     if get_model(view.model) is None:
         return None
     try:
-        cached_embeddings(*view.search, view.model)
+        cached_embeddings(*view.search, view.model, occ.attrs["rows"])
         return cached_analysis(*view.analysis)
     except (ValueError, RuntimeError, IndexError) as e:
         st.error(f"Embedding or clustering failed: {md(e)}")
         return None
 
 
-def _cluster_names(p: str, view: View, a: explore.Analysis) -> tuple[dict[int, str], dict[int, str], dict, dict]:
+def _cluster_names(p: str, view: View, a: explore.Analysis,
+                   rows: str) -> tuple[dict[int, str], dict[int, str], dict, dict]:
     """(automatic names, shown names, rename-box keys, saved renames) of the view's clusters.
 
     Automatic names are {} until computed; a name typed in a box wins and is kept for the view."""
-    auto = known_names(*view.analysis) or {}
+    auto = known_names(rows, *view.analysis) or {}
     vkey = f"{p}_rename_{abs(hash(repr(view.analysis)))}"
     saved = st.session_state.setdefault(f"{p}_renames", {}).setdefault(vkey, {})
     keys = {c: f"{vkey}_{c}" for c in range(a.k)} if len(a.frame) > 1 else {}
@@ -287,7 +310,8 @@ def _page(p: str) -> None:
         st.info("Only one occurrence: it is shown, but there is nothing to cluster.")
     else:
         _clustering_caption(a)
-    auto, names, rename_keys, saved = _cluster_names(p, view, a)
+    rows = occ.attrs["rows"]
+    auto, names, rename_keys, saved = _cluster_names(p, view, a, rows)
     a.frame["cluster_name"] = [explore.cluster_label(c, names) for c in a.frame["cluster"]]
     color = _colour_select(p, a.frame)
     _sync_query(view, color)
@@ -301,7 +325,7 @@ def _page(p: str) -> None:
     _exports(p, a, names, view.word)
     if rename_keys and not auto:
         with naming_area:
-            _name_clusters(view)
+            _name_clusters(view, rows)
 
 
 def _colour_select(p: str, frame) -> str:
@@ -314,11 +338,11 @@ def _colour_select(p: str, frame) -> str:
 
 
 @st.fragment
-def _name_clusters(view: View) -> None:
+def _name_clusters(view: View, rows: str) -> None:
     """Name the clusters after the plot is on screen, then redraw the page with the names."""
     with st.spinner("Naming the clusters (substitutes from the language model)…"):
         try:
-            name_view(*view.analysis)
+            name_view(rows, *view.analysis)
         except (ValueError, RuntimeError, IndexError) as e:
             st.caption(f"The clusters could not be named: {md(e)}")
             return

@@ -9,6 +9,9 @@ import pytest
 import torch
 
 torch.set_num_threads(1)  # tests share the 2 cores with other processes
+# built-in corpora are indexed in the page, not by a background process (tests of corpora.builder and the
+# browser tests turn it on)
+os.environ.setdefault("SENSE_EXPLORER_BACKGROUND_INDEX", "0")
 
 TINY_WORDS = (
     "the a of and to in is was he she it they bank river money cash deposited sat on cell prison "

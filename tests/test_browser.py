@@ -37,7 +37,7 @@ SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
 def app_url(tiny_model_dir, tmp_path):
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     env = {"SENSE_EXPLORER_MODEL": str(tiny_model_dir), "SENSE_EXPLORER_DATA": str(tmp_path / "data"),
-           "OMP_NUM_THREADS": "1"}
+           "OMP_NUM_THREADS": "1", "SENSE_EXPLORER_BACKGROUND_INDEX": "1"}  # as a user gets it
     with streamlit_server(env, tmp_path / "streamlit.log") as server:
         yield server.url
 
@@ -130,7 +130,7 @@ def bundled_url(tmp_path):
     model = bundled_model_dir()
     assert model is not None, "the bundled model elmo/models/en is missing"
     env = {"SENSE_EXPLORER_MODEL": str(model), "SENSE_EXPLORER_DATA": str(tmp_path / "data"),
-           "OMP_NUM_THREADS": "1"}
+           "OMP_NUM_THREADS": "1", "SENSE_EXPLORER_BACKGROUND_INDEX": "1"}  # as a user gets it
     with streamlit_server(env, tmp_path / "streamlit.log") as server:
         yield server.url
 
