@@ -196,6 +196,15 @@ def index_in_background(name: str):
     return build if build.running() else None
 
 
+def indexing_now() -> list:
+    """The built-in corpora being indexed in the background now (corpora.builder.Build: name, fraction)."""
+    from corpora import builder
+    from corpora.builtin import BUILTIN_NAMES
+
+    path = get_store().path
+    return [b for b in (builder.get(path, n) for n in BUILTIN_NAMES) if b is not None and b.running()]
+
+
 def index_finished(name: str) -> None:
     """After the background build of `name` ended: forget what was found by reading its text (the frames
     without store ids), once. Embeddings are kept: they are keyed by the sentences themselves."""

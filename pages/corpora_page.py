@@ -15,7 +15,7 @@ import plotly.express as px
 import streamlit as st
 
 from corpora.errors import CorpusError, escape_markdown
-from pages.common import clear_corpus_caches, get_store
+from pages.common import clear_corpus_caches, get_store, indexing_now
 
 UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "jsonl", "zip"]
 LOW_CARDINALITY = 20  # the chart's default column has at most this many distinct values
@@ -89,9 +89,12 @@ def _listing(p: str, store) -> None:
     st.subheader("Corpora")
     if st.session_state.get(f"{p}_deleted"):
         st.success(f"Deleted “{escape_markdown(st.session_state.pop(f'{p}_deleted'))}”.")
+    for build in indexing_now():
+        st.info(f"{build.name} is being indexed in the background ({build.fraction:.0%}); it is listed here "
+                "when it is ready (the Sense explorer already shows its words).")
     table = store.list_corpora()
     if table is None or len(table) == 0:
-        st.info("No corpus is indexed yet; the default corpus is indexed on first use in the Sense explorer.")
+        st.info("No corpus is indexed yet; the default corpus is indexed when the app is first opened.")
         return
     st.dataframe(table, hide_index=True, width="stretch", key=f"{p}_list")
     names = list(table["name"])

@@ -212,6 +212,7 @@ def _search(view: View):
 
     try:
         if index_in_background(view.corpus) is None:  # else its text is read directly while it is indexed
+            index_finished(view.corpus)  # a background build has just ended: forget what the text scan found
             ensure_corpus(view.corpus)
         try:
             occ, total = cached_occurrences(*view.search)
