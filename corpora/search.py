@@ -37,6 +37,7 @@ from __future__ import annotations
 import difflib
 import json
 import time
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -53,8 +54,9 @@ _UNICODE_CLASSES = {"w": (r"\pL\pN_", r"[\pL\pN_]"), "d": (r"\p{Nd}", r"\p{Nd}")
                     "D": (None, r"\P{Nd}")}
 
 
-def lemma_forms(word: str) -> set[str]:
-    """Lower-cased forms of every inflection of the word's lemmas (see the module docstring)."""
+@lru_cache(maxsize=8192)
+def lemma_forms(word: str) -> frozenset[str]:
+    """Lower-cased forms of every inflection of the word's lemmas (see the module docstring); cached."""
     from lemminflect import getAllInflections, getAllLemmas
 
     w = word.lower()
@@ -66,7 +68,7 @@ def lemma_forms(word: str) -> set[str]:
     for lemma in lemmas:
         for infl in getAllInflections(lemma).values():
             forms.update(f.lower() for f in infl)
-    return forms
+    return frozenset(forms)
 
 
 def _check_word(word: str, match: str) -> str:

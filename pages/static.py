@@ -19,7 +19,7 @@ from elmo.io import ModelFileError
 from pages.common import cached_occurrences as search_occurrences
 from pages.common import corpus_names, ensure_corpus, get_store, session_model
 from senses import static as ss
-from senses.baselines import AVERAGE_CAP, StaticVectors, average_of_meanings
+from senses.baselines import AVERAGE_CAP, StaticVectors, average_of_meanings, shipped_vectors
 from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
 
@@ -79,12 +79,8 @@ def corpus_words(corpus: str, n: int) -> list[str]:
     return get_store().types(corpus)["word"].head(4 * n).tolist()
 
 
-@st.cache_resource(show_spinner="Loading the Word2Vec vectors…")
 def static_vectors() -> StaticVectors | None:
-    try:
-        return StaticVectors.load()
-    except (OSError, ValueError):
-        return None
+    return shipped_vectors()  # loaded once per process
 
 
 def candidates(model, occ: ss.Occurrences, source: str) -> list[str]:
@@ -120,24 +116,43 @@ def sense_accuracy(key: str, source: str, word: str, limit: int, text: str, _mod
     return ss.sense_accuracy(_model, occ, occurrence_layers(key, source, word, limit, text, _model), static_vectors())
 
 
-def render_static(model, key: str, word: str, occ: ss.Occurrences, source: str, slot: int) -> None:
+@st.cache_data(max_entries=32, show_spinner=False)
+def word2vec_view(word: str):
+    """(figure: the word among the N_WORDS most frequent words (PCA), its 10 nearest words), or None when
+    Word2Vec does not know the word. Cached: the PCA is not redone on every rerun."""
+    sv = static_vectors()
+    nb = ss.embedding_neighbours(sv, word, 10)
+    if nb is None:
+        return None
+    fig = ss.static_figure(word, sv.words[:N_WORDS], sv.vectors[:N_WORDS], sv.vector(word), nb["word"].tolist(),
+                           space="Word2Vec")
+    return fig, nb
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def char_neighbours(key: str, source: str, word: str, limit: int, text: str, _model):
+    """(candidate words, the word's 10 nearest candidates by layer 0)."""
+    occ = source_occurrences(source, word, limit, text)
+    cands = candidates(_model, occ, source)
+    return cands, ss.static_neighbours(_model, word, cands, k=10, vectors=type_space(key, tuple(cands), _model))
+
+
+def render_static(model, key: str, word: str, source: str, limit: int, text: str, slot: int) -> None:
     """The two static views: Word2Vec (meaning) and the char-CNN layer 0 (spelling)."""
     sv = static_vectors()
     st.markdown("**Static embedding: Word2Vec** (one vector per word type, all its meanings in one vector; "
                 "trained on the bundled model's training text)")
-    nb = ss.embedding_neighbours(sv, word, 10) if sv is not None else None
+    view = word2vec_view(word) if sv is not None else None
     if sv is None:
         st.info("The Word2Vec vectors are missing: build them with `python -m senses.baselines --build`.")
-    elif nb is None:
+    elif view is None:
         st.info(f"“{md(word)}” is not among the {len(sv.words):,} words of the Word2Vec vocabulary.")
     else:
-        top = sv.words[:N_WORDS]
-        st.plotly_chart(ss.static_figure(word, top, sv.vectors[:N_WORDS], sv.vector(word), nb["word"].tolist(),
-                                         space="Word2Vec"), width="stretch", key=f"w2v_fig_{slot}")
+        fig, nb = view
+        st.plotly_chart(fig, width="stretch", key=f"w2v_fig_{slot}")
         st.dataframe(nb.style.format({"similarity": "{:.3f}", "distance": "{:.3f}"}), hide_index=True,
                      key=f"w2v_nb_{slot}")
-    cands = candidates(model, occ, source)
-    char = ss.static_neighbours(model, word, cands, k=10, vectors=type_space(key, tuple(cands), model))
+    cands, char = char_neighbours(key, source, word, limit, text, model)
     st.markdown("**Layer 0 of the biLM: the character CNN** (context-free and built from the spelling, so its "
                 f"neighbours are words spelled alike), among {len(cands):,} frequent words:")
     st.dataframe(char.style.format({"similarity": "{:.3f}", "distance": "{:.3f}"}), hide_index=True,
@@ -168,7 +183,7 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
                                                                  if source == ss.OWN_TEXT else ""))
         return None
 
-    render_static(model, key, word, occ, source, slot)
+    render_static(model, key, word, source, limit, text, slot)
 
     comp = comparison(key, source, word, limit, text, layer, k, model)
     st.markdown(f"**Contextual view**: {len(occ)} occurrences, {comp.clustering.k} cluster"

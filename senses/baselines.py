@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,16 @@ class StaticVectors:
         words = (path / VOCAB_FILE).read_text(encoding="utf-8").split("\n")[: len(vectors)]
         meta = json.loads((path / META_FILE).read_text()) if (path / META_FILE).is_file() else {}
         return cls(words, vectors, meta)
+
+
+@lru_cache(maxsize=1)
+def shipped_vectors() -> StaticVectors | None:
+    """The shipped Word2Vec vectors (senses/static_vectors), loaded once per process; None when they are
+    missing or unreadable (the one loader of the app, the induction and the evaluation)."""
+    try:
+        return StaticVectors.load()
+    except (OSError, ValueError):
+        return None
 
 
 def _or(v: np.ndarray | None, default: np.ndarray) -> np.ndarray:

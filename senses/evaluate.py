@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .baselines import CONTEXT, StaticVectors, bow_matrix
+from .baselines import CONTEXT, StaticVectors, bow_matrix, shipped_vectors
 from .cluster import cluster, normalize
 
 WORDS = ("hard", "interest", "line", "serve")
@@ -106,6 +106,7 @@ class WordSample:
     senses: np.ndarray  # (n,) str
     near: list[list[str]] = field(default_factory=list)  # +-STATIC_WINDOW tokens of the full context
     near_index: list[int] = field(default_factory=list)  # the target's index in `near`
+    total: int = 0  # instances of the word before subsampling
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -187,7 +188,7 @@ def load_senseval(word: str, max_per_word: int | None = None, seed: int = SEED, 
     y = np.asarray(senses)
     keep = np.arange(len(y)) if max_per_word is None else stratified_subsample(y, max_per_word, seed)
     return WordSample(word, [tokens[i][0] for i in keep], [tokens[i][1] for i in keep], y[keep],
-                      [near[i][0] for i in keep], [near[i][1] for i in keep])
+                      [near[i][0] for i in keep], [near[i][1] for i in keep], total=len(y))
 
 
 # ---- features ------------------------------------------------------------------------------------
@@ -223,11 +224,8 @@ def average_of_meanings(vectors: np.ndarray, forms: Sequence[str]) -> np.ndarray
 
 
 def load_static_vectors() -> StaticVectors | None:
-    """The shipped Word2Vec vectors (senses/static_vectors), None when they are missing."""
-    try:
-        return StaticVectors.load()
-    except FileNotFoundError:
-        return None
+    """The shipped Word2Vec vectors (senses.baselines.shipped_vectors: loaded once), None when they are missing."""
+    return shipped_vectors()
 
 
 # ---- classifiers ---------------------------------------------------------------------------------

@@ -177,13 +177,11 @@ def lm_substitutes(lm, words: Sequence[str], sentences: Sequence[Sequence[str]],
     from .naming import word_forms
 
     ids = {"forward": lm.forward_ids, "backward": lm.backward_ids, "both": lm.both_ids}
-    forms_cache: dict[str, set[str]] = {}
     subs = []
     for r, (s, i) in enumerate(zip(sentences, indices, strict=True)):
         t = str(s[i]).lower()
-        if t not in forms_cache:
-            forms_cache[t] = word_forms(t) | {lemma(t)}
-        subs.append([w for src in sources for w in substitute_lemmas(words, ids[src][r], forms_cache[t], k)])
+        own = word_forms(t) | {lemma(t)}  # both cached
+        subs.append([w for src in sources for w in substitute_lemmas(words, ids[src][r], own, k)])
     return subs
 
 
@@ -254,15 +252,11 @@ class BagLSA:
 # ---- context through static word vectors --------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def static_vectors():
-    """The shipped Word2Vec vectors (senses.baselines.StaticVectors), None when they are missing."""
-    from .baselines import StaticVectors
+    """The shipped Word2Vec vectors (senses.baselines.shipped_vectors: loaded once), None when they are missing."""
+    from .baselines import shipped_vectors
 
-    try:
-        return StaticVectors.load()
-    except FileNotFoundError:
-        return None
+    return shipped_vectors()
 
 
 def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[int], static=None,

@@ -97,13 +97,6 @@ def text_occurrences(text: str, word: str) -> Occurrences:
     return Occurrences([tokens[n] for n in sent], idx, None, len(idx))
 
 
-def senseval_count(word: str) -> int:
-    """Instances of a Senseval word (all of them, before sampling)."""
-    from nltk.corpus import senseval
-
-    return len(senseval.instances(f"{word}.pos"))
-
-
 def source_occurrences(source: str, word: str, limit: int, text: str = "",
                        search: Callable[[str, str, int], pd.DataFrame] | None = None) -> Occurrences:
     """Up to `limit` occurrences of `word` in a source: Senseval (a stratified sample, gold senses), typed
@@ -115,7 +108,7 @@ def source_occurrences(source: str, word: str, limit: int, text: str = "",
             raise ValueError(f"The senseval corpus has gold senses only for {', '.join(SENSEVAL_WORDS)}; pick "
                              f"another source for “{word}”.")
         sample = load_senseval(word.lower(), limit)
-        return Occurrences(sample.tokens, sample.index, list(sample.senses), senseval_count(word.lower()))
+        return Occurrences(sample.tokens, sample.index, list(sample.senses), sample.total)  # total: one read
     if source == OWN_TEXT:
         occ = text_occurrences(text, word)
         return Occurrences(occ.tokens[:limit], occ.index[:limit], None, len(occ))
