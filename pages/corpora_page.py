@@ -136,6 +136,12 @@ def chart_columns(cardinality: dict[str, int]) -> tuple[list[str], int | None]:
     return cols, (0 if low else None)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def meta_cardinality(name: str, content_hash: str) -> dict[str, int]:
+    """Distinct values per metadata column (a scan of every document's metadata): once per corpus content."""
+    return get_store().meta_cardinality(name)
+
+
 def _frequency(p: str, store) -> None:
     from corpora.errors import WordNotFoundError
 
@@ -145,7 +151,7 @@ def _frequency(p: str, store) -> None:
         return
     c1, c2, c3 = st.columns(3)
     name = c1.selectbox("Corpus", names, key=f"{p}_fcorpus")
-    cardinality = store.meta_cardinality(name) if name else {}
+    cardinality = meta_cardinality(name, store.info(name)["hash"]) if name else {}
     if not cardinality:
         st.caption(f"{escape_markdown(name)} has no metadata columns.")
         return
