@@ -318,16 +318,13 @@ def _read_zip(filename: str, data: bytes, text_column: str | None, limits: Limit
         if _ext(name) == ".zip":
             raise ReadError(f"{filename}: the entry {name} is itself a zip archive; nested archives are refused.")
         total += info.file_size
-        if total > limits.max_total_bytes:
-            raise ReadError(f"{filename} would unpack to more than {limits.max_total_bytes // 2**20:,} MB; "
-                            "refused (possible zip bomb).")
+        _check_archive_ratio(filename, total, len(data), limits)  # the declared sizes; many small entries add up
         if info.file_size > limits.max_ratio * max(info.compress_size, 1) and info.file_size > _RATIO_FLOOR:
             raise ReadError(f"{filename}: the entry {name} is compressed more than {limits.max_ratio:g} times; "
                             "refused (possible zip bomb).")
         chosen.append((name, info))
     if not chosen:
         raise ReadError(f"{filename} contains no {', '.join(e for e in SUPPORTED if e != '.zip')} files.")
-    _check_archive_ratio(filename, total, len(data), limits)  # many small entries add up
     docs: list[Document] = []
     unpacked = 0
     for name, info in chosen:

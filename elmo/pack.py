@@ -23,10 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-# today's training corpora (the bundled model's), then the corpora added by issue 17
+# today's training corpora (the bundled model's); main() adds corpora.builtin.EXTRA_NLTK_SOURCES (issue 17)
 BASE_CORPORA = ["wiki", "brown", "movie_reviews", "abc", "state_union", "webtext", "inaugural"]
-NEW_CORPORA = ["masc_tagged", "shakespeare", "conll2000", "subjectivity", "sentence_polarity", "pros_cons",
-               "product_reviews_1", "product_reviews_2", "switchboard"]
 HELDOUT_PER_MILLE = 20
 SEP = "\x00"  # separates words in the stored type list (tokens never hold it)
 PART_BYTES = 15 * 2**20  # files that travel back from the device stay under this size
@@ -211,13 +209,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m elmo.pack", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path("data/pack_en.npz"))
-    ap.add_argument("--corpora", nargs="+", default=BASE_CORPORA + NEW_CORPORA)
+    ap.add_argument("--corpora", nargs="+", help="built-in corpora to pack (default: the bundled model's, then "
+                    "the extra NLTK ones of corpora.builtin.EXTRA_NLTK_SOURCES)")
     ap.add_argument("--join", type=Path, metavar="DIR", help="reassemble split files in DIR and exit")
     a = ap.parse_args(argv)
     if a.join:
         for p in join_parts(a.join):
             print(f"joined {p}")
         return 0
+    if not a.corpora:
+        from corpora.builtin import EXTRA_NLTK_SOURCES
+
+        a.corpora = BASE_CORPORA + list(EXTRA_NLTK_SOURCES)
     t0 = time.time()
     try:
         pack = builtin_pack(a.corpora, log=lambda m: print(m, flush=True))

@@ -88,14 +88,14 @@ class Analysis:
 def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
             method: str = "PCA", k: int | None = None, seed: int = 0, k_max: int = 8,
             representation: str = DEFAULT_REPRESENTATION, substitutes: Sequence[Sequence[str]] | None = None,
-            auto: str = DEFAULT_AUTO_K, model=None) -> Analysis:
+            auto: str = DEFAULT_AUTO_K) -> Analysis:
     """Represent the occurrences (senses.induction.represent), project to 2D and cluster.
 
     `representation` (senses.induction.REPRESENTATIONS): the default puts the LM's substitutes for the
     word (TF-IDF, LSA) beside its context words through the shipped Word2Vec vectors, so clusters follow
     meaning, not spelling; "layers" is the layer mix as it is. `substitutes`: per occurrence, from
-    embed_occurrences (the same biLM pass as the layers); without them, `model` computes them (one more
-    batched pass), and with neither the substitutes are left out (Analysis.note says so). They are kept
+    embed_occurrences (the same biLM pass as the layers); without them the substitutes are left out
+    (Analysis.note says so). They are kept
     in the frame's hidden "_substitutes" column and name the clusters. `auto`: the auto-k rule
     (senses.cluster.AUTO_K). The projection shows exactly the vectors that were clustered.
     One occurrence: a single point, no clustering (k = 1)."""
@@ -104,7 +104,6 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
         NEEDS_STATIC,
         Representer,
         context_lemmas,
-        occurrence_substitutes,
         static_context_vectors,
     )
 
@@ -114,11 +113,8 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     index = [int(i) for i in occ["token_index"]] if len(occ) else []
     note = ""
     if substitutes is None and representation in NEEDS_SUBSTITUTES and len(occ):
-        if model is not None and getattr(model.bilm, "softmax", None) is not None and model.vocab is not None:
-            _, substitutes = occurrence_substitutes(model, tokens, index)
-        else:
-            substitutes = [[] for _ in tokens]
-            note = "no language-model substitutes (no model with an LM head given): context words and vectors only"
+        substitutes = [[] for _ in tokens]
+        note = "no language-model substitutes (none given; the model may have no LM head): context words and vectors only"
     if substitutes is not None and len(substitutes) != len(occ):
         raise ValueError(f"{len(occ)} occurrences but {len(substitutes)} substitute lists")
     contexts = [context_lemmas(t, i) for t, i in zip(tokens, index, strict=True)] \
