@@ -98,8 +98,12 @@ class ELMo:
               progress: Progress | None = None) -> list[np.ndarray]:
         """One float32 array (n_layers, n_tokens, 2P) per sentence; boundaries removed."""
         out: list[np.ndarray | None] = [None] * len(sentences)
-        self._run(sentences, max_tokens, max_sentences, progress,
-                  lambda i, layers, n: out.__setitem__(i, layers[:, 1 : n + 1].numpy().copy()))
+
+        def keep(batch: list[int], layers: torch.Tensor) -> None:
+            for j, i in enumerate(batch):
+                out[i] = layers[:, j, 1 : len(sentences[i]) + 1].numpy().copy()
+
+        self._run(sentences, max_tokens, max_sentences, progress, keep)
         return out  # type: ignore[return-value]
 
     @torch.no_grad()
@@ -113,13 +117,17 @@ class ELMo:
                 raise IndexError(f"token index {i} outside a sentence of {len(s)} tokens")
         out = np.zeros((len(sentences), self.n_layers, self.dim), np.float32)
 
-        def keep(i: int, layers: torch.Tensor, n: int) -> None:
-            out[i] = layers[:, indices[i] + 1].numpy()
+        def keep(batch: list[int], layers: torch.Tensor) -> None:
+            t = torch.tensor([indices[i] + 1 for i in batch])
+            out[batch] = layers[:, torch.arange(len(batch)), t].permute(1, 0, 2).numpy()
 
         self._run(sentences, max_tokens, max_sentences, progress, keep)
         return out
 
-    def _run(self, sentences, max_tokens, max_sentences, progress, sink) -> None:
+    def _run(self, sentences: Sequence[Sequence[str]], max_tokens: int, max_sentences: int,
+             progress: Progress | None, sink: Callable[[list[int], torch.Tensor], None]) -> None:
+        """The one batching loop: length-bucketed batches through the biLM; sink(batch, layers) gets the
+        sentence numbers of each batch and its layers (L, B, T, 2P), boundaries included (token i at i + 1)."""
         lengths = [len(s) for s in sentences]
         if any(n == 0 for n in lengths):
             raise ValueError("cannot embed an empty sentence")
@@ -128,8 +136,7 @@ class ELMo:
         for batch in length_batches([n + 2 for n in lengths], max_tokens, max_sentences):  # + <S>, </S>
             chars = batch_to_ids([list(sentences[i]) for i in batch], max_chars)
             layers, _ = self.bilm.layers(chars)  # (L, B, T, 2P)
-            for j, i in enumerate(batch):
-                sink(i, layers[:, j], lengths[i])
+            sink(batch, layers)
             done += len(batch)
             if progress:
                 progress(done, len(sentences))
@@ -153,15 +160,8 @@ class ELMo:
     @torch.no_grad()
     def lm_log_probs(self, tokens: Sequence[str], index: int) -> tuple[np.ndarray, np.ndarray]:
         """log p(word at index | left context) and | right context, each (V,)."""
-        bilm, _ = self._require_lm()
-        if not 0 <= index < len(tokens):
-            raise IndexError(f"token index {index} outside a sentence of {len(tokens)} tokens")
-        chars = batch_to_ids([list(tokens)], self.config.char_cnn.max_characters_per_token)
-        out = bilm(chars)
-        # with boundaries the target sits at index + 1: forward state at index, backward at index + 2
-        fwd = bilm.softmax.log_prob(out.forward[-1][0, index : index + 1])[0]
-        bwd = bilm.softmax.log_prob(out.backward[-1][0, index + 2 : index + 3])[0]
-        return fwd.numpy(), bwd.numpy()
+        lm = self.substitute_log_probs([tokens], [index], top=None)
+        return lm.forward[0], lm.backward[0]
 
     def substitutes(self, tokens: Sequence[str], index: int, k: int = 10, exclude: set[str] | None = None,
                     words_only: bool = True) -> list[Substitute]:
@@ -200,12 +200,8 @@ class ELMo:
         if top is not None:
             out.append(np.zeros((n, width), np.float32))
         layers_out = np.zeros((n, self.n_layers, self.dim), np.float32) if with_layers else None
-        lengths = [len(s) for s in feed]
-        max_chars = self.config.char_cnn.max_characters_per_token
-        done = 0
-        for batch in length_batches([n + 2 for n in lengths], max_tokens, max_sentences):  # + <S>, </S>
-            chars = batch_to_ids([feed[i] for i in batch], max_chars)
-            layers, _ = bilm.layers(chars)  # (L, B, T, 2P); the target sits at index + 1
+
+        def keep(batch: list[int], layers: torch.Tensor) -> None:  # the target sits at index + 1
             rows = torch.arange(len(batch))
             t = torch.tensor([indices[i] + 1 for i in batch])
             # plain: forward state before the target, backward state after it predict the target;
@@ -223,9 +219,8 @@ class ELMo:
                     out[d][batch], ids[d][batch] = v.numpy(), j.numpy()  # type: ignore[index]
             if layers_out is not None:
                 layers_out[batch] = layers[:, rows, t].permute(1, 0, 2).numpy()
-            done += len(batch)
-            if progress:
-                progress(done, n)
+
+        self._run(feed, max_tokens, max_sentences, progress, keep)
         if ids is None:
             return TargetLM(out[0], out[1], None, None, layers_out)
         return TargetLM(out[0], out[1], ids[0], ids[1], layers_out, out[2], ids[2])
