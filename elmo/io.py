@@ -51,10 +51,13 @@ def _shapes(model: torch.nn.Module) -> dict[str, tuple[int, ...]]:
     return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
-def save_dir(model: BiLM, path: str | Path, vocab: Vocabulary | None = None) -> Path:
+def save_dir(model: BiLM, path: str | Path, vocab: Vocabulary | None = None,
+             dtype: torch.dtype | None = None) -> Path:
+    """A model directory (safetensors weights, config, vocab); floating-point weights in `dtype` if given."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
+    state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().contiguous().clone()
+             for k, v in model.state_dict().items()}
     save_file(state, str(path / WEIGHTS), metadata={"format": "pt"})
     model.cfg.save(path / CONFIG)
     if vocab is not None:

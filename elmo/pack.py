@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli import error_boundary
+
 # today's training corpora (the bundled model's); main() adds corpora.builtin.EXTRA_NLTK_SOURCES (issue 17)
 BASE_CORPORA = ["wiki", "brown", "movie_reviews", "abc", "state_union", "webtext", "inaugural"]
 HELDOUT_PER_MILLE = 20
@@ -174,9 +176,13 @@ def builtin_pack(names: list[str], log: Callable[[str], None] = print) -> Pack:
 # ---- files in parts (what comes back from the device is at most 16 MiB per file) ------------
 
 
-def write_parts(path: Path, part_bytes: int = PART_BYTES) -> list[Path]:
-    """Split a file into PATH.part000, PATH.part001, ... (each <= part_bytes); the original is removed."""
-    data = path.read_bytes()
+def write_parts(path: Path, data: bytes | None = None, part_bytes: int | None = None) -> list[Path]:
+    """Split a file (or `data`, the file's would-be bytes) into PATH.part000, PATH.part001, ... (each
+    <= part_bytes, default PART_BYTES) with a manifest PATH.parts.json (size, sha256); the original file
+    is removed."""
+    part_bytes = part_bytes or PART_BYTES
+    if data is None:
+        data = path.read_bytes()
     parts = []
     for k, i in enumerate(range(0, max(len(data), 1), part_bytes)):
         p = path.with_name(f"{path.name}.part{k:03d}")
@@ -185,8 +191,17 @@ def write_parts(path: Path, part_bytes: int = PART_BYTES) -> list[Path]:
     path.with_name(path.name + ".parts.json").write_text(json.dumps(
         {"file": path.name, "parts": [p.name for p in parts], "bytes": len(data),
          "sha256": hashlib.sha256(data).hexdigest()}))
-    path.unlink()
+    path.unlink(missing_ok=True)
     return parts
+
+
+def read_parts(manifest: Path) -> bytes:
+    """The bytes of a split file (write_parts), checked against its manifest's size and sha256."""
+    m = json.loads(manifest.read_text())
+    data = b"".join((manifest.parent / p).read_bytes() for p in m["parts"])
+    if len(data) != m["bytes"] or hashlib.sha256(data).hexdigest() != m["sha256"]:
+        raise ValueError(f"{manifest}: parts are incomplete or corrupt")
+    return data
 
 
 def join_parts(folder: Path) -> list[Path]:
@@ -194,9 +209,7 @@ def join_parts(folder: Path) -> list[Path]:
     done = []
     for manifest in sorted(folder.glob("*.parts.json")):
         m = json.loads(manifest.read_text())
-        data = b"".join((folder / p).read_bytes() for p in m["parts"])
-        if len(data) != m["bytes"] or hashlib.sha256(data).hexdigest() != m["sha256"]:
-            raise ValueError(f"{manifest}: parts are incomplete or corrupt")
+        data = read_parts(manifest)
         (folder / m["file"]).write_bytes(data)
         for p in m["parts"]:
             (folder / p).unlink()
@@ -214,28 +227,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--join", type=Path, metavar="DIR", help="reassemble split files in DIR and exit")
     a = ap.parse_args(argv)
     if a.join:
-        for p in join_parts(a.join):
-            print(f"joined {p}")
-        return 0
+        def join() -> int:
+            for p in join_parts(a.join):
+                print(f"joined {p}")
+            return 0
+
+        return error_boundary(join, (ValueError, OSError), "interrupted")
     if not a.corpora:
         from corpora.builtin import EXTRA_NLTK_SOURCES
 
         a.corpora = BASE_CORPORA + list(EXTRA_NLTK_SOURCES)
+    return error_boundary(lambda: _build(a.corpora, a.out), (FileNotFoundError, KeyError, ValueError, OSError),
+                          "interrupted; nothing was written")
+
+
+def _build(corpora: list[str], out: Path) -> int:
     t0 = time.time()
-    try:
-        pack = builtin_pack(a.corpora, log=lambda m: print(m, flush=True))
-    except (FileNotFoundError, KeyError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    pack.save(a.out)
+    pack = builtin_pack(corpora, log=lambda m: print(m, flush=True))
+    pack.save(out)
     counts = pack.counts()
-    (a.out.with_suffix(".json")).write_text(json.dumps(
-        {"file": a.out.name, "bytes": a.out.stat().st_size, "types": len(pack.types), "seconds": round(time.time() - t0),
+    (out.with_suffix(".json")).write_text(json.dumps(
+        {"file": out.name, "bytes": out.stat().st_size, "types": len(pack.types), "seconds": round(time.time() - t0),
          **{k: v for k, v in pack.meta.items() if k != "train_counts"}, "counts": counts}, indent=1))
     for name, c in counts.items():
         print(f"{name:>18}: train {c['train_tokens']:>10,} tokens ({c['train_docs']:,} docs), "
               f"held out {c['heldout_tokens']:>8,} ({c['heldout_docs']:,} docs)")
-    print(f"wrote {a.out}: {a.out.stat().st_size / 2**20:.1f} MiB, {len(pack.tokens):,} tokens, "
+    print(f"wrote {out}: {out.stat().st_size / 2**20:.1f} MiB, {len(pack.tokens):,} tokens, "
           f"{len(pack.types):,} types, {time.time() - t0:.0f} s")
     return 0
 

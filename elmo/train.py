@@ -27,15 +27,16 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load as load_safetensors
-from safetensors.torch import save_file
+from safetensors.torch import save as save_safetensors
 
 from .batching import length_batches
 from .characters import BOS_TOKEN, EOS_TOKEN, word_to_ids
+from .cli import error_boundary
 from .config import ELMoConfig
 from .fast import TrainBiLM, to_bilm
 from .io import WEIGHTS, save_dir
 from .model import count_parameters
-from .pack import BASE_CORPORA, Pack, write_parts
+from .pack import BASE_CORPORA, Pack, read_parts, write_parts
 from .vocab import SPECIALS, Vocabulary
 
 Log = Callable[[str], None]
@@ -246,15 +247,12 @@ def save_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer, 
         tensors["rng.cuda"] = torch.cuda.get_rng_state()
     for old in folder.glob("checkpoint.safetensors*"):
         old.unlink()
-    path = folder / "checkpoint.safetensors"
-    save_file(tensors, str(path))
-    write_parts(path)
+    write_parts(folder / "checkpoint.safetensors", save_safetensors(tensors))
     (folder / "checkpoint.json").write_text(json.dumps({"state": state, "param_groups": osd["param_groups"]}))
 
 
 def load_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer) -> dict:
-    m = json.loads((folder / "checkpoint.safetensors.parts.json").read_text())
-    tensors = load_safetensors(b"".join((folder / p).read_bytes() for p in m["parts"]))
+    tensors = load_safetensors(read_parts(folder / "checkpoint.safetensors.parts.json"))  # sha256-checked
     meta = json.loads((folder / "checkpoint.json").read_text())
     model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     ostate: dict[int, dict] = {}
@@ -271,13 +269,7 @@ def load_checkpoint(folder: Path, model: TrainBiLM, opt: torch.optim.Optimizer) 
 
 def export_model(model: TrainBiLM, vocab: Vocabulary, path: Path, half: bool) -> Path:
     """Our model directory (safetensors + config + vocab); float16 weights when `half`."""
-    save_dir(to_bilm(model), path, vocab)
-    if half:
-        from safetensors.torch import load_file
-
-        state = {k: v.half() for k, v in load_file(str(path / WEIGHTS)).items()}
-        save_file(state, str(path / WEIGHTS), metadata={"format": "pt"})
-    return path
+    return save_dir(to_bilm(model), path, vocab, dtype=torch.float16 if half else None)
 
 
 # ---- the loop ---------------------------------------------------------------------------------
@@ -458,12 +450,13 @@ def main(argv: list[str] | None = None) -> int:
     tc = TrainConfig(**{k: getattr(a, k) for k in TrainConfig.__dataclass_fields__ if hasattr(a, k)})
     tc = replace(tc, bf16=not a.no_bf16)
     source = a.data or a.corpus or "data/pack_en.npz"
-    try:
+
+    def run() -> int:
         train(source, Path(a.out), cfg, tc, resume=a.resume, log=lambda m: print(m, flush=True))
-    except (FileNotFoundError, KeyError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
+
+    return error_boundary(run, (FileNotFoundError, KeyError, ValueError),
+                          f"interrupted; the last checkpoint is in {Path(a.out) / 'checkpoint'} (--resume goes on)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import torch
 
@@ -106,17 +107,19 @@ def test_same_seed_same_model_and_resume_is_exact(tmp_path):
     assert all(torch.equal(straight[k], resumed[k]) for k in straight)
 
 
-def test_checkpoint_is_split_into_small_parts(tmp_path):
+def test_checkpoint_is_split_into_small_parts(tmp_path, monkeypatch):
     from elmo import pack as pack_mod
 
-    old = pack_mod.PART_BYTES
-    pack_mod.write_parts.__defaults__ = (20_000,)
-    try:
-        train(tiny_pack(), tmp_path / "run", tiny_config(), replace(TC, steps=10), log=lambda m: None)
-    finally:
-        pack_mod.write_parts.__defaults__ = (old,)
+    monkeypatch.setattr(pack_mod, "PART_BYTES", 20_000)
+    train(tiny_pack(), tmp_path / "run", tiny_config(), replace(TC, steps=10), log=lambda m: None)
     parts = sorted((tmp_path / "run" / "checkpoint").glob("checkpoint.safetensors.part*"))
     assert len(parts) > 1 and all(p.stat().st_size <= 20_000 for p in parts)
+    (tmp_path / "run" / "checkpoint" / parts[0].name).write_bytes(b"damaged")
+    from elmo.train import load_checkpoint
+
+    m = torch.nn.Linear(1, 1)  # the parts are checked before anything is loaded
+    with pytest.raises(ValueError, match="corrupt"):  # a damaged checkpoint is refused, not half-loaded
+        load_checkpoint(tmp_path / "run" / "checkpoint", m, torch.optim.AdamW(m.parameters()))
 
 
 def test_schedule_is_by_steps():
@@ -180,3 +183,24 @@ def test_training_from_a_pack_needs_no_spacy(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "done (steps 3)" in r.stdout and (tmp_path / "run" / "best" / "model.safetensors").exists()
+
+
+def test_export_in_float16_loads_and_embeds_like_float32(tmp_path):
+    from safetensors import safe_open
+
+    from elmo.fast import TrainBiLM
+    from elmo.io import WEIGHTS
+    from elmo.train import export_model
+    from elmo.vocab import Vocabulary
+
+    torch.manual_seed(0)
+    vocab = Vocabulary("the bank river money".split())
+    cfg = replace(tiny_config(), n_tokens_vocab=len(vocab), softmax_cutoffs=[5])
+    model = TrainBiLM(cfg)
+    full, half = export_model(model, vocab, tmp_path / "f32", half=False), export_model(model, vocab, tmp_path / "f16", half=True)
+    with safe_open(str(half / WEIGHTS), framework="pt") as f:
+        assert {f.get_slice(k).get_dtype() for k in f.keys()} == {"F16"}
+    a = ELMo.load(full).embed([["the", "bank"]])[0]
+    b = ELMo.load(half).embed([["the", "bank"]])[0]
+    assert (half / WEIGHTS).stat().st_size < 0.6 * (full / WEIGHTS).stat().st_size
+    assert np.allclose(a, b, atol=2e-2)
