@@ -56,13 +56,14 @@ def test_tiny_training_learns_and_loads_back(tmp_path):
     cfg = tiny_config()
     before = cfg.to_dict()
     logs: list[str] = []
-    best = train(tiny_pack(), tmp_path / "run", cfg, TC, log=logs.append)
+    # 80 steps: after 40 the perplexity still depends on the seed (12.7-18.9 over seeds 0-5); after 80, 7-10
+    best = train(tiny_pack(), tmp_path / "run", cfg, replace(TC, steps=80), log=logs.append)
     assert cfg.to_dict() == before  # the caller's config is not changed
     log = json.loads((tmp_path / "run" / "train_log.json").read_text())
-    assert log["steps"] == 40 and log["stopped_by"] == "steps 40"
+    assert log["steps"] == 80 and log["stopped_by"] == "steps 80"
     hist = log["history"]
-    assert [h["step"] for h in hist] == [20, 40]
-    assert math.exp(hist[-1]["heldout_fwd"]) < 16  # 22 word types + </S>: uniform would be 23
+    assert [h["step"] for h in hist] == [20, 40, 60, 80]
+    assert math.exp(hist[-1]["heldout_fwd"]) < 14  # 22 word types + </S>: uniform would be 23
     assert hist[-1]["heldout_fwd"] < hist[0]["heldout_fwd"]
     assert log["train_config"]["dropout"] == 0.1 and log["device"] == "cpu" and "CPU" in log["hardware"]
     assert any("tok/s" in m for m in logs) and any("held-out ppl" in m for m in logs)
