@@ -12,6 +12,7 @@ import zlib
 import numpy as np
 import streamlit as st
 
+from corpora.builtin import DEFAULT_CORPUS
 from corpora.errors import CorpusError
 from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
@@ -163,6 +164,10 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
                 slot: int = 0) -> ss.Occurrences | None:
     """Static views, contextual view, per-cluster table and separability of one word (in the current column)."""
     st.subheader(f"“{md(word)}”")
+    if source == ss.SENSEVAL and word.lower() not in ss.SENSEVAL_WORDS:  # show the word, not an error
+        st.info(f"Senseval has gold senses only for {', '.join(ss.SENSEVAL_WORDS)}: “{md(word)}” is shown in "
+                f"{DEFAULT_CORPUS}, the default corpus (pick another source above).")
+        source = DEFAULT_CORPUS
     word = ss.source_word(source, word)
     if ss.is_store_corpus(source):
         try:
