@@ -115,16 +115,14 @@ def start_if_missing(name: str, store_path: str | os.PathLike | None = None) -> 
     already or background builds are off; checked once per store and corpus in a process."""
     if not enabled():
         return None
-    from .store import Store
+    from .store import Store, default_data_dir
 
+    asked = (str(store_path or default_data_dir()), name)  # app.py calls this on every page run
+    if asked in _checked:
+        return _checked[asked]
     store = Store(store_path)
-    key = (str(Path(store.path).resolve()), name)
-    if key in _checked:
-        return _builds.get(key)
-    _checked.add(key)
-    if name in store.corpus_names():
-        return None
-    return start(store.path, name)
+    _checked[asked] = None if name in store.corpus_names() else start(store.path, name)
+    return _checked[asked]
 
 
-_checked: set[tuple[str, str]] = set()
+_checked: dict[tuple[str, str], Build | None] = {}
