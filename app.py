@@ -58,7 +58,7 @@ st.set_page_config(page_title="Sense explorer", page_icon=":material/scatter_plo
 pages = [
     st.Page(PAGES / "explorer.py", title="Sense explorer", icon=":material/scatter_plot:", default=True,
             url_path="explorer"),
-    st.Page(PAGES / "corpora_page.py", title="Corpora", icon=":material/library_books:", url_path="corpora"),
+    st.Page(PAGES / "corpora.py", title="Corpora", icon=":material/library_books:", url_path="corpora"),
     st.Page(PAGES / "static.py", title="Static vs contextual", icon=":material/compare_arrows:", url_path="static"),
     st.Page(PAGES / "model.py", title="Model", icon=":material/memory:", url_path="model"),
 ]

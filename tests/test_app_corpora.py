@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from corpora.builtin import Document
 
 TIMEOUT = 60
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "corpora_page.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "corpora.py")
 
 GOOD_TXT = (b"The cell divides in two. A prison cell is small.\n\n"
             b"Charge the phone battery cell overnight. The cell wall is rigid.\n")

@@ -111,6 +111,7 @@ def test_static_page_substitutes_follow_the_word(app_url):
         wait_idle(page)
         assert page.get_by_text("Default corpus:").count() == 1
         assert page.get_by_role("link", name="common").count() == 0
+        assert page.get_by_text("Page not found").count() == 0
         # the page opens on "line" with its example sentence
         assert page.get_by_text("Substitutes for “line”").count() >= 1
         type_word(page, "cell")
@@ -171,4 +172,18 @@ def test_bundled_model_senses_not_spellings(bundled_url):
         page.screenshot(path=str(SHOTS / "explorer-cell-bundled.png"), full_page=False)
         if page.get_by_text("form-ARI").count():  # only shown when there is more than one cluster
             assert _form_ari(page) <= 0.2
+        _no_traceback(page)
+
+
+def test_corpora_deep_link_on_a_fresh_server(app_url):
+    """/corpora as the very first request: the Corpora page, without streamlit's "Page not found" dialog
+    (shown when a page's file name differs from its URL path while streamlit still reads pages/ as its
+    legacy multipage folder), and the default corpus being indexed in the background."""
+    with browser_page() as page:
+        page.goto(f"{app_url}/corpora", wait_until="commit")
+        page.get_by_text("Add a corpus").first.wait_for(timeout=180_000)
+        wait_idle(page)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator("h1").first.text_content() == "Corpora"
+        page.screenshot(path=str(SHOTS / "ux-corpora-deep-link.png"), full_page=True)
         _no_traceback(page)

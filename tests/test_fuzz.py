@@ -426,7 +426,7 @@ def test_pages_show_messages_never_tracebacks(app_env, monkeypatch, caplog):
     from corpora.store import Store
 
     rng = random.Random(SEED + 3)
-    at = app_page(app_env, "corpora_page.py")
+    at = app_page(app_env, "corpora.py")
     assert_no_traceback(at, "corpora page")
     for filename, data, message in BAD_UPLOADS:
         at = upload(at, filename, data, name="bad upload")
@@ -456,7 +456,7 @@ def test_pages_show_messages_never_tracebacks(app_env, monkeypatch, caplog):
 
     monkeypatch.setattr(Store, "list_corpora", broken)
     with caplog.at_level("ERROR", logger="sense_explorer"):
-        at = app_page(app_env, "corpora_page.py")
+        at = app_page(app_env, "corpora.py")
     assert_no_traceback(at, "broken page")
     assert any("Something went wrong (TypeError)" in e.value for e in at.error), [e.value for e in at.error]
     assert any("unexpected error on page" in r.message for r in caplog.records)
@@ -504,7 +504,7 @@ def test_model_page_bad_configs_show_messages(app_env, tmp_path, monkeypatch):
 
 # ---- injection and spoofing on the Corpora page -------------------------------------------------------
 
-CORPORA_PAGE = str(Path(APP).parent / "pages" / "corpora_page.py")
+CORPORA_PAGE = str(Path(APP).parent / "pages" / "corpora.py")
 HOSTILE_NAME = "![t](http://127.0.0.1:9/t.png) :red[x] $x$"
 
 

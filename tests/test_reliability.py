@@ -49,7 +49,7 @@ from streamlit.testing.v1 import AppTest
 from corpora.builtin import Document
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA_PAGE = str(ROOT / "pages" / "corpora_page.py")
+CORPORA_PAGE = str(ROOT / "pages" / "corpora.py")
 EXPLORER_PAGE = str(ROOT / "pages" / "explorer.py")
 N_SESSIONS = 20
 SESSION_TIMEOUT_S = 120  # one AppTest script run
