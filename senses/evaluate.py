@@ -106,6 +106,8 @@ class WordSample:
     senses: np.ndarray  # (n,) str
     near: list[list[str]] = field(default_factory=list)  # +-STATIC_WINDOW tokens of the full context
     near_index: list[int] = field(default_factory=list)  # the target's index in `near`
+    full: list[list[str]] = field(default_factory=list)  # the instance's whole context (one to several sentences)
+    full_index: list[int] = field(default_factory=list)  # the target's index in `full`
     total: int = 0  # instances of the word before subsampling
 
     def __len__(self) -> int:
@@ -137,6 +139,20 @@ def cut_sentence(tokens: Sequence[str], index: int) -> tuple[list[str], int]:
     while end < len(tokens) - 1 and not _ends_sentence(tokens, end):
         end += 1
     return list(tokens[start : end + 1]), index - start
+
+
+def split_sentences(tokens: Sequence[str], index: int) -> tuple[list[list[str]], int]:
+    """tokens split into sentences at sentence-final . ! ? (as cut_sentence) and the number of the
+    sentence holding tokens[index]."""
+    out: list[list[str]] = [[]]
+    sent_no = 0
+    for i, t in enumerate(tokens):
+        out[-1].append(t)
+        if i == index:
+            sent_no = len(out) - 1
+        if _ends_sentence(tokens, i) and i < len(tokens) - 1:
+            out.append([])
+    return out, sent_no
 
 
 def cut_window(tokens: Sequence[str], index: int, size: Window = WINDOW) -> tuple[list[str], int]:
@@ -179,16 +195,18 @@ def load_senseval(word: str, max_per_word: int | None = None, seed: int = SEED, 
                                 "corpora/senseval.zip")
     from nltk.corpus import senseval
 
-    tokens, near, senses = [], [], []
+    tokens, near, full, senses = [], [], [], []
     for inst in senseval.instances(f"{word}.pos"):
         words = [w[0] if isinstance(w, tuple) else w for w in inst.context]
+        full.append((words, int(inst.position)))
         tokens.append(cut_window(words, int(inst.position), window))
         near.append(cut_window(words, int(inst.position), STATIC_WINDOW))
         senses.append(inst.senses[0] if inst.senses else "")
     y = np.asarray(senses)
     keep = np.arange(len(y)) if max_per_word is None else stratified_subsample(y, max_per_word, seed)
     return WordSample(word, [tokens[i][0] for i in keep], [tokens[i][1] for i in keep], y[keep],
-                      [near[i][0] for i in keep], [near[i][1] for i in keep], total=len(y))
+                      [near[i][0] for i in keep], [near[i][1] for i in keep], [full[i][0] for i in keep],
+                      [full[i][1] for i in keep], total=len(y))
 
 
 # ---- features ------------------------------------------------------------------------------------

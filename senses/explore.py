@@ -102,9 +102,11 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     from .induction import (
         NEEDS_CONTEXT,
         NEEDS_STATIC,
+        NEEDS_WIDE,
         Representer,
         context_lemmas,
         static_context_vectors,
+        wide_context_vectors,
     )
 
     if len(occ) != len(layers):
@@ -124,8 +126,15 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
         static = np.zeros((len(tokens), 1), np.float32)
         note = (note + "; " if note else "") + "no static word vectors (senses/static_vectors missing): substitutes only"
     forms = [str(t[i]) for t, i in zip(tokens, index, strict=True)]
+    wide = None
+    if representation in NEEDS_WIDE and static is not None:
+        # the neighbouring sentences of the same document (column wide_tokens); without it, the sentence
+        wide_tokens = list(occ["wide_tokens"]) if "wide_tokens" in occ.columns else tokens
+        wide = wide_context_vectors(wide_tokens, forms)
+        if wide is None or wide.shape[1] != static.shape[1]:
+            wide = np.zeros_like(static)
     rep = Representer(representation, layer, weights, seed)
-    x = rep.fit_transform(layers, forms, substitutes, contexts, static)
+    x = rep.fit_transform(layers, forms, substitutes, contexts, static, wide)
     proj = project(x, method=method, seed=seed)
     if len(x) < 2:
         clus = Clustering(np.zeros(len(x), int), min(1, len(x)), 0.0, {}, k is None)

@@ -24,6 +24,13 @@ word's spelling (layer 0 is the char-CNN encoding of the form itself, and layers
 * ``substitutes+context-vectors`` (the Explorer's default): the substitutes' LSA vector beside the
   context vector, equal weights;
 * ``substitutes+context-vectors+form-centred``: both, plus STATIC_FORM_WEIGHT x the form-centred layer vectors.
+* ``substitutes+context-vectors+discourse`` (benchmark only, not adopted): ``substitutes+context-vectors`` beside
+  WIDE_WEIGHT x a "one sense per discourse" vector (Gale, Church & Yarowsky 1992): the frequency-weighted
+  mean Word2Vec vector of the content words of the target's document, sentences within WIDE_RADIUS of it
+  (None: all), at most WIDE_MAX_TOKENS tokens (wide_window; frame column wide_tokens), centred. For
+  Senseval the instance's whole context is the document. Chosen on the tuning half (radius 1 / 2 / all x
+  weight 0.25-1.5; best all, 0.5: ARI 0.430 -> 0.456); report half 0.499 -> 0.528, Senseval auto-k
+  0.223 -> 0.298, but Senseval at gold k 0.350 -> 0.338 (more than the 0.01 allowed), so not the default.
 
 Clusters: senses.cluster.cluster, auto-k "merge small" (over-cluster, fold small clusters into large
 ones, tested against Gaussian blobs) or "silhouette" (today's). The substitutes also name the clusters
@@ -77,10 +84,12 @@ SENSE_MIX = "substitutes+context+form-centred"
 STATIC_CONTEXT = "context-vectors"
 SUBS_STATIC = "substitutes+context-vectors"
 SUBS_STATIC_FORM = "substitutes+context-vectors+form-centred"
-REPRESENTATIONS = (SUBS_STATIC, SUBS_STATIC_FORM, STATIC_CONTEXT, SENSE_MIX, SUBS_CONTEXT, SUBSTITUTES, CONTEXT,
+SUBS_STATIC_DOC = "substitutes+context-vectors+discourse"
+REPRESENTATIONS = (SUBS_STATIC, SUBS_STATIC_DOC, SUBS_STATIC_FORM, STATIC_CONTEXT, SENSE_MIX, SUBS_CONTEXT, SUBSTITUTES, CONTEXT,
                    FORM_CENTRED, RESIDUAL, NO_LAYER_0, LAYERS)
 LABELS = {  # what the pages call them
     SUBS_STATIC: "senses: substitutes + context",
+    SUBS_STATIC_DOC: "senses: substitutes + context + neighbouring sentences",
     SUBS_STATIC_FORM: "senses + contextual vectors",
     STATIC_CONTEXT: "context meaning (Word2Vec)",
     SENSE_MIX: "substitutes + context words + vectors",
@@ -92,10 +101,11 @@ LABELS = {  # what the pages call them
     NO_LAYER_0: "layers 1-2",
     LAYERS: "contextual vectors",
 }
-NEEDS_SUBSTITUTES = (SUBSTITUTES, SUBS_CONTEXT, SENSE_MIX, SUBS_STATIC, SUBS_STATIC_FORM)
+NEEDS_SUBSTITUTES = (SUBSTITUTES, SUBS_CONTEXT, SENSE_MIX, SUBS_STATIC, SUBS_STATIC_DOC, SUBS_STATIC_FORM)
 NEEDS_CONTEXT = (CONTEXT, SUBS_CONTEXT, SENSE_MIX)
-NEEDS_STATIC = (STATIC_CONTEXT, SUBS_STATIC, SUBS_STATIC_FORM)
-WORDS_ONLY = (SUBSTITUTES, CONTEXT, SUBS_CONTEXT, STATIC_CONTEXT, SUBS_STATIC)  # the layer vectors play no part
+NEEDS_STATIC = (STATIC_CONTEXT, SUBS_STATIC, SUBS_STATIC_DOC, SUBS_STATIC_FORM)
+NEEDS_WIDE = (SUBS_STATIC_DOC,)
+WORDS_ONLY = (SUBSTITUTES, CONTEXT, SUBS_CONTEXT, STATIC_CONTEXT, SUBS_STATIC, SUBS_STATIC_DOC)  # the layer vectors play no part
 FORM_WEIGHT = 0.5  # weight of the form-centred layer vectors beside the unit-length bag-of-words LSA vectors
 FORM_SHRINK = 3.0  # pseudo-occurrences pulling a rare form's mean towards the mean of all occurrences
 RIDGE_ALPHA = 1.0
@@ -108,6 +118,9 @@ STATIC_WINDOW = 20  # context words on each side for the Word2Vec context vector
 STATIC_SIF = 100.0  # frequency weight (r + 1) / (r + 1 + STATIC_SIF) for the word of frequency rank r (Zipf: ~ SIF a / (a + p))
 STATIC_DECAY = 0.5  # distance weight 1 / (1 + distance) ** STATIC_DECAY
 STATIC_FORM_WEIGHT = 0.3
+WIDE_RADIUS: int | None = None  # sentences on each side of the target's sentence in the wide (discourse) context; None: all
+WIDE_MAX_TOKENS = 300  # tokens of wide context at most, the sentences nearest the target first
+WIDE_WEIGHT = 0.5  # weight of the wide-context vector beside the substitutes and the context vector
 
 GOLD_DIR = Path(__file__).parent / "gold"
 SENSEVAL_WORDS = ("hard", "interest", "line", "serve")
@@ -282,6 +295,45 @@ def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[in
     return out
 
 
+def wide_window(sentences: Sequence[Sequence[str]], sent_no: int, radius: int | None = WIDE_RADIUS,
+                max_tokens: int = WIDE_MAX_TOKENS) -> list[str]:
+    """The tokens of sentences[sent_no - radius .. sent_no + radius] (radius None: the whole document) in
+    document order, the target's sentence included; past max_tokens, the sentences farthest away are left out."""
+    r = len(sentences) if radius is None else int(radius)
+    lo, hi = max(0, sent_no - r), min(len(sentences), sent_no + r + 1)
+    keep = sorted(range(lo, hi), key=lambda j: (abs(j - sent_no), j))  # nearest first
+    picked, n = set(), 0
+    for j in keep:
+        if picked and n + len(sentences[j]) > max_tokens:
+            break
+        picked.add(j)
+        n += len(sentences[j])
+    return [str(t) for j in sorted(picked) for t in sentences[j]]
+
+
+def wide_context_vectors(wide_tokens: Sequence[Sequence[str]], forms: Sequence[str],
+                         static=None) -> np.ndarray | None:
+    """Per occurrence, the weighted mean static vector of the content words of its wide context (wide_window;
+    the target's own forms left out), with the frequency weight of static_context_vectors (no distance
+    decay): (n, dim), zero rows where no word is known; None without static vectors."""
+    from .naming import context_positions, word_forms
+
+    sv = static if static is not None else static_vectors()
+    if sv is None:
+        return None
+    out = np.zeros((len(wide_tokens), sv.dim), np.float32)
+    for n, (t, f) in enumerate(zip(wide_tokens, forms, strict=True)):
+        w = str(f).lower()
+        t = [str(x) for x in t]
+        # index -1 with a window past the end: every position is context
+        rows = np.array([sv.row[c] for c, _ in context_positions(t, -1, len(t) + 1, word_forms(w) | {lemma(w)})
+                         if c in sv.row], dtype=np.int64)
+        if len(rows):
+            wt = (rows + 1) / (rows + 1 + STATIC_SIF)
+            out[n] = (sv.vectors[rows] * wt[:, None]).sum(0) / wt.sum()
+    return out
+
+
 class Centring:
     """Vectors minus their mean over the fitted occurrences, unit length; an empty (zero) row sits at the mean."""
 
@@ -368,6 +420,7 @@ class Representer:
         self.bags = BagLSA(seed=seed)
         self.centring = FormCentring()
         self.static = Centring()
+        self.wide = Centring()
         self.fitted: tuple[np.ndarray, np.ndarray] | None = None  # (layer mixes, vectors) of the fitted occurrences
 
     def _bags(self, substitutes, contexts) -> list[list[str]]:
@@ -396,7 +449,8 @@ class Representer:
             self.centring.fit(normalize(x), forms)
         return normalize(self.centring.transform(normalize(x), forms))
 
-    def _join(self, layers, forms, substitutes, contexts, static_contexts, fit: bool) -> np.ndarray:
+    def _join(self, layers, forms, substitutes, contexts, static_contexts, fit: bool,
+              wide_contexts: np.ndarray | None = None) -> np.ndarray:
         r = self.representation
         if r in NEEDS_STATIC:
             if static_contexts is None:
@@ -409,6 +463,11 @@ class Representer:
             parts = [c, self.bags.fit_transform(bags) if fit else self.bags.transform(bags)]
             if r == SUBS_STATIC_FORM:
                 parts.append(STATIC_FORM_WEIGHT * self._vectors(np.asarray(layers, np.float32), forms, fit))
+            if r in NEEDS_WIDE:
+                if wide_contexts is None:
+                    raise ValueError(f"the {r!r} representation needs the occurrences' wide context vectors")
+                w = self.wide.fit_transform(wide_contexts) if fit else self.wide.transform(wide_contexts)
+                parts.append(WIDE_WEIGHT * w)
             return np.hstack(parts).astype(np.float32)
         if r in (SUBSTITUTES, CONTEXT, SUBS_CONTEXT):
             bags = self._bags(substitutes, contexts)
@@ -421,12 +480,14 @@ class Representer:
         return np.hstack([b, FORM_WEIGHT * x]).astype(np.float32)
 
     def fit_transform(self, layers: np.ndarray, forms: Sequence[str], substitutes=None, contexts=None,
-                      static_contexts: np.ndarray | None = None) -> np.ndarray:
+                      static_contexts: np.ndarray | None = None,
+                      wide_contexts: np.ndarray | None = None) -> np.ndarray:
         """The vectors of the occurrences from (n, L, D) layers, forms, substitutes, context words (lemma
-        bags) and static context vectors (static_context_vectors); each representation uses what it needs."""
+        bags), static context vectors (static_context_vectors) and wide context vectors
+        (wide_context_vectors); each representation uses what it needs."""
         if len(layers) == 0:
             return np.zeros((0, np.asarray(layers).shape[-1]), np.float32)
-        x = self._join(layers, forms, substitutes, contexts, static_contexts, fit=True)
+        x = self._join(layers, forms, substitutes, contexts, static_contexts, fit=True, wide_contexts=wide_contexts)
         if self.representation in WORDS_ONLY:
             self.fitted = (self._layer_mix(layers), x)
         return x
@@ -447,23 +508,24 @@ class Representer:
         return vectors[np.argmax(self._layer_mix(layers) @ mixes.T, axis=1)]
 
     def transform(self, layers: np.ndarray, forms: Sequence[str], substitutes=None, contexts=None,
-                  static_contexts: np.ndarray | None = None) -> np.ndarray:
+                  static_contexts: np.ndarray | None = None,
+                  wide_contexts: np.ndarray | None = None) -> np.ndarray:
         """Map new occurrences (arguments as fit_transform) like the fitted ones."""
         if self.representation == RESIDUAL:
             raise ValueError("the layer-0 residual cannot place new occurrences")
-        return self._join(layers, forms, substitutes, contexts, static_contexts, fit=False)
+        return self._join(layers, forms, substitutes, contexts, static_contexts, fit=False, wide_contexts=wide_contexts)
 
 
 def represent(layers: np.ndarray, forms: Sequence[str], representation: str = SUBS_STATIC,
               layer: int | str = "mix", weights: Sequence[float] | None = None,
               substitutes: Sequence[Sequence[str]] | None = None, seed: int = 0,
               contexts: Sequence[Sequence[str]] | None = None,
-              static_contexts: np.ndarray | None = None) -> np.ndarray:
+              static_contexts: np.ndarray | None = None, wide_contexts: np.ndarray | None = None) -> np.ndarray:
     """The (n, d) vectors the Explorer clusters and plots for one representation (see Representer).
 
     An explicit `layer` (0, 1, 2) replaces the mix; layer 0 is the form itself, so it is used as it is."""
     return Representer(representation, layer, weights, seed).fit_transform(layers, forms, substitutes, contexts,
-                                                                            static_contexts)
+                                                                            static_contexts, wide_contexts)
 
 
 # ---- gold sets -------------------------------------------------------------------------------------
@@ -516,18 +578,43 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
             raise ValueError(f"gold {word}: expected {form!r} at sentence {sid} token {ti}, found {row['keyword']!r}")
         rows.append(row)
     frame = pd.DataFrame(rows).reset_index(drop=True)
+    sents = doc_sentences(store, corpus, set(frame["doc"]))
+    frame["_doc_sentences"] = [sents[int(d)] for d in frame["doc"]]
+    frame["_sent_no"] = [int(n) for n in g["sent_no"]]
     return GoldWord("wiki", word, frame, g["sense"].astype(str).to_numpy())
+
+
+def doc_sentences(store, corpus: str, docs) -> dict[int, list[list[str]]]:
+    """The token lists of every sentence of the given documents, in order."""
+    out: dict[int, list[list[str]]] = {}
+    with store._connect() as con:
+        cid = int(store._corpus_row(con, corpus)[0])
+        for d, toks in con.execute(
+                "SELECT doc, tokens FROM sentences WHERE corpus_id = ? AND doc IN (SELECT value FROM json_each(?)) "
+                "ORDER BY doc, sent_no", (cid, json.dumps(sorted(int(d) for d in docs)))):
+            out.setdefault(int(d), []).append(json.loads(toks))
+    return out
+
+
+def with_wide_tokens(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gold frame with its wide_tokens column (wide_window of its hidden document sentences)."""
+    if "_doc_sentences" not in frame.columns:
+        return frame
+    return frame.assign(wide_tokens=[wide_window(s, int(n), WIDE_RADIUS, WIDE_MAX_TOKENS)
+                                     for s, n in zip(frame["_doc_sentences"], frame["_sent_no"], strict=True)])
 
 
 def load_senseval_gold(word: str, n: int = SENSEVAL_SAMPLE) -> GoldWord:
     """A seeded, stratified sample of n Senseval instances of a word as an occurrence frame (±40-token window)."""
-    from .evaluate import load_senseval
+    from .evaluate import load_senseval, split_sentences
 
     s = load_senseval(word, n)
     rows = []
-    for t, i in zip(s.tokens, s.index, strict=True):
+    for t, i, full, fi in zip(s.tokens, s.index, s.full, s.full_index, strict=True):
+        sents, sent_no = split_sentences(full, fi)  # the instance's whole context: its "document"
         rows.append({"corpus": "senseval", "doc": 0, "sent_id": 0, "token_index": i, "left": " ".join(t[:i]),
-                     "keyword": t[i], "right": " ".join(t[i + 1:]), "tokens": t, "sentence": " ".join(t)})
+                     "keyword": t[i], "right": " ".join(t[i + 1:]), "tokens": t, "sentence": " ".join(t),
+                     "_doc_sentences": sents, "_sent_no": sent_no})
     return GoldWord("senseval", word, pd.DataFrame(rows), np.asarray(s.senses).astype(str))
 
 
@@ -557,6 +644,7 @@ CANDIDATES = (
     Candidate("substitutes + Word2Vec context + form-centred", SUBS_STATIC_FORM),
     Candidate("substitutes + Word2Vec context, 6 over-clusters", SUBS_STATIC, k_max=6),
     Candidate("substitutes + Word2Vec context (default)", SUBS_STATIC),
+    Candidate("substitutes + Word2Vec context + neighbouring sentences", SUBS_STATIC_DOC),
 )
 
 
@@ -584,7 +672,7 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
 
     from .explore import analyse, form_agreement
 
-    occ = gold.frame.assign(_substitutes=subs)
+    occ = with_wide_tokens(gold.frame).assign(_substitutes=subs)
     k_gold = len(set(gold.senses))
     counts = Counter(gold.senses)
     k_major = sum(1 for s, c in counts.items() if c >= GOLD_MIN and s not in ("name", "other"))

@@ -211,3 +211,22 @@ def test_words_only_default_accepts_the_pages_layer_choice():
     for layer, weights in ((2, []), ("mix", None), ("mix", [0.0, 1.0, 2.0])):  # the page passes [] with one layer
         a = explore.analyse(frame, layers, layer=layer, weights=weights, substitutes=subs)
         assert a.k >= 2 and explore.place_sentence(a, layers[0])["cluster"] == a.frame["cluster"][0]
+
+
+def test_wide_window_radius_and_cap():
+    from senses.induction import wide_window
+
+    sents = [["a"] * 3, ["b"] * 3, ["t"] * 3, ["c"] * 3, ["d"] * 3]
+    assert wide_window(sents, 2, radius=1) == ["b"] * 3 + ["t"] * 3 + ["c"] * 3
+    assert wide_window(sents, 2, radius=None) == [w for s in sents for w in s]
+    # past the cap the farthest sentences go first; the target's own sentence always stays
+    assert wide_window(sents, 2, radius=None, max_tokens=9) == ["b"] * 3 + ["t"] * 3 + ["c"] * 3
+    assert wide_window(sents, 2, radius=None, max_tokens=1) == ["t"] * 3
+
+
+def test_split_sentences_finds_the_target_sentence():
+    from senses.evaluate import split_sentences
+
+    sents, n = split_sentences("the line was busy . j . p . called the line again .".split(), 12)
+    assert sents == [["the", "line", "was", "busy", "."], "j . p . called the line again .".split()]
+    assert n == 1
