@@ -27,9 +27,11 @@ number of hits before sampling.
 
 Columns: corpus, doc, sent_id, token_index, left, keyword, right (slices of the original sentence text:
 the keyword exactly as written), tokens (the sentence's tokens), sentence (original text), then one
-column per metadata key of the corpus (a key clashing with these names gets the prefix "meta_"), and
+column per metadata key of the corpus (a key clashing with these names gets the prefix "meta_"),
 gold_sense for corpora whose documents carry "sense" and "position" (Senseval): the document's gold
-sense on the occurrence at that position of its first sentence, "" elsewhere.
+sense on the occurrence at that position of its first sentence, "" elsewhere, and last _wide_tokens:
+the occurrence's discourse context (wide_window: the tokens of its own and the nearest sentences of its
+document, at most WIDE_MAX_TOKENS), which the sense clustering uses.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from __future__ import annotations
 import difflib
 import json
 import time
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -50,6 +53,9 @@ BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "r
 SUGGESTIONS = 5
 SUGGESTION_POOL = 50_000  # the most frequent types considered for "did you mean"
 REGEX_SECONDS = 2.0  # time limit of a regular-expression search over the types of a corpus
+WIDE_COLUMN = "_wide_tokens"  # the occurrence's discourse context (wide_window), hidden from tables and exports
+WIDE_SPAN = 30  # sentences read on each side of an occurrence's sentence for its discourse context
+WIDE_MAX_TOKENS = 300  # tokens of discourse context at most, the sentences nearest the occurrence first
 _UNICODE_CLASSES = {"w": (r"\pL\pN_", r"[\pL\pN_]"), "d": (r"\p{Nd}", r"\p{Nd}"), "W": (None, r"[^\pL\pN_]"),
                     "D": (None, r"\P{Nd}")}
 
@@ -184,6 +190,29 @@ def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: 
     return ids
 
 
+def wide_window(sentences: Sequence[Sequence[str]], sent_no: int, radius: int | None = None,
+                max_tokens: int = WIDE_MAX_TOKENS) -> list[str]:
+    """The tokens of sentences[sent_no - radius .. sent_no + radius] (radius None: all of them) in document
+    order, the occurrence's own sentence included; past max_tokens, the sentences farthest away are left out."""
+    r = len(sentences) if radius is None else int(radius)
+    lo, hi = max(0, sent_no - r), min(len(sentences), sent_no + r + 1)
+    keep = sorted(range(lo, hi), key=lambda j: (abs(j - sent_no), j))  # nearest first
+    picked, n = set(), 0
+    for j in keep:
+        if picked and n + len(sentences[j]) > max_tokens:
+            break
+        picked.add(j)
+        n += len(sentences[j])
+    return [str(t) for j in sorted(picked) for t in sentences[j]]
+
+
+def _wide(doc_sentences: dict[int, list[str]], sent_no: int) -> list[str]:
+    """wide_window over the sentences WIDE_SPAN either side of sent_no (sentence number -> tokens of one doc)."""
+    lo = max(0, sent_no - WIDE_SPAN)
+    near = [doc_sentences[j] for j in range(lo, sent_no + WIDE_SPAN + 1) if j in doc_sentences]
+    return wide_window(near, sent_no - lo)
+
+
 def _sample(n: int, limit: int | None, seed: int) -> np.ndarray | None:
     """Indices (sorted) of the hits kept out of n, or None for all of them."""
     if limit is not None and n > int(limit):
@@ -220,23 +249,31 @@ def occurrences(store, corpus: str, word: str, match: str = "form", case: bool =
         metas = {d: json.loads(m) for d, m in con.execute(
             "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
             (cid, json.dumps(doc_ids)))}
+        wanted: dict[int, set[int]] = {}
+        for doc, sent_no, *_ in sents.values():
+            wanted.setdefault(doc, set()).update(range(max(0, sent_no - WIDE_SPAN), sent_no + WIDE_SPAN + 1))
+        near: dict[int, dict[int, list[str]]] = {}
+        for doc, numbers in wanted.items():
+            near[doc] = {n: json.loads(t) for n, t in con.execute(
+                "SELECT sent_no, tokens FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
+                "(SELECT value FROM json_each(?))", (cid, doc, json.dumps(sorted(numbers))))}
     parsed: dict[int, tuple] = {}
     found = []
     for sid, pos in hits.tolist():
         if sid not in parsed:
             doc, sent_no, text, toks, offs = sents[sid]
-            parsed[sid] = (doc, sent_no, text, json.loads(toks), json.loads(offs))
+            parsed[sid] = (doc, sent_no, text, json.loads(toks), json.loads(offs), _wide(near[doc], sent_no))
         found.append((sid, pos, *parsed[sid]))
     return _frame(corpus, word, match, meta_keys, metas, found, total)
 
 
 def _frame(corpus: str, word: str, match: str, meta_keys: list[str], metas: dict[int, dict],
            found: list[tuple], total: int) -> pd.DataFrame:
-    """The KWIC frame of hits (sent_id, pos, doc, sent_no, text, tokens, offsets), in corpus order."""
+    """The KWIC frame of hits (sent_id, pos, doc, sent_no, text, tokens, offsets, wide tokens), in corpus order."""
     meta_cols = {k: (f"meta_{k}" if k in BASE_COLUMNS or k == "gold_sense" else k) for k in meta_keys}
     gold = "sense" in meta_keys and "position" in meta_keys
     rows = []
-    for sid, pos, doc, sent_no, text, toks, offs in found:
+    for sid, pos, doc, sent_no, text, toks, offs, wide in found:
         start = offs[pos]
         end = start + len(toks[pos])
         meta = metas.get(doc, {})
@@ -247,8 +284,9 @@ def _frame(corpus: str, word: str, match: str, meta_keys: list[str], metas: dict
         if gold:
             p = meta.get("position")
             row["gold_sense"] = meta.get("sense", "") if sent_no == 0 and p is not None and int(p) == pos else ""
+        row[WIDE_COLUMN] = wide
         rows.append(row)
-    columns = [*BASE_COLUMNS, *meta_cols.values(), *(["gold_sense"] if gold else [])]
+    columns = [*BASE_COLUMNS, *meta_cols.values(), *(["gold_sense"] if gold else []), WIDE_COLUMN]
     df = pd.DataFrame(rows, columns=columns)
     if any(sid is None for sid, *_ in found):
         df["sent_id"] = df["sent_id"].astype("Int64")  # <NA>: not indexed yet
@@ -289,8 +327,13 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
             picked.append(di)
     found = []
     for di, sents in zip(picked, _tokenised([documents[i] for i in picked]), strict=True):
+        doc_sentences = None
         for sent_no, (text, toks, offs) in enumerate(sents):
-            found.extend((None, pos, di, sent_no, text, toks, offs) for pos, t in enumerate(toks) if hit(t))
+            positions = [pos for pos, t in enumerate(toks) if hit(t)]
+            if positions:
+                doc_sentences = doc_sentences or {n: list(t) for n, (_, t, _) in enumerate(sents)}
+                wide = _wide(doc_sentences, sent_no)
+                found.extend((None, pos, di, sent_no, text, toks, offs, wide) for pos in positions)
     if not found:
         what = {"lemma": " (in any inflected form)", "form": " (with this exact capitalisation)" if case else ""}
         raise WordNotFoundError(f'"{word}" does not occur in {corpus}{what[match]}.', [])

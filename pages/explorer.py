@@ -39,7 +39,7 @@ from senses.cluster import PROJECTIONS
 DEFAULT_WORD = "bank"  # splits into river and money on the default corpus (senses/gold/bank.tsv)
 EXAMPLES = ("bank", "cell", "plant", "star", "party", "current", "court", "spring")
 # representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
-REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC_FORM, induction.LAYERS)
+REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC, induction.SUBS_STATIC_FORM, induction.LAYERS)
 DEFAULT_LIMIT = 300
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
@@ -152,8 +152,10 @@ def _controls(p: str) -> View | None:
         representation = st.selectbox(
             "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=induction.LABELS.get,
             help="senses (default): the words the language model expects in the word's place (its "
-                 "substitutes) and the meaning of the context words (Word2Vec), so clusters follow meaning, "
-                 "not spelling. senses + contextual vectors: also the chosen layer or mix, with each "
+                 "substitutes), the meaning of the context words (Word2Vec) and, more lightly, of the "
+                 "neighbouring sentences of the same document (one sense per discourse), so clusters follow "
+                 "meaning, not spelling. senses, sentence only: without the neighbouring sentences. "
+                 "senses + contextual vectors: also the chosen layer or mix, with each "
                  "spelling's own mean removed. Contextual vectors as they are: the chosen layer or mix "
                  "unchanged (plural and capitalised forms then often get clusters of their own). "
                  "python -m senses.evaluate --induction compares them against hand-labelled senses.")

@@ -22,15 +22,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from corpora.search import WIDE_COLUMN
 from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
 
 from .cluster import MERGE, Clustering, Projection, cluster, normalize, project
 from .induction import LABELS as REPRESENTATION_LABELS
 from .induction import LAYERS as LAYERS_ONLY
-from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC, Representer
+from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, Representer
 from .naming import word_forms
 
-DEFAULT_REPRESENTATION = SUBS_STATIC  # chosen by `python -m senses.evaluate --induction`
+DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
@@ -128,8 +129,8 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     forms = [str(t[i]) for t, i in zip(tokens, index, strict=True)]
     wide = None
     if representation in NEEDS_WIDE and static is not None:
-        # the neighbouring sentences of the same document (column wide_tokens); without it, the sentence
-        wide_tokens = list(occ["wide_tokens"]) if "wide_tokens" in occ.columns else tokens
+        # the own and nearest sentences of the same document (corpora.search); without them, the sentence
+        wide_tokens = list(occ[WIDE_COLUMN]) if WIDE_COLUMN in occ.columns else tokens
         wide = wide_context_vectors(wide_tokens, forms)
         if wide is None or wide.shape[1] != static.shape[1]:
             wide = np.zeros_like(static)
@@ -311,7 +312,15 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
     it is placed by its vectors alone (a representation of words only: where the occurrence nearest by
     the layer mix is). Returns {"x", "y"} (None when the projection cannot place new
     points, i.e. UMAP / t-SNE), "cluster" and "similarity" of the nearest cluster centroid (cosine)."""
-    from .induction import LAYERS, NEEDS_STATIC, WORDS_ONLY, context_lemmas, static_context_vectors
+    from .induction import (
+        LAYERS,
+        NEEDS_STATIC,
+        NEEDS_WIDE,
+        WORDS_ONLY,
+        context_lemmas,
+        static_context_vectors,
+        wide_context_vectors,
+    )
 
     layers = np.asarray(layers, np.float32)[None]
     rep = analysis.representer
@@ -327,7 +336,12 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
             dim = len(rep.static.mean) if rep.static.mean is not None else 1
             static = static_context_vectors([tokens], [index]) if tokens is not None and index is not None else None
             static = static if static is not None and static.shape[1] == dim else np.zeros((1, dim), np.float32)
-        v = rep.transform(layers, [form], [list(substitutes or [])], ctx, static)[0]
+        wide = None
+        if rep.representation in NEEDS_WIDE:  # a typed sentence: its own words are its discourse
+            dim = len(rep.wide.mean) if rep.wide.mean is not None else 1
+            wide = wide_context_vectors([list(tokens)], [form]) if tokens is not None and index is not None else None
+            wide = wide if wide is not None and wide.shape[1] == dim else np.zeros((1, dim), np.float32)
+        v = rep.transform(layers, [form], [list(substitutes or [])], ctx, static, wide)[0]
     xy = analysis.projection.transform(v[None])
     c, sim = nearest_cluster(v, analysis.centroids())
     out = {"x": None, "y": None, "cluster": c, "similarity": sim}
@@ -347,7 +361,7 @@ def place_tokens(analysis: Analysis, model, tokens: Sequence[str], index: int) -
 
 def export_frame(analysis: Analysis, names: dict[int, str] | None = None) -> pd.DataFrame:
     """Occurrences with coordinates, cluster number (1-based) and cluster name; tokens joined by spaces."""
-    f = analysis.frame.drop(columns=["row"], errors="ignore").copy()
+    f = analysis.frame.drop(columns=["row", WIDE_COLUMN], errors="ignore").copy()
     f["cluster_name"] = [(names or {}).get(int(c), f"sense {int(c) + 1}") for c in f["cluster"]]
     f["cluster"] = f["cluster"] + 1
     if "tokens" in f.columns:

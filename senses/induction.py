@@ -21,16 +21,17 @@ word's spelling (layer 0 is the char-CNN encoding of the form itself, and layers
   words within STATIC_WINDOW tokens (weights: SIF-like frequency weight x distance decay), centred over
   the occurrences. Unlike a bag, two contexts with related but different words ("membrane" / "tissue")
   come out close: semantic smoothing;
-* ``substitutes+context-vectors`` (the Explorer's default): the substitutes' LSA vector beside the
+* ``substitutes+context-vectors`` (the Explorer's default before): the substitutes' LSA vector beside the
   context vector, equal weights;
 * ``substitutes+context-vectors+form-centred``: both, plus STATIC_FORM_WEIGHT x the form-centred layer vectors.
-* ``substitutes+context-vectors+discourse`` (benchmark only, not adopted): ``substitutes+context-vectors`` beside
-  WIDE_WEIGHT x a "one sense per discourse" vector (Gale, Church & Yarowsky 1992): the frequency-weighted
-  mean Word2Vec vector of the content words of the target's document, sentences within WIDE_RADIUS of it
-  (None: all), at most WIDE_MAX_TOKENS tokens (wide_window; frame column wide_tokens), centred. For
-  Senseval the instance's whole context is the document. Chosen on the tuning half (radius 1 / 2 / all x
-  weight 0.25-1.5; best all, 0.5: ARI 0.430 -> 0.456); report half 0.499 -> 0.528, Senseval auto-k
-  0.223 -> 0.298, but Senseval at gold k 0.350 -> 0.338 (more than the 0.01 allowed), so not the default.
+* ``substitutes+context-vectors+discourse`` (the Explorer's default since 2026-11-27 #2):
+  ``substitutes+context-vectors`` beside WIDE_WEIGHT x a "one sense per discourse" vector (Gale, Church &
+  Yarowsky 1992): the frequency-weighted mean Word2Vec vector of the content words of the occurrence's
+  own and nearest sentences of its document (corpora.search.wide_window, at most 300 tokens; the search's
+  frame column _wide_tokens), centred. For Senseval the instance's whole context is the document. Chosen
+  on the tuning half (radius 1 / 2 / all x weight 0.25-1.5; best all, 0.5: ARI 0.430 -> 0.456); report
+  half 0.499 -> 0.528, Senseval auto-k 0.223 -> 0.298; Senseval at gold k 0.350 -> 0.338 (-0.012: the
+  only figure that does not improve; the page shows auto-k clusters).
 
 Clusters: senses.cluster.cluster, auto-k "merge small" (over-cluster, fold small clusters into large
 ones, tested against Gaussian blobs) or "silhouette" (today's). The substitutes also name the clusters
@@ -71,6 +72,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corpora.search import WIDE_COLUMN, wide_window
+
 from .cluster import MERGE, SILHOUETTE
 
 LAYERS = "layers"
@@ -88,8 +91,8 @@ SUBS_STATIC_DOC = "substitutes+context-vectors+discourse"
 REPRESENTATIONS = (SUBS_STATIC, SUBS_STATIC_DOC, SUBS_STATIC_FORM, STATIC_CONTEXT, SENSE_MIX, SUBS_CONTEXT, SUBSTITUTES, CONTEXT,
                    FORM_CENTRED, RESIDUAL, NO_LAYER_0, LAYERS)
 LABELS = {  # what the pages call them
-    SUBS_STATIC: "senses: substitutes + context",
-    SUBS_STATIC_DOC: "senses: substitutes + context + neighbouring sentences",
+    SUBS_STATIC: "senses, sentence only",
+    SUBS_STATIC_DOC: "senses: substitutes + context",
     SUBS_STATIC_FORM: "senses + contextual vectors",
     STATIC_CONTEXT: "context meaning (Word2Vec)",
     SENSE_MIX: "substitutes + context words + vectors",
@@ -118,8 +121,6 @@ STATIC_WINDOW = 20  # context words on each side for the Word2Vec context vector
 STATIC_SIF = 100.0  # frequency weight (r + 1) / (r + 1 + STATIC_SIF) for the word of frequency rank r (Zipf: ~ SIF a / (a + p))
 STATIC_DECAY = 0.5  # distance weight 1 / (1 + distance) ** STATIC_DECAY
 STATIC_FORM_WEIGHT = 0.3
-WIDE_RADIUS: int | None = None  # sentences on each side of the target's sentence in the wide (discourse) context; None: all
-WIDE_MAX_TOKENS = 300  # tokens of wide context at most, the sentences nearest the target first
 WIDE_WEIGHT = 0.5  # weight of the wide-context vector beside the substitutes and the context vector
 
 GOLD_DIR = Path(__file__).parent / "gold"
@@ -293,22 +294,6 @@ def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[in
             wt = (rows + 1) / (rows + 1 + STATIC_SIF) / (1.0 + np.array([d for _, d in known])) ** STATIC_DECAY
             out[n] = (sv.vectors[rows] * wt[:, None]).sum(0) / wt.sum()
     return out
-
-
-def wide_window(sentences: Sequence[Sequence[str]], sent_no: int, radius: int | None = WIDE_RADIUS,
-                max_tokens: int = WIDE_MAX_TOKENS) -> list[str]:
-    """The tokens of sentences[sent_no - radius .. sent_no + radius] (radius None: the whole document) in
-    document order, the target's sentence included; past max_tokens, the sentences farthest away are left out."""
-    r = len(sentences) if radius is None else int(radius)
-    lo, hi = max(0, sent_no - r), min(len(sentences), sent_no + r + 1)
-    keep = sorted(range(lo, hi), key=lambda j: (abs(j - sent_no), j))  # nearest first
-    picked, n = set(), 0
-    for j in keep:
-        if picked and n + len(sentences[j]) > max_tokens:
-            break
-        picked.add(j)
-        n += len(sentences[j])
-    return [str(t) for j in sorted(picked) for t in sentences[j]]
 
 
 def wide_context_vectors(wide_tokens: Sequence[Sequence[str]], forms: Sequence[str],
@@ -577,31 +562,8 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
         if str(row["keyword"]) != str(form):
             raise ValueError(f"gold {word}: expected {form!r} at sentence {sid} token {ti}, found {row['keyword']!r}")
         rows.append(row)
-    frame = pd.DataFrame(rows).reset_index(drop=True)
-    sents = doc_sentences(store, corpus, set(frame["doc"]))
-    frame["_doc_sentences"] = [sents[int(d)] for d in frame["doc"]]
-    frame["_sent_no"] = [int(n) for n in g["sent_no"]]
+    frame = pd.DataFrame(rows).reset_index(drop=True)  # with the search's discourse context (_wide_tokens)
     return GoldWord("wiki", word, frame, g["sense"].astype(str).to_numpy())
-
-
-def doc_sentences(store, corpus: str, docs) -> dict[int, list[list[str]]]:
-    """The token lists of every sentence of the given documents, in order."""
-    out: dict[int, list[list[str]]] = {}
-    with store._connect() as con:
-        cid = int(store._corpus_row(con, corpus)[0])
-        for d, toks in con.execute(
-                "SELECT doc, tokens FROM sentences WHERE corpus_id = ? AND doc IN (SELECT value FROM json_each(?)) "
-                "ORDER BY doc, sent_no", (cid, json.dumps(sorted(int(d) for d in docs)))):
-            out.setdefault(int(d), []).append(json.loads(toks))
-    return out
-
-
-def with_wide_tokens(frame: pd.DataFrame) -> pd.DataFrame:
-    """The gold frame with its wide_tokens column (wide_window of its hidden document sentences)."""
-    if "_doc_sentences" not in frame.columns:
-        return frame
-    return frame.assign(wide_tokens=[wide_window(s, int(n), WIDE_RADIUS, WIDE_MAX_TOKENS)
-                                     for s, n in zip(frame["_doc_sentences"], frame["_sent_no"], strict=True)])
 
 
 def load_senseval_gold(word: str, n: int = SENSEVAL_SAMPLE) -> GoldWord:
@@ -614,7 +576,7 @@ def load_senseval_gold(word: str, n: int = SENSEVAL_SAMPLE) -> GoldWord:
         sents, sent_no = split_sentences(full, fi)  # the instance's whole context: its "document"
         rows.append({"corpus": "senseval", "doc": 0, "sent_id": 0, "token_index": i, "left": " ".join(t[:i]),
                      "keyword": t[i], "right": " ".join(t[i + 1:]), "tokens": t, "sentence": " ".join(t),
-                     "_doc_sentences": sents, "_sent_no": sent_no})
+                     WIDE_COLUMN: wide_window(sents, sent_no)})
     return GoldWord("senseval", word, pd.DataFrame(rows), np.asarray(s.senses).astype(str))
 
 
@@ -643,8 +605,8 @@ CANDIDATES = (
     Candidate("Word2Vec context", STATIC_CONTEXT),
     Candidate("substitutes + Word2Vec context + form-centred", SUBS_STATIC_FORM),
     Candidate("substitutes + Word2Vec context, 6 over-clusters", SUBS_STATIC, k_max=6),
-    Candidate("substitutes + Word2Vec context (default)", SUBS_STATIC),
-    Candidate("substitutes + Word2Vec context + neighbouring sentences", SUBS_STATIC_DOC),
+    Candidate("substitutes + Word2Vec context (previous default)", SUBS_STATIC),
+    Candidate("substitutes + Word2Vec context + neighbouring sentences (default)", SUBS_STATIC_DOC),
 )
 
 
@@ -672,7 +634,7 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
 
     from .explore import analyse, form_agreement
 
-    occ = with_wide_tokens(gold.frame).assign(_substitutes=subs)
+    occ = gold.frame.assign(_substitutes=subs)
     k_gold = len(set(gold.senses))
     counts = Counter(gold.senses)
     k_major = sum(1 for s, c in counts.items() if c >= GOLD_MIN and s not in ("name", "other"))

@@ -114,7 +114,8 @@ def test_place_sentence_uses_the_analysis_representation():
     # the new occurrence is mapped exactly like the fitted ones: same vector, same point on the plot
     toks, j = frame["tokens"][i], int(frame["token_index"][i])
     v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [induction.context_lemmas(toks, j)],
-                                induction.static_context_vectors([toks], [j]))
+                                induction.static_context_vectors([toks], [j]),
+                                induction.wide_context_vectors([toks], [frame["keyword"][i]]))  # no document: the sentence
     assert np.allclose(v[0], a.vectors[i], atol=1e-5)
     assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
 
@@ -214,7 +215,7 @@ def test_words_only_default_accepts_the_pages_layer_choice():
 
 
 def test_wide_window_radius_and_cap():
-    from senses.induction import wide_window
+    from corpora.search import wide_window
 
     sents = [["a"] * 3, ["b"] * 3, ["t"] * 3, ["c"] * 3, ["d"] * 3]
     assert wide_window(sents, 2, radius=1) == ["b"] * 3 + ["t"] * 3 + ["c"] * 3
@@ -230,3 +231,31 @@ def test_split_sentences_finds_the_target_sentence():
     sents, n = split_sentences("the line was busy . j . p . called the line again .".split(), 12)
     assert sents == [["the", "line", "was", "busy", "."], "j . p . called the line again .".split()]
     assert n == 1
+
+
+def test_neighbouring_sentences_separate_identical_sentences(tmp_path):
+    """One sense per discourse: the same sentence in river documents and in money documents is split by the
+    default representation (its neighbouring sentences), and cannot be by the sentence alone."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from corpora.builtin import Document
+    from corpora.search import WIDE_COLUMN, occurrences
+    from corpora.store import Store
+
+    river = "The river flooded the valley. Fish swam near the muddy shore and the boats. Water covered the fields."
+    money = "The loan was approved at last. Cash and savings went into the account. Interest rates rose again."
+    docs = [Document(f"{(river if i % 2 else money)} They walked to the bank that morning. "
+                     f"{'The stream ran fast.' if i % 2 else 'The deposit was large.'}", {"kind": "river" if i % 2 else "money"})
+            for i in range(24)]
+    store = Store(tmp_path)
+    store.add_corpus("discourse", docs)
+    occ = occurrences(store, "discourse", "bank", match="form")
+    assert len(occ) == 24 and all("river" in w or "loan" in w for w in map(" ".join, occ[WIDE_COLUMN]))
+    gold = list(occ["kind"])
+    layers = np.zeros((len(occ), 3, 8), np.float32)
+    subs = [["money"]] * len(occ)  # the same substitutes everywhere: only the context can tell
+    doc = explore.analyse(occ, layers, substitutes=subs, k=2)
+    alone = explore.analyse(occ, layers, substitutes=subs, k=2, representation=induction.SUBS_STATIC)
+    assert explore.DEFAULT_REPRESENTATION == induction.SUBS_STATIC_DOC
+    assert adjusted_rand_score(gold, doc.frame["cluster"]) == pytest.approx(1.0)
+    assert adjusted_rand_score(gold, alone.frame["cluster"]) < 0.2
