@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> dict:
         occ, total = common.cached_occurrences(*key)
         steps["search_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        common.cached_embeddings(*key, name)
+        common.cached_embeddings(*key, name, occ.attrs["rows"])
         steps["embed_s"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         a = common.cached_analysis(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)

@@ -55,3 +55,23 @@ def test_benchmark_fails_loudly_without_its_headline_model(bench, monkeypatch, t
     out = tmp_path / "embedder.json"
     assert bench.main(["--out", str(out)]) == 1
     assert "elmo/models/en is missing" in capsys.readouterr().err and not out.exists()
+
+
+def test_app_benchmark_runs_the_explorer_pipeline(tiny_model_dir, data_dir, tmp_path):
+    """benchmarks/bench_app.py drives the pages' cached pipeline: it must keep working when that changes."""
+    import streamlit as st
+
+    from corpora.builtin import Document
+    from corpora.store import Store
+
+    Store().add_corpus("benchdemo", [Document(f"They sat on the bank of the river, day {i}. The bank lent money.")
+                                     for i in range(12)])
+    spec = importlib.util.spec_from_file_location("bench_app", ROOT / "benchmarks" / "bench_app.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    st.cache_data.clear()
+    out = mod.main(["--word", "bank", "--corpus", "benchdemo", "--model", str(tiny_model_dir), "--repeat", "1",
+                    "--out", str(tmp_path / "app.json")])
+    st.cache_data.clear()
+    assert out["occurrences"] == 24 and out["total_hits"] == 24 and out["k"] >= 1
+    assert set(out["cold_steps_s"]) == {"search_s", "embed_s", "analyse_s", "names_s"}
