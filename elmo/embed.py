@@ -88,7 +88,7 @@ def embed_occurrences(model: ELMo, occ, layer: str | int = ALL, progress: Callab
     names = layer_names(model.n_layers, layer)  # validate before the work
     vectors = model.embed_targets([list(t) for t in occ["tokens"]], [int(i) for i in occ["token_index"]],
                                   progress=progress)
-    cols = {c: _column(occ[c].tolist()) for c in occ.columns}
+    cols = {c: _column(occ[c].tolist()) for c in occ.columns if not str(c).startswith("_")}  # "_": hidden helpers
     for name, v in select_layers(vectors, layer).items():
         cols[name] = _vector_array(v)
     meta = {"model": model.name, "dim": str(model.dim), "layers": ",".join(names)}
