@@ -280,41 +280,38 @@ def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[in
 
     Weights: (r + 1) / (r + 1 + STATIC_SIF) for the word of frequency rank r (the vocabulary is stored most
     frequent first; frequent words weigh less) x 1 / (1 + distance) ** STATIC_DECAY."""
+    return _static_means(tokens, indices, [t[i] for t, i in zip(tokens, indices, strict=True)], window,
+                         STATIC_DECAY, static)
+
+
+def wide_context_vectors(wide_tokens: Sequence[Sequence[str]], forms: Sequence[str],
+                         static=None) -> np.ndarray | None:
+    """Per occurrence, the weighted mean static vector of the content words of its wide context
+    (corpora.search.wide_window; the target's own forms left out), with the frequency weight of
+    static_context_vectors and no distance decay: (n, dim), zero rows where no word is known; None without
+    static vectors."""
+    # index -1 and no window: every position is context
+    return _static_means(wide_tokens, [-1] * len(wide_tokens), forms, None, 0.0, static)
+
+
+def _static_means(tokens: Sequence[Sequence[str]], indices: Sequence[int], forms: Sequence[str],
+                  window: int | None, decay: float, static=None) -> np.ndarray | None:
+    """The weighted means of static_context_vectors (window None: the whole token list)."""
     from .naming import context_positions, word_forms
 
     sv = static if static is not None else static_vectors()
     if sv is None:
         return None
     out = np.zeros((len(tokens), sv.dim), np.float32)
-    for n, (t, i) in enumerate(zip(tokens, indices, strict=True)):
-        w = str(t[i]).lower()
-        known = [(sv.row[c], d) for c, d in context_positions(t, i, window, word_forms(w) | {lemma(w)}) if c in sv.row]
-        if known:
-            rows = np.array([r for r, _ in known])
-            wt = (rows + 1) / (rows + 1 + STATIC_SIF) / (1.0 + np.array([d for _, d in known])) ** STATIC_DECAY
-            out[n] = (sv.vectors[rows] * wt[:, None]).sum(0) / wt.sum()
-    return out
-
-
-def wide_context_vectors(wide_tokens: Sequence[Sequence[str]], forms: Sequence[str],
-                         static=None) -> np.ndarray | None:
-    """Per occurrence, the weighted mean static vector of the content words of its wide context (wide_window;
-    the target's own forms left out), with the frequency weight of static_context_vectors (no distance
-    decay): (n, dim), zero rows where no word is known; None without static vectors."""
-    from .naming import context_positions, word_forms
-
-    sv = static if static is not None else static_vectors()
-    if sv is None:
-        return None
-    out = np.zeros((len(wide_tokens), sv.dim), np.float32)
-    for n, (t, f) in enumerate(zip(wide_tokens, forms, strict=True)):
+    for n, (t, i, f) in enumerate(zip(tokens, indices, forms, strict=True)):
         w = str(f).lower()
         t = [str(x) for x in t]
-        # index -1 with a window past the end: every position is context
-        rows = np.array([sv.row[c] for c, _ in context_positions(t, -1, len(t) + 1, word_forms(w) | {lemma(w)})
-                         if c in sv.row], dtype=np.int64)
-        if len(rows):
-            wt = (rows + 1) / (rows + 1 + STATIC_SIF)
+        own = word_forms(w) | {lemma(w)}
+        known = [(sv.row[c], d) for c, d in context_positions(t, i, len(t) + 1 if window is None else window, own)
+                 if c in sv.row]
+        if known:
+            rows = np.array([r for r, _ in known])
+            wt = (rows + 1) / (rows + 1 + STATIC_SIF) / (1.0 + np.array([d for _, d in known])) ** decay
             out[n] = (sv.vectors[rows] * wt[:, None]).sum(0) / wt.sum()
     return out
 
