@@ -160,6 +160,11 @@ def _suggest(store, cid: int, word: str) -> list[str]:
     return close[:SUGGESTIONS]
 
 
+def _not_found(word: str, corpus: str, match: str, case: bool) -> str:
+    what = {"lemma": " (in any inflected form)", "form": " (with this exact capitalisation)" if case else ""}
+    return f'"{word}" does not occur in {corpus}{what[match]}.'
+
+
 def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: bool = False,
                       regex_seconds: float | None = None) -> list[int]:
     """Ids of the corpus's token types matching the query; raises QueryError / WordNotFoundError."""
@@ -182,8 +187,7 @@ def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: 
         if match == "regex":
             raise WordNotFoundError(f'No word of {corpus} matches the regular expression "{word}".')
         sugg = _suggest(store, cid, word)
-        what = {"lemma": " (in any inflected form)", "form": " (with this exact capitalisation)" if case else ""}
-        msg = f'"{word}" does not occur in {corpus}{what[match]}.'
+        msg = _not_found(word, corpus, match, case)
         if sugg:
             msg += f" Did you mean: {', '.join(sugg)}?"
         raise WordNotFoundError(msg, sugg)
@@ -326,21 +330,18 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
         if any(n in text for n in needles):
             picked.append(di)
     found = []
+    doc_sentences: dict[int, dict[int, list[str]]] = {}  # the picked documents' sentences, for _wide
     for di, sents in zip(picked, _tokenised([documents[i] for i in picked]), strict=True):
-        doc_sentences = None
+        doc_sentences[di] = {n: toks for n, (_, toks, _) in enumerate(sents)}
         for sent_no, (text, toks, offs) in enumerate(sents):
-            positions = [pos for pos, t in enumerate(toks) if hit(t)]
-            if positions:
-                doc_sentences = doc_sentences or {n: list(t) for n, (_, t, _) in enumerate(sents)}
-                wide = _wide(doc_sentences, sent_no)
-                found.extend((None, pos, di, sent_no, text, toks, offs, wide) for pos in positions)
+            found.extend((None, pos, di, sent_no, text, toks, offs) for pos, t in enumerate(toks) if hit(t))
     if not found:
-        what = {"lemma": " (in any inflected form)", "form": " (with this exact capitalisation)" if case else ""}
-        raise WordNotFoundError(f'"{word}" does not occur in {corpus}{what[match]}.', [])
+        raise WordNotFoundError(_not_found(word, corpus, match, case), [])
     total = len(found)
     keep = _sample(total, limit, seed)
     if keep is not None:
         found = [found[i] for i in keep.tolist()]
+    found = [(*f, _wide(doc_sentences[f[2]], f[3])) for f in found]  # only for the rows kept
     metas = {di: json.loads(json.dumps(documents[di].meta, ensure_ascii=False, default=str))  # as stored
              for di in sorted({f[2] for f in found})}
     df = _frame(corpus, word, match, list(meta_keys), metas, found, total)
