@@ -329,18 +329,14 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
     elif (tokens is None or index is None) and rep.representation in WORDS_ONLY:  # no words: the nearest occurrence's place
         v = rep.nearest_fitted(layers)[0]
     else:
-        form = str(tokens[index]) if tokens is not None and index is not None else ""
-        ctx = [context_lemmas(tokens, index)] if tokens is not None and index is not None else [[]]
-        static = None
+        words = tokens is not None and index is not None
+        form = str(tokens[index]) if words else ""
+        ctx = [context_lemmas(tokens, index)] if words else [[]]
+        static = wide = None
         if rep.representation in NEEDS_STATIC:
-            dim = len(rep.static.mean) if rep.static.mean is not None else 1
-            static = static_context_vectors([tokens], [index]) if tokens is not None and index is not None else None
-            static = static if static is not None and static.shape[1] == dim else np.zeros((1, dim), np.float32)
-        wide = None
+            static = _as_fitted(static_context_vectors([tokens], [index]) if words else None, rep.static)
         if rep.representation in NEEDS_WIDE:  # a typed sentence: its own words are its discourse
-            dim = len(rep.wide.mean) if rep.wide.mean is not None else 1
-            wide = wide_context_vectors([list(tokens)], [form]) if tokens is not None and index is not None else None
-            wide = wide if wide is not None and wide.shape[1] == dim else np.zeros((1, dim), np.float32)
+            wide = _as_fitted(wide_context_vectors([list(tokens)], [form]) if words else None, rep.wide)
         v = rep.transform(layers, [form], [list(substitutes or [])], ctx, static, wide)[0]
     xy = analysis.projection.transform(v[None])
     c, sim = nearest_cluster(v, analysis.centroids())
@@ -348,6 +344,12 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
     if xy is not None:
         out["x"], out["y"] = float(xy[0, 0]), float(xy[0, 1]) if xy.shape[1] > 1 else 0.0
     return out
+
+
+def _as_fitted(v: np.ndarray | None, centring) -> np.ndarray:
+    """v when it has the width `centring` was fitted on, else one zero row of that width (no static vectors)."""
+    dim = len(centring.mean) if centring.mean is not None else 1
+    return v if v is not None and v.shape[1] == dim else np.zeros((1, dim), np.float32)
 
 
 def place_tokens(analysis: Analysis, model, tokens: Sequence[str], index: int) -> dict:
