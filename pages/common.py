@@ -169,9 +169,11 @@ def ensure_corpus(name: str) -> None:
 
     build = builder.get(store.path, name)
     if build is not None and build.running():
-        bar = st.progress(build.fraction, text=build.message)
-        while not build.wait(0.2):
+        bar = st.progress(0.0)
+        while True:  # the same text from the first frame on
             bar.progress(min(max(build.fraction, 0.0), 1.0), text=f"First use of {name}: {build.message}")
+            if build.wait(0.2):
+                break
         bar.empty()
         index_finished(name)
         if name in store.corpus_names():
