@@ -155,7 +155,7 @@ def content_hash(documents: Iterable[Document]) -> str:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off (the rows made while indexing hold no cycles; its passes over
     them took 3-7 % of the time), then back as it was."""
     was = gc.isenabled()
@@ -423,7 +423,7 @@ class Store:
         _report(progress, 0.0, f"Indexing {len(docs):,} documents…")
 
         t0 = time.perf_counter()
-        with _gc_paused():
+        with gc_paused():
             prepared = _prepare(docs, progress)
             with self._connect() as con:
                 con.execute("BEGIN IMMEDIATE")
