@@ -20,7 +20,7 @@ from elmo.io import ModelFileError
 from pages.common import cached_occurrences as search_occurrences
 from pages.common import corpus_names, ensure_corpus, get_store, session_model
 from senses import static as ss
-from senses.baselines import AVERAGE_CAP, StaticVectors, average_of_meanings, shipped_vectors
+from senses.baselines import AVERAGE_CAP, average_of_meanings, shipped_vectors
 from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
 
@@ -80,10 +80,6 @@ def corpus_words(corpus: str, n: int) -> list[str]:
     return get_store().types(corpus)["word"].head(4 * n).tolist()
 
 
-def static_vectors() -> StaticVectors | None:
-    return shipped_vectors()  # loaded once per process
-
-
 def candidates(model, occ: ss.Occurrences, source: str) -> list[str]:
     words: list[str] = []
     if ss.is_store_corpus(source):
@@ -114,14 +110,14 @@ def separability(key: str, source: str, word: str, limit: int, text: str, _model
 @st.cache_data(max_entries=16, show_spinner="Cross-validating the sense classifiers…")
 def sense_accuracy(key: str, source: str, word: str, limit: int, text: str, _model):
     occ = source_occurrences(source, word, limit, text)
-    return ss.sense_accuracy(_model, occ, occurrence_layers(key, source, word, limit, text, _model), static_vectors())
+    return ss.sense_accuracy(_model, occ, occurrence_layers(key, source, word, limit, text, _model), shipped_vectors())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def word2vec_view(word: str):
     """(figure: the word among the N_WORDS most frequent words (PCA), its 10 nearest words), or None when
     Word2Vec does not know the word. Cached: the PCA is not redone on every rerun."""
-    sv = static_vectors()
+    sv = shipped_vectors()
     nb = ss.embedding_neighbours(sv, word, 10)
     if nb is None:
         return None
@@ -140,7 +136,7 @@ def char_neighbours(key: str, source: str, word: str, limit: int, text: str, _mo
 
 def render_static(model, key: str, word: str, source: str, limit: int, text: str, slot: int) -> None:
     """The two static views: Word2Vec (meaning) and the char-CNN layer 0 (spelling)."""
-    sv = static_vectors()
+    sv = shipped_vectors()
     st.markdown("**Static embedding: Word2Vec** (one vector per word type, all its meanings in one vector; "
                 "trained on the bundled model's training text)")
     view = word2vec_view(word) if sv is not None else None

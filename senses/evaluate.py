@@ -241,11 +241,6 @@ def average_of_meanings(vectors: np.ndarray, forms: Sequence[str]) -> np.ndarray
     return out
 
 
-def load_static_vectors() -> StaticVectors | None:
-    """The shipped Word2Vec vectors (senses.baselines.shipped_vectors: loaded once), None when they are missing."""
-    return shipped_vectors()
-
-
 # ---- classifiers ---------------------------------------------------------------------------------
 
 
@@ -404,7 +399,7 @@ def evaluate(model, words: Sequence[str] = WORDS, max_per_word: int | None = Non
     word forms; ari_gold_k / ari_forms_k: the same with k = number of senses. static: Word2Vec vectors
     (default: the shipped ones, when present).
     """
-    static = static if static is not None else load_static_vectors()
+    static = static if static is not None else shipped_vectors()
     words = list(words)
     frames = []
     for w, word in enumerate(words):
@@ -648,7 +643,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"seconds with {torch.get_num_threads()} torch thread(s).\n\n{markdown_table(df)}\n")
         print(f"\nwrote {path}")
         return 0
-    static = load_static_vectors()
+    static = shipped_vectors()
     if static is None:
         print("note: senses/static_vectors is missing, so no word2vec row (python -m senses.baselines --build)",
               file=sys.stderr)

@@ -74,6 +74,7 @@ import pandas as pd
 
 from corpora.search import WIDE_COLUMN, wide_window
 
+from .baselines import shipped_vectors
 from .cluster import MERGE, SILHOUETTE
 
 LAYERS = "layers"
@@ -266,13 +267,6 @@ class BagLSA:
 # ---- context through static word vectors --------------------------------------------------------------
 
 
-def static_vectors():
-    """The shipped Word2Vec vectors (senses.baselines.shipped_vectors: loaded once), None when they are missing."""
-    from .baselines import shipped_vectors
-
-    return shipped_vectors()
-
-
 def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[int], static=None,
                            window: int = STATIC_WINDOW) -> np.ndarray | None:
     """Per occurrence, the weighted mean static vector of the content words within `window` tokens (the
@@ -299,7 +293,7 @@ def _static_means(tokens: Sequence[Sequence[str]], indices: Sequence[int], forms
     """The weighted means of static_context_vectors (window None: the whole token list)."""
     from .naming import context_positions, word_forms
 
-    sv = static if static is not None else static_vectors()
+    sv = static if static is not None else shipped_vectors()
     if sv is None:
         return None
     out = np.zeros((len(tokens), sv.dim), np.float32)
@@ -725,7 +719,7 @@ def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", li
         a = analyse(occ, layers, substitutes=subs)
         name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
-    static_vectors()  # loaded once per process (the page keeps it too)
+    shipped_vectors()  # loaded once per process (the page uses the same)
     best = {"today": float("inf"), "previous": float("inf"), "default": float("inf")}
     for _ in range(repeats):
         for name, f in (("today", today), ("previous", previous), ("default", default)):

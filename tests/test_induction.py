@@ -164,7 +164,9 @@ MONEY_WORDS = ["loan", "cash", "money", "account", "credit", "deposit", "finance
 
 
 def test_static_context_vectors_weigh_near_rare_words_and_skip_the_target():
-    sv = induction.static_vectors()
+    from senses.baselines import shipped_vectors
+
+    sv = shipped_vectors()
     assert sv is not None  # shipped in senses/static_vectors
     toks = ["the", "banks", "of", "the", "river", "and", "the", "bank"]
     v = induction.static_context_vectors([toks], [1], window=20)[0]
