@@ -321,7 +321,7 @@ def test_killed_ingestion_leaves_store_unchanged(tmp_path, monkeypatch, point):
     before_counts = table_counts(store.path)
     before = assert_store_consistent(store.path)
     wal = Path(f"{store.path}-wal")
-    wal_before = wal.stat().st_size if wal.exists() else 0
+    wal_before = _size(wal)
 
     script = tmp_path / "child.py"
     script.write_text(CHILD)
@@ -361,6 +361,15 @@ def test_killed_ingestion_leaves_store_unchanged(tmp_path, monkeypatch, point):
     assert stored["big"]["n_docs"] == n_docs
 
 
+def _size(path: Path) -> int:
+    """The file's size, 0 when it is absent. SQLite deletes the WAL when its last connection closes, so
+    the file can vanish between an exists() and a stat() (CI failed once on exactly that)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 @pytest.mark.slow
 def test_killed_cli_add_is_all_or_nothing(tmp_path):
     """`python -m corpora add` killed at an arbitrary moment (as soon as its WAL file grows, which is
@@ -373,7 +382,7 @@ def test_killed_cli_add_is_all_or_nothing(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("\n\n".join(f"Paragraph {p} talks about the river bank and word{p % 97}." for p in range(6000)))
     wal = Path(f"{store.path}-wal")
-    wal_before = wal.stat().st_size if wal.exists() else 0
+    wal_before = _size(wal)
 
     env = dict(os.environ, OMP_NUM_THREADS="1")
     proc = subprocess.Popen([sys.executable, "-m", "corpora", "--store", str(store.path), "add", str(big),
@@ -382,7 +391,7 @@ def test_killed_cli_add_is_all_or_nothing(tmp_path):
     deadline = time.monotonic() + 120
     try:
         while proc.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size > wal_before:
+            if _size(wal) > wal_before:
                 os.kill(proc.pid, signal.SIGKILL)
                 break
             time.sleep(0.001)
