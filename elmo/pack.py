@@ -233,22 +233,34 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
         return error_boundary(join, (ValueError, OSError), "interrupted")
-    if not a.corpora:
-        from corpora.builtin import EXTRA_NLTK_SOURCES
-
-        a.corpora = BASE_CORPORA + list(EXTRA_NLTK_SOURCES)
-    return error_boundary(lambda: _build(a.corpora, a.out), (FileNotFoundError, KeyError, ValueError, OSError),
+    corpora = a.corpora or default_corpora()
+    return error_boundary(lambda: _build(corpora, a.out), (FileNotFoundError, KeyError, ValueError, OSError),
                           "interrupted; nothing was written")
 
 
-def _build(corpora: list[str], out: Path) -> int:
+def default_corpora() -> list[str]:
+    """The bundled model's corpora, then the extra NLTK ones (corpora.builtin.EXTRA_NLTK_SOURCES)."""
+    from corpora.builtin import EXTRA_NLTK_SOURCES
+
+    return BASE_CORPORA + list(EXTRA_NLTK_SOURCES)
+
+
+def write_pack(corpora: list[str], out: Path, log: Callable[[str], None] = print) -> Pack:
+    """Pack built-in corpora into `out` (.npz) with a summary beside it (.json)."""
     t0 = time.time()
-    pack = builtin_pack(corpora, log=lambda m: print(m, flush=True))
+    pack = builtin_pack(corpora, log)
     pack.save(out)
     counts = pack.counts()
     (out.with_suffix(".json")).write_text(json.dumps(
         {"file": out.name, "bytes": out.stat().st_size, "types": len(pack.types), "seconds": round(time.time() - t0),
          **{k: v for k, v in pack.meta.items() if k != "train_counts"}, "counts": counts}, indent=1))
+    return pack
+
+
+def _build(corpora: list[str], out: Path) -> int:
+    t0 = time.time()
+    pack = write_pack(corpora, out, log=lambda m: print(m, flush=True))
+    counts = pack.counts()
     for name, c in counts.items():
         print(f"{name:>18}: train {c['train_tokens']:>10,} tokens ({c['train_docs']:,} docs), "
               f"held out {c['heldout_tokens']:>8,} ({c['heldout_docs']:,} docs)")

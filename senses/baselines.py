@@ -1,10 +1,10 @@
 """Static baselines for the static-vs-contextual comparison.
 
 * `StaticVectors`: a real static embedding, gensim Word2Vec (skip-gram) trained on the training split
-  of the text the bundled biLM was trained on (`elmo.train.read_sentences("builtin")`, lower-cased),
-  shipped in `senses/static_vectors/` (float16 safetensors + vocabulary + build record). Rebuild with
+  of the packed training text of the biLM (`python -m elmo.pack`, lower-cased), shipped in
+  `senses/static_vectors/` (float16 safetensors + vocabulary + build record). Rebuild with
 
-      python -m senses.baselines --build [--out senses/static_vectors] [--dim 100] [--epochs 5]
+      python -m senses.baselines --build [--pack data/pack_en.npz] [--out senses/static_vectors] [--dim 100]
 
 * `average_of_meanings`: "the average of meanings" taken literally, a word's mean contextual vector
   over its occurrences in a corpus (a seeded sample when there are many);
@@ -32,6 +32,7 @@ VECTORS_FILE = "vectors.safetensors"
 VOCAB_FILE = "vocab.txt"
 META_FILE = "build.json"
 CONTEXT = 5  # words on each side for the context baselines
+DEFAULT_PACK = Path("data/pack_en.npz")  # python -m elmo.pack's default output
 AVERAGE_CAP = 300  # occurrences averaged at most (seeded sample beyond)
 SEED = 0
 
@@ -145,16 +146,26 @@ def train_word2vec(sentences: Sequence[Sequence[str]], dim: int = 100, window: i
     return StaticVectors(list(kv.index_to_key), np.asarray(kv.vectors, np.float32), meta)
 
 
-def build(out: Path = STATIC_DIR, dim: int = 100, epochs: int = 5, max_vocab: int = 30000,
-          log: Callable[[str], None] = print) -> StaticVectors:
-    """Word2Vec on the training split of the bundled biLM's text (elmo.train.read_sentences("builtin"))."""
-    from elmo.train import read_sentences
+def pack_sentences(pack) -> list[list[str]]:
+    """The training split's sentences of an elmo.pack.Pack (held-out documents left out)."""
+    mask = pack.sentence_mask(False)
+    return [pack.sentence(i) for i in np.flatnonzero(mask)]
 
-    train, _ = read_sentences("builtin", log)
-    sv = train_word2vec(train, dim=dim, epochs=epochs, max_vocab=max_vocab, log=log)
-    sv.meta["text"] = "training split of elmo.train.read_sentences('builtin'), lower-cased"
-    sv.meta["command"] = f"python -m senses.baselines --build --out {_relative(out)} --dim {dim} --epochs {epochs} " \
-                         f"--max-vocab {max_vocab}"
+
+def build(out: Path = STATIC_DIR, dim: int = 100, epochs: int = 5, max_vocab: int = 30000, window: int = CONTEXT,
+          pack_path: Path = DEFAULT_PACK, log: Callable[[str], None] = print) -> StaticVectors:
+    """Word2Vec on the training split of the biLM's packed text (python -m elmo.pack); the pack is built
+    first when `pack_path` does not exist (needs spaCy and NLTK_DATA)."""
+    from elmo.pack import Pack, default_corpora, write_pack
+
+    if not Path(pack_path).is_file():
+        log(f"{pack_path} not found: packing {', '.join(default_corpora())} first")
+        write_pack(default_corpora(), Path(pack_path), log)
+    pack = Pack.load(pack_path)
+    sv = train_word2vec(pack_sentences(pack), dim=dim, window=window, epochs=epochs, max_vocab=max_vocab, log=log)
+    sv.meta["text"] = f"training split of {', '.join(pack.corpora)} (elmo.pack), lower-cased"
+    sv.meta["command"] = f"python -m senses.baselines --build --pack {_relative(pack_path)} --out {_relative(out)} " \
+                         f"--dim {dim} --window {window} --epochs {epochs} --max-vocab {max_vocab}"
     sv.save(out)
     log(f"wrote {out}: {len(sv.words):,} words x {sv.dim} ({sv.meta['seconds']:.0f} s of training)")
     return sv
@@ -216,10 +227,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--max-vocab", type=int, default=30000)
+    ap.add_argument("--window", type=int, default=CONTEXT, help=f"context words on each side (default {CONTEXT})")
+    ap.add_argument("--pack", type=Path, default=DEFAULT_PACK,
+                    help=f"packed training text (default {DEFAULT_PACK}; built when missing)")
     ap.add_argument("--neighbours", default="cell,bank,plant", help="words whose neighbours are printed")
     args = ap.parse_args(argv)
     if args.build:
-        sv = build(args.out, args.dim, args.epochs, args.max_vocab, log=lambda m: print(m, file=sys.stderr, flush=True))
+        sv = build(args.out, args.dim, args.epochs, args.max_vocab, args.window, args.pack,
+                   log=lambda m: print(m, file=sys.stderr, flush=True))
     else:
         sv = StaticVectors.load(args.out)
     from .static import embedding_neighbours

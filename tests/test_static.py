@@ -221,3 +221,24 @@ def test_sense_accuracy_needs_gold(tiny_elmo):
     assert acc.set_index("features").loc[ev.BOW, "logreg"] == 1.0
     assert acc.set_index("features").loc[ev.MFS, "logreg"] == pytest.approx(0.5)
     assert ss.sense_accuracy(tiny_elmo, ss.Occurrences(SENTENCES, INDICES, None, 16), layers) is None
+
+
+def test_word2vec_build_command_reads_a_pack(tmp_path, capsys):
+    """`python -m senses.baselines --build` trains on the training split of a packed text (elmo.pack);
+    it called a reader that no longer existed (elmo.train.read_sentences)."""
+    from corpora.builtin import Document
+    from elmo.pack import Pack
+    from senses.baselines import StaticVectors, main, pack_sentences
+
+    docs = [Document(text=f"doc {i}", sentences=[("the cell divides and grows " * 2).split(),
+                                                 ["the", "bank", "lends", "money", str(i)]]) for i in range(40)]
+    pack = Pack.from_documents([("toy", docs)], log=lambda m: None, heldout=lambda i, _: i % 10 == 0)
+    path = pack.save(tmp_path / "pack.npz")
+    train = pack_sentences(Pack.load(path))
+    assert len(train) == 2 * 36 and ["the", "bank", "lends", "money", "0"] not in train  # doc 0 is held out
+    assert main(["--build", "--pack", str(path), "--out", str(tmp_path / "sv"), "--dim", "8", "--epochs", "1",
+                 "--window", "2", "--neighbours", "cell"]) == 0
+    sv = StaticVectors.load(tmp_path / "sv")
+    assert sv.dim == 8 and "cell" in sv.words and "0" not in sv.words
+    assert sv.meta["window"] == 2 and sv.meta["tokens"] == 36 * 15 and "--pack" in sv.meta["command"]
+    assert capsys.readouterr().out.startswith("cell: ")
