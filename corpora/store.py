@@ -140,13 +140,18 @@ def default_data_dir() -> Path:
     return base / "sense-explorer"
 
 
+def _str_keys(meta: dict) -> dict:
+    """Metadata with str keys, as JSON stores them (keys 1 and "a" together cannot be sorted)."""
+    return {str(k): v for k, v in meta.items()}
+
+
 def content_hash(documents: Iterable[Document]) -> str:
     """sha256 over every document's text, metadata and (if given) pre-tokenised sentences, in order."""
     h = hashlib.sha256()
     for d in documents:
         h.update(d.text.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
-        h.update(json.dumps(d.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        h.update(json.dumps(_str_keys(d.meta), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
         if d.sentences is not None:
             h.update(b"\x00")
             h.update(json.dumps(d.sentences, ensure_ascii=False).encode("utf-8"))
@@ -278,7 +283,7 @@ def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
         prep.n_tokens += doc_tokens
         for k in d.meta:
             meta_keys.setdefault(str(k), None)
-        prep.documents.append((json.dumps(d.meta, ensure_ascii=False, default=str), doc_tokens))
+        prep.documents.append((json.dumps(_str_keys(d.meta), ensure_ascii=False, default=str), doc_tokens))
     if prep.n_tokens == 0:
         raise CorpusError("The documents contain no words to index.")
     _index(prep, flat, np.frombuffer(lengths, dtype=np.int64))

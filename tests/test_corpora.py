@@ -548,3 +548,19 @@ def test_worker_env_zero_keeps_tokenising_in_process(monkeypatch):
     monkeypatch.delenv(text_module.WORKER_ENV)
     with pytest.raises(AssertionError, match="worker process was started"):
         list(text_module.split_rows(texts))
+
+
+def test_metadata_with_int_and_str_keys_is_stored(tmp_path):
+    """Keys 1 and "b" in one metadata dict made content_hash raise TypeError (json sort_keys); they are
+    stored as JSON stores them, as str keys, by both search paths."""
+    from corpora.search import scan_occurrences
+    from corpora.store import content_hash
+
+    docs = [Document("The river bank was steep.", meta={1: "a", "b": 2})]
+    assert content_hash(docs) == content_hash([Document("The river bank was steep.", meta={"1": "a", "b": 2})])
+    store = Store(tmp_path / "s")
+    assert store.add_corpus("x", docs)["meta_keys"] == ["1", "b"]
+    row = occurrences(store, "x", "bank").iloc[0]
+    assert (row["1"], row["b"]) == ("a", 2)
+    scanned = scan_occurrences(docs, "x", "bank").iloc[0]
+    assert (scanned["1"], scanned["b"]) == ("a", 2)
