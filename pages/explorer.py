@@ -450,6 +450,8 @@ def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:
                        key=f"{p}_csv", on_click="ignore")
     c2.download_button("Parquet", lambda: explore.to_parquet(explore.export_frame(a, names)), f"{stem}.parquet",
                        "application/octet-stream", key=f"{p}_parquet", on_click="ignore")
+    if a.frame.attrs.get("source") == "scan":
+        st.caption("The sent_id column is empty until the search index is ready (the text is read directly now).")
     st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour): copy the link to share it.")
 
 

@@ -106,14 +106,17 @@ def test_explorer_reads_the_text_while_the_index_is_built(background_env, monkey
     assert build is not None, "app.py did not start indexing the default corpus"
     first = n_points(occurrence_traces(plot_spec(at)))
     if build.running():  # (a very fast machine may have finished already)
-        assert "being built in the background" in "\n".join(c.value for c in at.caption)
+        captions = "\n".join(c.value for c in at.caption)
+        assert "being built in the background" in captions
+        assert "sent_id column is empty until the search index is ready" in captions  # the export says so
     assert first >= 2 and calls == [1]
 
     assert build.wait(120) and build.error is None, build.error
     assert "wiki" in background_env.corpus_names()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert "being built in the background" not in "\n".join(c.value for c in at.caption)
+    captions = "\n".join(c.value for c in at.caption)
+    assert "being built in the background" not in captions and "sent_id column is empty" not in captions
     assert n_points(occurrence_traces(plot_spec(at))) == first
     assert calls == [1], "the same sentences were embedded again after the index was built"
     from pages.common import cached_occurrences
