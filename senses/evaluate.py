@@ -141,7 +141,7 @@ def cut_sentence(tokens: Sequence[str], index: int) -> tuple[list[str], int]:
     return list(tokens[start : end + 1]), index - start
 
 
-def split_sentences(tokens: Sequence[str], index: int) -> tuple[list[list[str]], int]:
+def split_token_sentences(tokens: Sequence[str], index: int) -> tuple[list[list[str]], int]:
     """tokens split into sentences at sentence-final . ! ? (as cut_sentence) and the number of the
     sentence holding tokens[index]."""
     out: list[list[str]] = [[]]

@@ -559,12 +559,12 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
 
 def load_senseval_gold(word: str, n: int = SENSEVAL_SAMPLE) -> GoldWord:
     """A seeded, stratified sample of n Senseval instances of a word as an occurrence frame (±40-token window)."""
-    from .evaluate import load_senseval, split_sentences
+    from .evaluate import load_senseval, split_token_sentences
 
     s = load_senseval(word, n)
     rows = []
     for t, i, full, fi in zip(s.tokens, s.index, s.full, s.full_index, strict=True):
-        sents, sent_no = split_sentences(full, fi)  # the instance's whole context: its "document"
+        sents, sent_no = split_token_sentences(full, fi)  # the instance's whole context: its "document"
         rows.append({"corpus": "senseval", "doc": 0, "sent_id": 0, "token_index": i, "left": " ".join(t[:i]),
                      "keyword": t[i], "right": " ".join(t[i + 1:]), "tokens": t, "sentence": " ".join(t),
                      WIDE_COLUMN: wide_window(sents, sent_no)})

@@ -227,10 +227,10 @@ def test_wide_window_radius_and_cap():
     assert wide_window(sents, 2, radius=None, max_tokens=1) == ["t"] * 3
 
 
-def test_split_sentences_finds_the_target_sentence():
-    from senses.evaluate import split_sentences
+def test_split_token_sentences_finds_the_target_sentence():
+    from senses.evaluate import split_token_sentences
 
-    sents, n = split_sentences("the line was busy . j . p . called the line again .".split(), 12)
+    sents, n = split_token_sentences("the line was busy . j . p . called the line again .".split(), 12)
     assert sents == [["the", "line", "was", "busy", "."], "j . p . called the line again .".split()]
     assert n == 1
 
