@@ -129,6 +129,8 @@ SENSEVAL_WORDS = ("hard", "interest", "line", "serve")
 SENSEVAL_SAMPLE = 300  # the Explorer's default cap
 GOLD_MIN = 8  # a gold sense counts towards k_major with at least this many occurrences (the gold README's rule)
 KNN = 5
+SMALL_SIZES = (30, 60)  # the default view on small corpora (an upload): seeded subsamples of each gold word
+SMALL_REPEATS = 3
 DEFAULT_OUT = Path("benchmarks/results")
 
 Progress = Callable[[int, int], None]
@@ -642,6 +644,25 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
             "knn_2d": knn_accuracy(a.frame[["x", "y"]].to_numpy(), gold.senses), "seconds": seconds}
 
 
+def subsample(gold: GoldWord, n: int, seed: int) -> tuple[GoldWord, np.ndarray]:
+    """A seeded sample of n occurrences (in corpus order), as a gold set of its own ("wiki n=30"), and its rows."""
+    rows = np.sort(np.random.default_rng(seed).choice(len(gold), n, replace=False))
+    return GoldWord(f"{gold.source} n={n}", gold.word, gold.frame.iloc[rows].reset_index(drop=True),
+                    gold.senses[rows]), rows
+
+
+def small_rows(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: Candidate,
+               sizes: Sequence[int] = SMALL_SIZES, repeats: int = SMALL_REPEATS) -> list[dict]:
+    """score_word on `repeats` seeded subsamples of each size smaller than the gold word's occurrences: how the
+    view does on a small corpus, where every fit (LSA, centring, auto-k) sees only those occurrences."""
+    out = []
+    for n in sizes:
+        for r in range(repeats if n < len(gold) else 0):
+            sub, rows = subsample(gold, n, r)
+            out.append(score_word(sub, layers[rows], [subs[i] for i in rows], cand) | {"sample": r})
+    return out
+
+
 def wiki_half(word: str, words: Sequence[str]) -> str:
     """"tuning" for the words at even positions (0, 2, ...) of the sorted wiki gold words, else "report":
     parameters are chosen on the tuning half and checked on the other."""
@@ -657,7 +678,7 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
     df = pd.concat([df, halves], ignore_index=True)
     g = df.assign(k_ok=(df["k_auto"] - df["k_gold"]).abs() <= 1, k_ok_major=(df["k_auto"] - df["k_major"]).abs() <= 1)
     out = g.groupby(["set", "candidate"], sort=False).agg(
-        words=("word", "count"), ari_auto=("ari_auto", "mean"), ari_gold_k=("ari_gold_k", "mean"),
+        words=("word", "nunique"), ari_auto=("ari_auto", "mean"), ari_gold_k=("ari_gold_k", "mean"),
         form_ari=("form_ari", "mean"), form_ari_gold_k=("form_ari_gold_k", "mean"), knn_2d=("knn_2d", "mean"),
         k_within_1=("k_ok", "sum"), k_within_1_major=("k_ok_major", "sum"), seconds=("seconds", "sum"))
     return out.reset_index()
@@ -665,8 +686,12 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
 
 def run_benchmark(model, store=None, wiki_words: Sequence[str] | None = None,
                   senseval_words: Sequence[str] = SENSEVAL_WORDS, candidates: Sequence[Candidate] = CANDIDATES,
-                  log: Callable[[str], None] = print) -> pd.DataFrame:
-    """Score every candidate on every gold word; one row per (set, word, candidate)."""
+                  small: Sequence[int] = SMALL_SIZES, log: Callable[[str], None] = print) -> pd.DataFrame:
+    """Score every candidate on every gold word; one row per (set, word, candidate). The default candidate
+    (the Explorer's representation and auto-k) is also scored on subsamples of the `small` sizes (small_rows)."""
+    from .explore import DEFAULT_AUTO_K, DEFAULT_REPRESENTATION
+
+    default = [c for c in candidates if (c.representation, c.auto) == (DEFAULT_REPRESENTATION, DEFAULT_AUTO_K)]
     golds: list[GoldWord] = []
     if wiki_words is None:
         wiki_words = gold_words()
@@ -686,6 +711,8 @@ def run_benchmark(model, store=None, wiki_words: Sequence[str] | None = None,
         for c in candidates:
             rows.append(score_word(g, layers, subs, c) | {"lm_seconds": t_lm})
         best = max((r for r in rows[-len(candidates):]), key=lambda r: r["ari_gold_k"])
+        for c in default[:1]:
+            rows += small_rows(g, layers, subs, c, small)
         log(f"{g.source}:{g.word} n={len(g)} lm {t_lm:.1f}s; best at gold k: {best['candidate']} {best['ari_gold_k']:.2f}")
     return pd.DataFrame(rows)
 
@@ -748,8 +775,8 @@ def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tupl
     j.write_text(json.dumps({"meta": meta, "summary": summ.to_dict("records"), "rows": df.to_dict("records")},
                             indent=1, default=float), encoding="utf-8")
     m = out / "induction.md"
-    per_word = df[["set", "word", "candidate", "n", "k_gold", "k_major", "k_auto", "ari_auto", "ari_gold_k",
-                   "form_ari", "knn_2d"]]
+    per_word = df.loc[~df["set"].str.contains(" n="), ["set", "word", "candidate", "n", "k_gold", "k_major", "k_auto",
+                                                      "ari_auto", "ari_gold_k", "form_ari", "knn_2d"]]
     cold = meta.get("cold_view")
     timing = (f"Cold default view (search result to named clusters, {cold['occurrences']} occurrences of "
               f"\"{cold['word']}\", best of 2): today's pipeline {cold['today_s']} s, previous default "
@@ -765,7 +792,9 @@ def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tupl
         "sorted list are the tuning half (parameters were chosen on it), the others the report half. Every row runs senses.explore.analyse, the "
         "Explorer's own function. k_gold counts every gold label (name / other included); k_major the senses with "
         f">= {GOLD_MIN} occurrences. form_ari: ARI of the clusters vs the lower-cased form (high = clusters follow "
-        "spelling). knn_2d: leave-one-out 5-NN accuracy of the gold senses in the plotted 2D coordinates.\n\n"
+        "spelling). knn_2d: leave-one-out 5-NN accuracy of the gold senses in the plotted 2D coordinates. "
+        f"Sets \"wiki n=30\" etc.: the default view on small corpora, {SMALL_REPEATS} seeded samples of n occurrences "
+        "of each gold word (every fit sees only those; k_gold counts the senses in the sample); means only.\n\n"
         "## Means per gold set\n\n" + _md_table(summ) + "\n\n## Per word\n\n" + _md_table(per_word) + "\n",
         encoding="utf-8")
     return j, m
@@ -778,6 +807,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--senseval", default=",".join(SENSEVAL_WORDS), help="comma-separated Senseval words")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     ap.add_argument("--no-timing", action="store_true", help="skip the cold-view timing of the default word")
+    ap.add_argument("--small", default=",".join(map(str, SMALL_SIZES)),
+                    help="comma-separated sample sizes for the small-corpus rows ('' for none)")
     args = ap.parse_args([a for a in (argv if argv is not None else sys.argv[1:]) if a != "--induction"])
 
     import torch
@@ -797,7 +828,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     wiki = [w for w in args.wiki.split(",") if w.strip()] if args.wiki is not None else None
     t0 = time.time()
-    df = run_benchmark(model, wiki_words=wiki, senseval_words=sv, log=lambda s: print(s, file=sys.stderr, flush=True))
+    small = [int(n) for n in args.small.split(",") if n.strip()]
+    df = run_benchmark(model, wiki_words=wiki, senseval_words=sv, small=small,
+                       log=lambda s: print(s, file=sys.stderr, flush=True))
     seconds = round(time.time() - t0, 1)
     root = Path(__file__).resolve().parents[1]
     shown = Path(model_dir).resolve()
