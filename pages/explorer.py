@@ -408,8 +408,7 @@ def _clustering_caption(a: explore.Analysis) -> None:
                    "spellings such as bank / banks / Bank; 1: one cluster per spelling).")
     tried = ", ".join(f"k={kk}: {s:.2f}" for kk, s in sorted(c.scores.items()))
     if c.auto and c.k == 1:
-        st.caption(f"Automatic k = 1: no split separates the occurrences clearly (silhouette {tried or 'n/a'}). "
-                   "Set k in the sidebar to force a split.")
+        st.caption(f"Automatic k = 1: {explore.one_sense_reason(c)} Set k in the sidebar to force a split.")
     elif c.auto:
         st.caption(f"Automatic k = {c.k}, silhouette {c.silhouette:.2f} (tried {tried}).")
     else:

@@ -77,6 +77,7 @@ class Clustering:
     silhouette: float  # of the chosen k (0 when k == 1)
     scores: dict[int, float]  # silhouette per tried k >= 2
     auto: bool  # k chosen automatically
+    null_scores: dict[int, float] = field(default_factory=dict)  # auto-k: what one random blob reaches, per k
 
     def centroids(self, x: np.ndarray) -> np.ndarray:
         x = normalize(x)
@@ -127,9 +128,10 @@ def cluster(x: np.ndarray, k: int | None = None, k_max: int = 8, seed: int = 0,
         return _merge_auto(x, min(OVER_K, k_max), seed, min_silhouette)
     scores, fits = _sweep(x, k_max, seed)
     best = max(scores, key=scores.get) if scores else 1
-    if best == 1 or scores[best] < max(min_silhouette, _null_silhouette(x, k_max, seed) + NULL_MARGIN):
-        return Clustering(np.zeros(n, dtype=int), 1, 0.0, scores, True)
-    return Clustering(_relabel(fits[best]), best, scores[best], scores, True)
+    null = {best: _null_silhouette(x, k_max, seed)} if best > 1 else {}
+    if best == 1 or scores[best] < max(min_silhouette, null[best] + NULL_MARGIN):
+        return Clustering(np.zeros(n, dtype=int), 1, 0.0, scores, True, null)
+    return Clustering(_relabel(fits[best]), best, scores[best], scores, True, null)
 
 
 def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_share: float = MIN_SHARE,
@@ -170,11 +172,12 @@ def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) ->
         return one
     nulls = [_null_sample(x, seed + i) for i in range(NULL_SAMPLES)]
     scores: dict[int, float] = {}
+    null_scores: dict[int, float] = {}
     best: tuple[float, np.ndarray, float] | None = None
     while True:
         sil = float(silhouette_score(x, labels, metric="cosine"))
         null_sil = max(_silhouette(null, merge_small(null, k=k)) for null in nulls)
-        scores[k] = sil
+        scores[k], null_scores[k] = sil, null_sil
         if sil >= min_silhouette and sil - null_sil >= NULL_MARGIN and (best is None or sil - null_sil > best[0]):
             best = (sil - null_sil, labels, sil)
         if k <= 2:
@@ -184,8 +187,8 @@ def _merge_auto(x: np.ndarray, over_k: int, seed: int, min_silhouette: float) ->
         labels = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
         k -= 1
     if best is None:
-        return Clustering(one.labels, 1, 0.0, scores, True)
-    return Clustering(_relabel(best[1]), int(best[1].max()) + 1, best[2], scores, True)
+        return Clustering(one.labels, 1, 0.0, scores, True, null_scores)
+    return Clustering(_relabel(best[1]), int(best[1].max()) + 1, best[2], scores, True, null_scores)
 
 
 def _silhouette(x: np.ndarray, labels: np.ndarray) -> float:

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from corpora.search import WIDE_COLUMN
 from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
 
-from .cluster import MERGE, Clustering, Projection, cluster, normalize, project
+from .cluster import MERGE, MIN_SHARE, Clustering, Projection, cluster, normalize, project
 from .induction import LABELS as REPRESENTATION_LABELS
 from .induction import LAYERS as LAYERS_ONLY
 from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, Representer
@@ -385,6 +385,17 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
             out[c] = out[c].map(lambda v: v if v is None or isinstance(v, str) else str(v))
     out.to_parquet(buf, index=False)
     return buf.getvalue()
+
+
+def one_sense_reason(c: Clustering) -> str:
+    """Why automatic k said one sense, with the closest split and what a random blob reaches for it."""
+    if not c.scores:
+        return f"no group of at least {MIN_SHARE:.0%} of the occurrences stands apart."
+    near = max(c.scores, key=lambda k: c.scores[k] - c.null_scores.get(k, 0.0))
+    text = f"no split separates the occurrences clearly (best: k={near}, silhouette {c.scores[near]:.2f}"
+    if near in c.null_scores:
+        text += f"; one random blob of the same spread cut into {near} reaches {c.null_scores[near]:.2f}"
+    return text + ")."
 
 
 def form_agreement(analysis: Analysis) -> float:

@@ -104,6 +104,22 @@ def test_merge_small_auto_k_says_one_for_one_blob_and_finds_real_splits():
     assert cluster.cluster(skewed, k=3, auto=cluster.MERGE).k == 3
 
 
+def test_one_sense_caption_gives_the_closest_split_and_the_blob_it_must_beat():
+    blob = np.random.default_rng(1).normal(size=(200, 16))
+    for auto in cluster.AUTO_K:
+        c = cluster.cluster(blob, auto=auto)
+        assert c.k == 1 and c.scores and set(c.null_scores) <= set(c.scores)
+        reason = explore.one_sense_reason(c)
+        near = max(c.scores, key=lambda k: c.scores[k] - c.null_scores.get(k, 0.0))
+        assert f"best: k={near}, silhouette {c.scores[near]:.2f}" in reason
+        if near in c.null_scores:
+            assert f"random blob of the same spread cut into {near} reaches {c.null_scores[near]:.2f}" in reason
+    merged = cluster.cluster(blob, auto=cluster.MERGE)
+    assert set(merged.null_scores) == set(merged.scores)  # merge small: one blob figure per tried k
+    same = cluster.cluster(np.ones((12, 4)), auto=cluster.MERGE)
+    assert same.k == 1 and "no group of at least 10% of the occurrences stands apart" in explore.one_sense_reason(same)
+
+
 def test_place_sentence_uses_the_analysis_representation():
     frame, layers, subs = _fixture()
     a = explore.analyse(frame, layers, substitutes=subs)
