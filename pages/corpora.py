@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import plotly.express as px
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from corpora.errors import CorpusError, escape_markdown
 from pages.common import clear_corpus_caches, get_store, indexing_now
 
+EXPLORER = "pages/explorer.py"  # as app.py registers it, relative to the app's folder
 UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "jsonl", "zip"]
 LOW_CARDINALITY = 20  # the chart's default column has at most this many distinct values
 SHARED_NOTE = ("Corpora are kept in one store on the machine running this app and are shared by everyone "
@@ -81,8 +83,19 @@ def _upload(p: str, store) -> None:
         return
     bar.empty()
     clear_corpus_caches()
+    st.session_state[f"{p}_detail"] = st.session_state[f"{p}_fcorpus"] = name  # the lists below show it
     st.success(f"Added corpus “{escape_markdown(name)}” ({plural(len(docs), 'document')}), shared with every "
-               "session. Pick it on the Sense explorer page.")
+               "session.")
+    explore_link(name)
+
+
+def explore_link(name: str) -> None:
+    """A link to the Sense explorer with the corpus chosen."""
+    try:
+        st.page_link(EXPLORER, label=f"Explore “{name}” in the Sense explorer", icon=":material/scatter_plot:",
+                     query_params={"corpus": name})
+    except StreamlitAPIException:  # the page run on its own (no navigation): say where to go instead
+        st.caption("Pick it on the Sense explorer page.")
 
 
 def _listing(p: str, store) -> None:

@@ -107,6 +107,9 @@ def test_good_txt_upload_appears_in_list(page_env, monkeypatch):
     assert not at.error, [e.value for e in at.error]
     assert "mynotes" in at.success[0].value
     assert listed(at) == ["existing", "mynotes"]
+    # the details and the frequency chart switch to the new corpus
+    assert at.selectbox(key="co_detail").value == "mynotes" and at.selectbox(key="co_fcorpus").value == "mynotes"
+    assert "Pick it on the Sense explorer page" in "\n".join(c.value for c in at.caption)  # (no navigation here)
 
 
 def test_good_csv_upload_with_text_column_and_metadata(page_env, monkeypatch):

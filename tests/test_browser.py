@@ -25,6 +25,7 @@ from benchmarks.bench_first_run import (
     wait_index,
     wait_names,
     wait_plot,
+    wait_title,
 )
 
 pytestmark = [
@@ -175,7 +176,7 @@ def test_bundled_model_senses_not_spellings(bundled_url):
         _no_traceback(page)
 
 
-def test_corpora_deep_link_on_a_fresh_server(app_url):
+def test_corpora_deep_link_on_a_fresh_server(app_url, tmp_path):
     """/corpora as the very first request: the Corpora page, without streamlit's "Page not found" dialog
     (shown when a page's file name differs from its URL path while streamlit still reads pages/ as its
     legacy multipage folder), and the default corpus being indexed in the background."""
@@ -186,4 +187,17 @@ def test_corpora_deep_link_on_a_fresh_server(app_url):
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator("h1").first.text_content() == "Corpora"
         page.screenshot(path=str(SHOTS / "ux-corpora-deep-link.png"), full_page=True)
+        _no_traceback(page)
+
+        # an upload, then its link to the Sense explorer with the new corpus chosen
+        story = tmp_path / "bank_story.txt"
+        story.write_text("We sat on the bank of the river.\n\nThe bank lent them money.\n\n"
+                         "The river bank was steep.\n\nHer bank account was empty.\n")
+        page.locator('input[type="file"]').set_input_files(str(story))
+        page.get_by_role("button", name="Add corpus").click()
+        link = page.get_by_text("Explore “bank_story” in the Sense explorer")
+        link.first.wait_for(timeout=120_000)
+        link.first.click()
+        wait_title(page, "4 occurrences")
+        assert "corpus=bank_story" in page.url
         _no_traceback(page)
