@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from corpora.errors import CorpusError
 from corpora.store import default_data_dir
 from elmo.embedder import ELMo, bundled_model_dir
 
@@ -333,9 +334,21 @@ def name_view(rows: str, *view) -> dict[int, str]:
     return labels
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def frequent_words(corpus: str, n: int = 8) -> list[str]:
+    """The corpus's n most frequent content words (senses.naming.frequent_content_words); [] when it is not
+    indexed (yet)."""
+    from senses.naming import frequent_content_words
+
+    try:
+        return frequent_content_words(get_store().types(corpus), n)
+    except CorpusError:  # unknown (not indexed yet) or unreadable
+        return []
+
+
 def clear_corpus_caches() -> None:
-    """Forget searches, embeddings and names (after a corpus was added or removed)."""
-    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement):
+    """Forget searches, embeddings, names and word lists (after a corpus was added or removed)."""
+    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement, frequent_words):
         f.clear()
     _names_seen().clear()
 

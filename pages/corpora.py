@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from corpora.errors import CorpusError, escape_markdown
-from pages.common import clear_corpus_caches, get_store, indexing_now
+from pages.common import clear_corpus_caches, frequent_words, get_store, indexing_now
 
 EXPLORER = "pages/explorer.py"  # as app.py registers it, relative to the app's folder
 UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "jsonl", "zip"]
@@ -90,10 +90,13 @@ def _upload(p: str, store) -> None:
 
 
 def explore_link(name: str) -> None:
-    """A link to the Sense explorer with the corpus chosen."""
+    """A link to the Sense explorer with the corpus and its most frequent content word chosen."""
+    params = {"corpus": name}
+    if words := frequent_words(name, 1):
+        params["word"] = words[0]
     try:
         st.page_link(EXPLORER, label=f"Explore “{name}” in the Sense explorer", icon=":material/scatter_plot:",
-                     query_params={"corpus": name})
+                     query_params=params)
     except StreamlitAPIException:  # the page run on its own (no navigation): say where to go instead
         st.caption("Pick it on the Sense explorer page.")
 

@@ -25,6 +25,7 @@ from pages.common import (
     cached_placement,
     corpus_names,
     ensure_corpus,
+    frequent_words,
     get_model,
     index_finished,
     index_in_background,
@@ -141,7 +142,7 @@ def _controls(p: str) -> View | None:
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     corpus = c1.selectbox("Corpus", names, key=f"{p}_corpus")
     word = c2.text_input("Word", key=f"{p}_word", help="One word; in lemma mode all its forms are found.").strip()
-    _examples(p)
+    _examples(p, corpus)
     match = c3.selectbox("Match", MATCHES, key=f"{p}_match",
                          help="lemma: cell finds cell and cells; form: only the exact form (case-insensitive).")
     limit = int(c4.number_input("Max occurrences", min_value=1, max_value=5000, step=50, key=f"{p}_limit",
@@ -178,14 +179,18 @@ def _controls(p: str) -> View | None:
     return view
 
 
-def _examples(p: str) -> None:
-    """One-click example words."""
+def _examples(p: str, corpus: str) -> None:
+    """One-click example words: chosen ambiguous words on the default corpus, else the corpus's most frequent
+    content words."""
     def pick(word: str) -> None:
         st.session_state[f"{p}_word"] = word
 
+    words = EXAMPLES if corpus == DEFAULT_CORPUS else tuple(frequent_words(corpus, len(EXAMPLES)))
+    if not words:
+        return
     cols = st.columns(len(EXAMPLES) + 1)
-    cols[0].caption("Try:")
-    for col, word in zip(cols[1:], EXAMPLES, strict=True):
+    cols[0].caption("Try:" if corpus == DEFAULT_CORPUS else "Frequent:")
+    for col, word in zip(cols[1:], words, strict=False):
         col.button(word, key=f"{p}_ex_{word}", on_click=pick, args=(word,), type="tertiary")
 
 

@@ -31,6 +31,22 @@ WINDOW = 8
 _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
 
 
+def frequent_content_words(types: pd.DataFrame, n: int = 8) -> list[str]:
+    """The n most frequent content words of a corpus's type counts (corpora.store.Store.types: word, count,
+    most frequent first): letters only, 3+ characters, no stopword, one form per lemma (bank, not banks too)."""
+    from .induction import lemma
+
+    out, seen = [], set()
+    for w in types["word"]:
+        w = str(w)
+        if len(w) >= 3 and w.isalpha() and w not in STOPWORDS and (lem := lemma(w)) not in seen:
+            seen.add(lem)
+            out.append(w)
+            if len(out) == n:
+                break
+    return out
+
+
 def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
                   exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Content words (lower-cased) within `window` tokens of tokens[index], the target excluded."""

@@ -140,6 +140,21 @@ def test_example_buttons_set_the_word(app_env):
     assert "cell" in plot_spec(at)["layout"]["title"]["text"]
 
 
+def test_other_corpora_offer_their_own_frequent_words(app_env):
+    from senses.naming import frequent_content_words
+
+    at = run_explorer(corpus=BANK, word="bank")
+    words = frequent_content_words(app_env.types(BANK), 8)
+    assert words[0] == "bank" and "the" not in words and "a" not in words and "banks" not in words
+    shown = [b.label for b in at.button if b.key.startswith("ex_ex_")]
+    assert shown == words, shown
+    assert "Frequent:" in texts(at, "caption") and "Try:" not in texts(at, "caption")
+    at.button(key=f"ex_ex_{words[1]}").click().run()
+    assert at.text_input(key="ex_word").value == words[1]
+    wiki = run_explorer()
+    assert [b.label for b in wiki.button if b.key.startswith("ex_ex_")][:3] == ["bank", "cell", "plant"]
+
+
 def test_representation_choice_and_form_agreement_caption(app_env):
     at = run_explorer(corpus=BANK, word="bank", k=2)
     from senses.explore import DEFAULT_REPRESENTATION

@@ -199,5 +199,5 @@ def test_corpora_deep_link_on_a_fresh_server(app_url, tmp_path):
         link.first.wait_for(timeout=120_000)
         link.first.click()
         wait_title(page, "4 occurrences")
-        assert "corpus=bank_story" in page.url
+        assert "corpus=bank_story" in page.url and "word=bank" in page.url  # its most frequent content word
         _no_traceback(page)
