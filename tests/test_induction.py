@@ -294,3 +294,10 @@ def test_small_corpus_rows_score_seeded_subsamples():
     assert rows[1]["k_gold"] == len(set(sub.senses))
     summary = induction.summarise(pd.DataFrame(rows))
     assert list(summary["set"]) == ["t n=20", "t n=30"] and list(summary["words"]) == [1, 1]
+
+
+def test_frequent_content_words_skip_stopwords_numbers_and_other_forms():
+    types = pd.DataFrame({"word": ["the", "banks", "of", "1999", "bank", "go", "river", "rivers", "x-ray", "loan"],
+                          "count": [50, 20, 19, 18, 17, 16, 15, 14, 13, 12]})
+    assert naming.frequent_content_words(types, 8) == ["banks", "river", "loan"]
+    assert naming.frequent_content_words(types, 2) == ["banks", "river"]
