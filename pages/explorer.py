@@ -262,7 +262,8 @@ def _index_progress(corpus: str) -> None:
 def _analyse(p: str, view: View, occ) -> explore.Analysis | None:
     if view.model is None:
         get_model(None)  # shows the "no model" error
-        st.dataframe(explore.kwic(occ).head(100), hide_index=True, key=f"{p}_occ_nomodel")
+        st.dataframe(explore.kwic(occ).head(100), hide_index=True, key=f"{p}_occ_nomodel",
+                     column_config=kwic_columns())
         return None
     if get_model(view.model) is None:
         return None
@@ -375,7 +376,7 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
     if points:
         sel = explore.selected_rows(a, points)
         st.markdown(f"**{len(sel)} selected occurrence{'s' if len(sel) != 1 else ''}**")
-        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected")
+        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected", column_config=kwic_columns())
     else:
         st.caption("Hover a point to read its context; select points (click, box or lasso) to list them.")
 
@@ -398,10 +399,14 @@ def _sense_table(p: str, c: int, table) -> None:
     n = len(table)
     show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=f"{p}_more_{c}")
     st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
-                 key=f"{p}_kwic_{c}",
-                 column_config={"left": st.column_config.TextColumn(width="large"),
-                                "keyword": st.column_config.TextColumn(width="small"),
-                                "right": st.column_config.TextColumn(width="large")})
+                 key=f"{p}_kwic_{c}", column_config=kwic_columns())
+
+
+def kwic_columns() -> dict:
+    """Keyword in context: the left context right-aligned against the keyword."""
+    return {"left": st.column_config.TextColumn(width="large", alignment="right"),
+            "keyword": st.column_config.TextColumn(width="small"),
+            "right": st.column_config.TextColumn(width="large")}
 
 
 def _clustering_caption(a: explore.Analysis) -> None:

@@ -37,6 +37,7 @@ LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
+KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
 HOVER_CHARS = 70  # characters of left / right context in the hover
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
@@ -260,12 +261,17 @@ def selected_rows(analysis: Analysis, points: Sequence[dict]) -> pd.DataFrame:
     return kwic(analysis.frame.iloc[rows])
 
 
-def kwic(frame: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
-    """Keyword-in-context table: left, keyword, right (+ cluster and metadata columns when present)."""
+def kwic(frame: pd.DataFrame, extra: Sequence[str] = (), left_chars: int | None = KWIC_LEFT_CHARS) -> pd.DataFrame:
+    """Keyword-in-context table: left, keyword, right (+ cluster and metadata columns when present). A long
+    left context keeps its last `left_chars` characters ("…" before them), so the words next to the keyword
+    stay in view; None keeps it whole."""
     cols = ["left", "keyword", "right"]
     cols += [c for c in ("cluster_name",) if c in frame.columns]
     cols += [c for c in extra if c in frame.columns and c not in cols]
-    return frame[cols].reset_index(drop=True)
+    out = frame[cols].reset_index(drop=True)
+    if left_chars is not None and len(out):
+        out["left"] = [_clip_left(s, left_chars) for s in out["left"]]
+    return out
 
 
 def cluster_tables(analysis: Analysis, names: dict[int, str] | None = None) -> list[tuple[int, str, pd.DataFrame]]:

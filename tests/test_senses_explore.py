@@ -202,3 +202,14 @@ def test_name_clusters_without_model_falls_back_to_context():
     assert names[0].substitutes == [] and names[0].context
     empty = naming.ClusterName(2, 1)
     assert empty.label == "sense 3"
+
+
+def test_kwic_keeps_the_end_of_a_long_left_context():
+
+    long_left = "word " * 30 + "near the"
+    frame = pd.DataFrame({"left": [long_left, "On the"], "keyword": ["bank", "bank"], "right": [" of it.", " side."]})
+    table = explore.kwic(frame)
+    assert table["left"][0] == "…" + long_left[-explore.KWIC_LEFT_CHARS:] and table["left"][0].endswith("near the")
+    assert table["left"][1] == "On the"  # short: as it is
+    assert explore.kwic(frame, left_chars=None)["left"][0] == long_left
+    assert list(frame["left"]) == [long_left, "On the"]  # the frame itself is left alone
