@@ -205,7 +205,6 @@ def test_name_clusters_without_model_falls_back_to_context():
 
 
 def test_kwic_keeps_the_end_of_a_long_left_context():
-
     long_left = "word " * 30 + "near the"
     frame = pd.DataFrame({"left": [long_left, "On the"], "keyword": ["bank", "bank"], "right": [" of it.", " side."]})
     table = explore.kwic(frame)
