@@ -349,7 +349,7 @@ def _colour_select(p: str, frame) -> str:
 @st.fragment
 def _name_clusters(view: View, rows: str) -> None:
     """Name the clusters after the plot is on screen, then redraw the page with the names."""
-    with st.spinner("Naming the clusters (substitutes from the language model)…"):
+    with st.spinner("Naming the clusters…"):
         try:
             name_view(rows, *view.analysis)
         except (ValueError, RuntimeError, IndexError) as e:

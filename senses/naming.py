@@ -1,4 +1,9 @@
-"""Automatic names for sense clusters: top lexical substitutes plus the most distinctive context words.
+"""Automatic names for sense clusters: the most distinctive context words (and lexical substitutes).
+
+The name a page shows (ClusterName.label) is the cluster's NAME_WORDS most distinctive context words; the
+substitutes fill in only for clusters with fewer than two, because the bundled biLM's substitutes are
+mostly generic ("water", "people", "include") where the context words say the sense ("film · hollywood ·
+cinema" for the film stars among the uses of "star").
 
 * Substitutes: the words the biLM's language-model heads expect in the target's place. When the frame
   carries each occurrence's lemmatised substitutes (senses.explore.analyse keeps them from the one
@@ -28,6 +33,7 @@ from corpora.search import lemma_forms as word_forms  # noqa: F401  (the corpus 
 
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "'s", "n't", "also", "used", "use", "known", "called"}
 WINDOW = 8
+NAME_WORDS = 3  # words in a cluster's automatic name
 _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
 
 
@@ -149,13 +155,13 @@ class ClusterName:
 
     @property
     def label(self) -> str:
-        """Short automatic name: two distinctive substitutes, then context words, e.g. "shore · coast · river, nile"."""
-        subs = self.substitutes[:2]
-        ctx = [w for w in self.context if w not in subs][: 4 - len(subs)]
-        parts = list(subs)
-        if ctx:
-            parts.append(", ".join(ctx))
-        return " · ".join(parts) if parts else f"sense {self.cluster + 1}"
+        """Short automatic name: the NAME_WORDS most distinctive context words, e.g. "film · hollywood · cinema";
+        substitutes fill in when a cluster has fewer than two (the bundled biLM's substitutes are mostly
+        generic, "water", "people", "include", while the context words say the sense)."""
+        words = self.context[:NAME_WORDS]
+        if len(words) < 2:
+            words += [w for w in self.substitutes if w not in words][: NAME_WORDS - len(words)]
+        return " · ".join(words) if words else f"sense {self.cluster + 1}"
 
 
 def name_clusters(frame: pd.DataFrame, labels: Sequence[int], model=None, word: str | None = None,
@@ -182,5 +188,13 @@ def name_clusters(frame: pd.DataFrame, labels: Sequence[int], model=None, word: 
     else:
         subs = substitute_words(model, tokens, indices, labels, per_cluster=per_cluster, top=top, seed=seed)
     sizes = np.bincount(labels) if len(labels) else np.zeros(0, int)
-    return {c: ClusterName(c, int(sizes[c]), subs.get(c, []), [w for w, _ in ctx.get(c, [])])
+    return {c: ClusterName(c, int(sizes[c]), subs.get(c, []), _one_per_lemma([w for w, _ in ctx.get(c, [])]))
             for c in sorted(int(v) for v in np.unique(labels))}
+
+
+def _one_per_lemma(words: Sequence[str]) -> list[str]:
+    """The words with later forms of an earlier word's lemma left out (film, films -> film)."""
+    from .induction import lemma
+
+    seen: set[str] = set()
+    return [w for w in words if not ((lem := lemma(w)) in seen or seen.add(lem))]

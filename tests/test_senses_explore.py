@@ -204,6 +204,18 @@ def test_name_clusters_without_model_falls_back_to_context():
     assert empty.label == "sense 3"
 
 
+def test_names_lead_with_context_words_and_substitutes_fill_in():
+    full = naming.ClusterName(0, 9, ["water", "people"], ["film", "hollywood", "cinema", "actor"])
+    assert full.label == "film · hollywood · cinema"  # the generic substitutes stay out
+    thin = naming.ClusterName(1, 2, ["shore", "film", "coast"], ["film"])
+    assert thin.label == "film · shore · coast"  # fewer than two context words: substitutes fill in
+    f = pd.DataFrame({"tokens": [["the", "films", "bank", "film", "star"], ["a", "film", "bank", "films"],
+                                 ["the", "river", "bank", "water"], ["river", "bank", "shore", "water"]],
+                      "token_index": [2, 2, 2, 1]})
+    names = naming.name_clusters(f, np.array([0, 0, 1, 1]), model=None, word="bank")
+    assert len({"film", "films"} & set(names[0].context)) == 1  # one form per lemma
+
+
 def test_kwic_keeps_the_end_of_a_long_left_context():
     long_left = "word " * 30 + "near the"
     frame = pd.DataFrame({"left": [long_left, "On the"], "keyword": ["bank", "bank"], "right": [" of it.", " side."]})
