@@ -331,6 +331,7 @@ def _page(p: str) -> None:
     with plot_area:
         _plot(p, a, color, names, view.word, star, tuple(metadata.hover_columns(a.frame)))
     _sense_tables(p, a, names, auto, rename_keys, saved)
+    _least_typical(p, a)
     _exports(p, a, names, view.word)
     if rename_keys and not auto:
         with naming_area:
@@ -448,6 +449,18 @@ def _own_sentence(p: str, a: explore.Analysis, view: View, names: dict) -> dict 
         st.caption(f"{a.projection.method} cannot place new points; switch to PCA to see your sentence as a star.")
         return None
     return {"x": placed["x"], "y": placed["y"], "text": text}
+
+
+def _least_typical(p: str, a: explore.Analysis) -> None:
+    if len(a.frame) < 3:
+        return
+    st.subheader("Least typical uses")
+    st.caption("The occurrences farthest from the centre of their cluster: rare senses and uses the clustering "
+               "placed badly gather here (on the hand-labelled benchmark words, these ten are about twice as "
+               "often of another sense than most of their cluster as occurrences in general). fit: cosine to "
+               "the cluster's centre.")
+    st.dataframe(explore.least_typical(a), hide_index=True, width="stretch", key=f"{p}_odd",
+                 column_config=kwic_columns())
 
 
 def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:

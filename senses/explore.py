@@ -37,6 +37,7 @@ LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
+ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
 KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
 HOVER_CHARS = 70  # characters of left / right context in the hover
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -272,6 +273,25 @@ def kwic(frame: pd.DataFrame, extra: Sequence[str] = (), left_chars: int | None 
     if left_chars is not None and len(out):
         out["left"] = [_clip_left(s, left_chars) for s in out["left"]]
     return out
+
+
+def typicality(analysis: Analysis) -> np.ndarray:
+    """Per occurrence, the cosine of its clustered vector to its cluster's centroid (1: at the centre)."""
+    if not len(analysis.frame):
+        return np.zeros(0, np.float32)
+    x = normalize(analysis.vectors)
+    cent = normalize(analysis.clustering.centroids(analysis.vectors))
+    return np.einsum("ij,ij->i", x, cent[analysis.clustering.labels])
+
+
+def least_typical(analysis: Analysis, n: int = ODD_ROWS) -> pd.DataFrame:
+    """The n occurrences farthest from their cluster's centre, least typical first: KWIC (+ cluster name when
+    the frame has it) and "fit" (typicality). Rare senses and misplaced uses gather here."""
+    fit = typicality(analysis)
+    order = np.argsort(fit, kind="stable")[:n]
+    table = kwic(analysis.frame.iloc[order])
+    table["fit"] = np.round(fit[order], 2)
+    return table
 
 
 def cluster_tables(analysis: Analysis, names: dict[int, str] | None = None) -> list[tuple[int, str, pd.DataFrame]]:

@@ -625,7 +625,7 @@ def knn_accuracy(coords: np.ndarray, senses: np.ndarray, k: int = KNN) -> float:
 def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: Candidate, seed: int = 0) -> dict:
     from sklearn.metrics import adjusted_rand_score as ari
 
-    from .explore import analyse, form_agreement
+    from .explore import ODD_ROWS, analyse, form_agreement, typicality
 
     occ = gold.frame.assign(_substitutes=subs)
     k_gold = len(set(gold.senses))
@@ -637,11 +637,21 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
     seconds = time.perf_counter() - t0
     at_k = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, k=k_gold,
                    auto=cand.auto, k_max=cand.k_max)
+    odd = misfits(gold.senses, a.clustering.labels)
+    least = np.argsort(typicality(a), kind="stable")[:ODD_ROWS]
     return {"set": gold.source, "word": gold.word, "candidate": cand.name, "n": len(occ), "k_gold": k_gold,
             "k_major": k_major, "k_auto": a.k, "ari_auto": ari(gold.senses, a.clustering.labels),
             "ari_gold_k": ari(gold.senses, at_k.clustering.labels), "form_ari": form_agreement(a),
             "form_ari_gold_k": form_agreement(at_k),
-            "knn_2d": knn_accuracy(a.frame[["x", "y"]].to_numpy(), gold.senses), "seconds": seconds}
+            "knn_2d": knn_accuracy(a.frame[["x", "y"]].to_numpy(), gold.senses),
+            "misfit_all": float(odd.mean()), "misfit_least_typical": float(odd[least].mean()), "seconds": seconds}
+
+
+def misfits(senses: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """(n,) bool: the occurrence's gold sense is not the most frequent gold sense of its cluster."""
+    senses, labels = np.asarray(senses), np.asarray(labels)
+    major = {c: Counter(senses[labels == c]).most_common(1)[0][0] for c in np.unique(labels)}
+    return np.array([s != major[c] for s, c in zip(senses, labels, strict=True)], bool)
 
 
 def subsample(gold: GoldWord, n: int, seed: int) -> tuple[GoldWord, np.ndarray]:
@@ -680,6 +690,7 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
     out = g.groupby(["set", "candidate"], sort=False).agg(
         words=("word", "nunique"), ari_auto=("ari_auto", "mean"), ari_gold_k=("ari_gold_k", "mean"),
         form_ari=("form_ari", "mean"), form_ari_gold_k=("form_ari_gold_k", "mean"), knn_2d=("knn_2d", "mean"),
+        misfit_all=("misfit_all", "mean"), misfit_least_typical=("misfit_least_typical", "mean"),
         k_within_1=("k_ok", "sum"), k_within_1_major=("k_ok_major", "sum"), seconds=("seconds", "sum"))
     return out.reset_index()
 
@@ -768,6 +779,8 @@ def _md_table(df: pd.DataFrame) -> str:
 
 
 def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tuple[Path, Path]:
+    from .explore import ODD_ROWS
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     summ = summarise(df)
@@ -793,6 +806,9 @@ def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tupl
         "Explorer's own function. k_gold counts every gold label (name / other included); k_major the senses with "
         f">= {GOLD_MIN} occurrences. form_ari: ARI of the clusters vs the lower-cased form (high = clusters follow "
         "spelling). knn_2d: leave-one-out 5-NN accuracy of the gold senses in the plotted 2D coordinates. "
+        "misfit_all: share of the occurrences whose gold sense is not the most frequent one of their cluster; "
+        f"misfit_least_typical: the same share among the {ODD_ROWS} occurrences farthest from their cluster's centre "
+        "(the Explorer's \"Least typical uses\"). "
         f"Sets \"wiki n=30\" etc.: the default view on small corpora, {SMALL_REPEATS} seeded samples of n occurrences "
         "of each gold word (every fit sees only those; k_gold counts the senses in the sample); means only.\n\n"
         "## Means per gold set\n\n" + _md_table(summ) + "\n\n## Per word\n\n" + _md_table(per_word) + "\n",

@@ -116,6 +116,11 @@ def n_points(traces: list[dict]) -> int:
     return sum(len(values(t["x"])) for t in traces)
 
 
+def sense_tables(at: AppTest) -> list:
+    """The per-cluster KWIC tables (the least-typical table has a "fit" column)."""
+    return [d.value for d in at.dataframe if "fit" not in d.value.columns]
+
+
 def texts(at: AppTest, kind: str) -> str:
     return "\n".join(e.value for e in getattr(at, kind))
 
@@ -177,7 +182,7 @@ def test_bank_corpus_two_clusters_with_k_override(app_env):
     assert n_points(traces) == 30
     assert "k = 2 chosen by you" in texts(at, "caption")
     # one KWIC table per cluster + rename boxes; renaming changes the legend
-    assert len(at.dataframe) == 2
+    assert len(sense_tables(at)) == 2
     box = next(t for t in at.text_input if t.key.startswith("ex_rename_"))
     box.input("money sense").run()
     names = [t["name"] for t in occurrence_traces(plot_spec(at))]
@@ -276,13 +281,13 @@ def test_query_params_reflect_the_view(app_env):
 
 def test_sense_tables_show_twenty_rows_then_all(app_env):
     at = run_explorer(word="cell", k=2)
-    sizes = [len(d.value) for d in at.dataframe]
+    sizes = [len(t) for t in sense_tables(at)]
     assert len(sizes) == 2 and max(sizes) == 20, sizes
     toggle = at.toggle[0]
     n = int(toggle.label.removeprefix("Show all "))
     assert n > 20
     toggle.set_value(True).run()
-    assert sorted(len(d.value) for d in at.dataframe)[-1] == n
+    assert sorted(len(t) for t in sense_tables(at))[-1] == n
 
 
 def _titled_corpus() -> list[Document]:
@@ -361,3 +366,13 @@ def test_one_active_model_for_all_pages(app_env, tiny_model_dir, tmp_path, monke
     at.selectbox(key="model_choice").select(tiny_model_dir.name).run()
     at.switch_page("pages/explorer.py").run()
     assert at.selectbox(key="ex_model").value == tiny_model_dir.name
+
+
+def test_least_typical_uses_table(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    assert "Least typical uses" in [h.value for h in at.subheader]
+    odd = [d.value for d in at.dataframe if "fit" in d.value.columns]
+    assert len(odd) == 1 and len(odd[0]) == 10
+    table = odd[0]
+    assert list(table["fit"]) == sorted(table["fit"]) and {"left", "keyword", "right", "cluster_name"} <= set(table)
+    assert set(table["keyword"].str.lower()) <= {"bank", "banks"}

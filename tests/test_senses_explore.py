@@ -224,3 +224,19 @@ def test_kwic_keeps_the_end_of_a_long_left_context():
     assert table["left"][1] == "On the"  # short: as it is
     assert explore.kwic(frame, left_chars=None)["left"][0] == long_left
     assert list(frame["left"]) == [long_left, "On the"]  # the frame itself is left alone
+
+
+def test_least_typical_uses_are_the_farthest_from_their_centre():
+    from senses.induction import misfits
+
+    rng = np.random.default_rng(0)
+    f = _frame(10)
+    x = np.vstack([np.eye(8)[0] + 0.05 * rng.normal(size=(10, 8)), np.eye(8)[1] + 0.05 * rng.normal(size=(10, 8))])
+    x[3] = np.eye(8)[0] + 0.9 * np.eye(8)[1]  # a use between the two, in the first cluster
+    a = explore.analyse(f, np.repeat(x[:, None, :], 3, axis=1), representation="layers", k=2)
+    table = explore.least_typical(a, n=4)
+    assert len(table) == 4 and list(table["fit"]) == sorted(table["fit"])
+    fit = explore.typicality(a)
+    assert table["left"][0] == explore.kwic(f)["left"][int(np.argmin(fit))] and fit.min() < 0.9 < np.median(fit)
+    assert int(np.argmin(fit)) == 3
+    assert list(misfits(np.array(["a", "a", "b", "b", "b"]), np.array([0, 0, 0, 1, 1]))) == [0, 0, 1, 0, 0]
