@@ -139,7 +139,7 @@ def kwic_sentences(at: AppTest) -> list[str]:
     """Sentences (left + keyword + right) of every per-sense KWIC table on the explorer page."""
     out = []
     for df in (d.value for d in at.dataframe):
-        if {"left", "keyword", "right"} <= set(df.columns):
+        if {"left", "keyword", "right"} <= set(df.columns) and "fit" not in df.columns:  # not "Least typical uses"
             out += [f"{a}{b}{c}" for a, b, c in zip(df["left"], df["keyword"], df["right"], strict=True)]
     return out
 
