@@ -23,6 +23,7 @@ from senses import static as ss
 from senses.baselines import AVERAGE_CAP, average_of_meanings, shipped_vectors
 from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
+from senses.naming import STOPWORDS
 
 LAYERS = {"layer 0 (char-CNN, context-free)": 0, "layer 1": 1, "layer 2": 2, "scalar mix (average)": MIX}
 N_WORDS = 5000
@@ -232,9 +233,14 @@ def render_substitutes(model, word: str, occ: ss.Occurrences | None) -> None:
         st.warning(f"The sentence does not contain “{md(word)}”; pick the token to replace.")
     i = st.selectbox("Token", range(len(tokens)), index=target or 0, format_func=lambda j: f"{j + 1}: {tokens[j]}",
                      key=f"sub_token_{zlib.crc32(sentence.encode())}")
-    words_only = st.checkbox("Words only (hide punctuation and numbers)", value=True, key="sub_words_only")
+    c1, c2 = st.columns(2)
+    words_only = c1.checkbox("Words only (hide punctuation and numbers)", value=True, key="sub_words_only")
+    content = c2.checkbox("Content words only (hide the, and, of …)", value=True, key="sub_content",
+                          help="Function words fit almost any slot; hiding them shows what the model expects "
+                               "the meaning to be.")
     try:
-        subs = model.substitutes(tokens, int(i), k=10, words_only=words_only)
+        subs = model.substitutes(tokens, int(i), k=10, words_only=words_only,
+                                 exclude=set(STOPWORDS) if content else None)
     except ModelFileError as e:
         st.error(f"Substitutes need a model with a language-model head: {md(e)}")
         return
