@@ -374,6 +374,11 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
         points = list(event.selection.points) if event else []
     except (AttributeError, KeyError):
         points = []
+    if color != "cluster":
+        table = metadata.sense_table(a.frame, color, names)
+        if table is not None:
+            st.markdown(f"**Senses by {md(color)}** (occurrences)")
+            st.dataframe(table, width="stretch", key=f"{p}_by_meta")
     if points:
         sel = explore.selected_rows(a, points)
         st.markdown(f"**{len(sel)} selected occurrence{'s' if len(sel) != 1 else ''}**")

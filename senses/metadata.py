@@ -60,6 +60,21 @@ def colour_values(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column]
 
 
+def sense_table(frame: pd.DataFrame, column: str, names: dict[int, str] | None = None,
+                max_values: int = MAX_COLOURS) -> pd.DataFrame | None:
+    """Occurrences per sense cluster (rows, named) and value of a metadata column (columns), with totals;
+    None when the column has more than max_values distinct values (a numeric scale, say)."""
+    values = colour_values(frame, column).astype("string").fillna("(none)")
+    if values.nunique() > max_values or not len(frame):
+        return None
+    from .explore import cluster_label
+
+    senses = pd.Series([cluster_label(c, names) for c in frame["cluster"]], index=frame.index, name="sense")
+    order = sorted(frame["cluster"].unique())
+    table = pd.crosstab(senses, values.rename(column), margins=True, margins_name="all")
+    return table.reindex([cluster_label(c, names) for c in order] + ["all"])
+
+
 def add_hover_fields(fig: go.Figure, frame: pd.DataFrame, columns: list[str]) -> go.Figure:
     """Append `column: value` lines to the hover of every trace whose customdata holds frame rows."""
     if not columns:

@@ -118,7 +118,7 @@ def n_points(traces: list[dict]) -> int:
 
 def sense_tables(at: AppTest) -> list:
     """The per-cluster KWIC tables (the least-typical table has a "fit" column)."""
-    return [d.value for d in at.dataframe if "fit" not in d.value.columns]
+    return [d.value for d in at.dataframe if "keyword" in d.value.columns and "fit" not in d.value.columns]
 
 
 def texts(at: AppTest, kind: str) -> str:
@@ -190,6 +190,12 @@ def test_bank_corpus_two_clusters_with_k_override(app_env):
     # colour by metadata: one trace per topic
     at.selectbox(key="ex_color").select("topic").run()
     assert {t["name"] for t in occurrence_traces(plot_spec(at))} == {"money", "river"}
+    # ... and a table of senses by topic, with totals
+    assert "**Senses by topic** (occurrences)" in [m.value for m in at.markdown]
+    by_topic = next(d.value for d in at.dataframe if "all" in d.value.columns)
+    assert list(by_topic.columns) == ["money", "river", "all"] and len(by_topic) == 3
+    assert by_topic.loc["all", "all"] == 30 and by_topic["all"].iloc[:2].sum() == 30
+    assert any(i.endswith("money sense") for i in by_topic.index)
 
 
 def test_automatic_k_separates_contexts_that_differ(app_env):

@@ -240,3 +240,14 @@ def test_least_typical_uses_are_the_farthest_from_their_centre():
     assert table["left"][0] == explore.kwic(f)["left"][int(np.argmin(fit))] and fit.min() < 0.9 < np.median(fit)
     assert int(np.argmin(fit)) == 3
     assert list(misfits(np.array(["a", "a", "b", "b", "b"]), np.array([0, 0, 0, 1, 1]))) == [0, 0, 1, 0, 0]
+
+
+def test_sense_table_counts_senses_by_metadata():
+    from senses import metadata
+
+    f = pd.DataFrame({"cluster": [0, 0, 1, 1, 1], "genre": ["news", "fiction", "news", "news", None]})
+    t = metadata.sense_table(f, "genre", {0: "river", 1: "money"})
+    assert list(t.index) == ["1: river", "2: money", "all"]
+    assert t.loc["2: money", "news"] == 2 and t.loc["2: money", "(none)"] == 1 and t.loc["all", "all"] == 5
+    many = pd.DataFrame({"cluster": [0] * 30, "title": [f"t{i}" for i in range(30)]})
+    assert metadata.sense_table(many, "title") is None  # too many values for a table
