@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -40,17 +41,20 @@ _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
 def frequent_content_words(types: pd.DataFrame, n: int = 8) -> list[str]:
     """The n most frequent content words of a corpus's type counts (corpora.store.Store.types: word, count,
     most frequent first): letters only, 3+ characters, no stopword, one form per lemma (bank, not banks too)."""
+    content = (w for w in map(str, types["word"]) if len(w) >= 3 and w.isalpha() and w not in STOPWORDS)
+    return list(islice(one_per_lemma(content), n))
+
+
+def one_per_lemma(words: Iterable[str]) -> Iterator[str]:
+    """The words, leaving out a later form of an earlier word's lemma (film, films -> film); lazily."""
     from .induction import lemma
 
-    out, seen = [], set()
-    for w in types["word"]:
-        w = str(w)
-        if len(w) >= 3 and w.isalpha() and w not in STOPWORDS and (lem := lemma(w)) not in seen:
+    seen: set[str] = set()
+    for w in words:
+        lem = lemma(w)
+        if lem not in seen:
             seen.add(lem)
-            out.append(w)
-            if len(out) == n:
-                break
-    return out
+            yield w
 
 
 def context_words(tokens: Sequence[str], index: int, window: int = WINDOW,
@@ -188,13 +192,6 @@ def name_clusters(frame: pd.DataFrame, labels: Sequence[int], model=None, word: 
     else:
         subs = substitute_words(model, tokens, indices, labels, per_cluster=per_cluster, top=top, seed=seed)
     sizes = np.bincount(labels) if len(labels) else np.zeros(0, int)
-    return {c: ClusterName(c, int(sizes[c]), subs.get(c, []), _one_per_lemma([w for w, _ in ctx.get(c, [])]))
+    return {c: ClusterName(c, int(sizes[c]), subs.get(c, []), list(one_per_lemma(w for w, _ in ctx.get(c, []))))
             for c in sorted(int(v) for v in np.unique(labels))}
 
-
-def _one_per_lemma(words: Sequence[str]) -> list[str]:
-    """The words with later forms of an earlier word's lemma left out (film, films -> film)."""
-    from .induction import lemma
-
-    seen: set[str] = set()
-    return [w for w in words if not ((lem := lemma(w)) in seen or seen.add(lem))]
