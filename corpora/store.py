@@ -140,9 +140,17 @@ def default_data_dir() -> Path:
     return base / "sense-explorer"
 
 
-def _str_keys(meta: dict) -> dict:
-    """Metadata with str keys, as JSON stores them (keys 1 and "a" together cannot be sorted)."""
-    return {str(k): v for k, v in meta.items()}
+def _str_keys(meta):
+    """Metadata with str keys at every level, as JSON stores them (keys 1 and "a" together cannot be sorted);
+    CorpusError when two keys would become one (1 and "1")."""
+    if isinstance(meta, dict):
+        out = {str(k): _str_keys(v) for k, v in meta.items()}
+        if len(out) < len(meta):
+            raise CorpusError(f"metadata keys {sorted(map(repr, meta))} collide once written as text")
+        return out
+    if isinstance(meta, list | tuple):
+        return [_str_keys(v) for v in meta]
+    return meta
 
 
 def content_hash(documents: Iterable[Document]) -> str:

@@ -334,21 +334,25 @@ def name_view(rows: str, *view) -> dict[int, str]:
     return labels
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def frequent_words(corpus: str, n: int = 8) -> list[str]:
-    """The corpus's n most frequent content words (senses.naming.frequent_content_words); [] when it is not
-    indexed (yet)."""
-    from senses.naming import frequent_content_words
-
+    """The corpus's n most frequent content words (senses.naming.frequent_content_words); [] while it is not
+    indexed (that answer is not cached)."""
     try:
-        return frequent_content_words(get_store().types(corpus), n)
+        return _frequent_words(corpus, n)
     except CorpusError:  # unknown (not indexed yet) or unreadable
         return []
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _frequent_words(corpus: str, n: int) -> list[str]:
+    from senses.naming import frequent_content_words
+
+    return frequent_content_words(get_store().types(corpus), n)
+
+
 def clear_corpus_caches() -> None:
     """Forget searches, embeddings, names and word lists (after a corpus was added or removed)."""
-    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement, frequent_words):
+    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement, _frequent_words):
         f.clear()
     _names_seen().clear()
 

@@ -95,7 +95,7 @@ def explore_link(name: str) -> None:
     if words := frequent_words(name, 1):
         params["word"] = words[0]
     try:
-        st.page_link(EXPLORER, label=f"Explore “{name}” in the Sense explorer", icon=":material/scatter_plot:",
+        st.page_link(EXPLORER, label=f"Explore “{escape_markdown(name)}” in the Sense explorer", icon=":material/scatter_plot:",
                      query_params=params)
     except StreamlitAPIException:  # the page run on its own (no navigation): say where to go instead
         st.caption("Pick it on the Sense explorer page.")

@@ -457,7 +457,7 @@ def _own_sentence(p: str, a: explore.Analysis, view: View, names: dict) -> dict 
 
 
 def _least_typical(p: str, a: explore.Analysis) -> None:
-    if len(a.frame) < 3:
+    if len(a.frame) <= 2 * explore.ODD_ROWS:  # with few occurrences the sense tables show them all anyway
         return
     st.subheader("Least typical uses")
     st.caption("The occurrences farthest from the centre of their cluster: rare senses and uses the clustering "

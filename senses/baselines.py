@@ -146,24 +146,28 @@ def train_word2vec(sentences: Sequence[Sequence[str]], dim: int = 100, window: i
     return StaticVectors(list(kv.index_to_key), np.asarray(kv.vectors, np.float32), meta)
 
 
-def pack_sentences(pack) -> list[list[str]]:
-    """The training split's sentences of an elmo.pack.Pack (held-out documents left out)."""
-    mask = pack.sentence_mask(False)
+def pack_sentences(pack, corpora: Sequence[str] | None = None) -> list[list[str]]:
+    """The training split's sentences of an elmo.pack.Pack (held-out documents left out), of some corpora only
+    when `corpora` is given."""
+    mask = pack.sentence_mask(False, corpora)
     return [pack.sentence(i) for i in np.flatnonzero(mask)]
 
 
 def build(out: Path = STATIC_DIR, dim: int = 100, epochs: int = 5, max_vocab: int = 30000, window: int = CONTEXT,
           pack_path: Path = DEFAULT_PACK, log: Callable[[str], None] = print) -> StaticVectors:
-    """Word2Vec on the training split of the biLM's packed text (python -m elmo.pack); the pack is built
-    first when `pack_path` does not exist (needs spaCy and NLTK_DATA)."""
-    from elmo.pack import Pack, default_corpora, write_pack
+    """Word2Vec on the training split of the bundled biLM's corpora (elmo.pack.BASE_CORPORA; a pack of other
+    corpora: all of them) in a packed text (python -m elmo.pack); the pack is built first when `pack_path`
+    does not exist (needs spaCy and NLTK_DATA)."""
+    from elmo.pack import BASE_CORPORA, Pack, default_corpora, write_pack
 
     if not Path(pack_path).is_file():
         log(f"{pack_path} not found: packing {', '.join(default_corpora())} first")
         write_pack(default_corpora(), Path(pack_path), log)
     pack = Pack.load(pack_path)
-    sv = train_word2vec(pack_sentences(pack), dim=dim, window=window, epochs=epochs, max_vocab=max_vocab, log=log)
-    sv.meta["text"] = f"training split of {', '.join(pack.corpora)} (elmo.pack), lower-cased"
+    corpora = [c for c in pack.corpora if c in BASE_CORPORA] or list(pack.corpora)  # the bundled biLM's text
+    sv = train_word2vec(pack_sentences(pack, corpora), dim=dim, window=window, epochs=epochs, max_vocab=max_vocab,
+                        log=log)
+    sv.meta["text"] = f"training split of {', '.join(corpora)} (elmo.pack), lower-cased"
     sv.meta["command"] = f"python -m senses.baselines --build --pack {_relative(pack_path)} --out {_relative(out)} " \
                          f"--dim {dim} --window {window} --epochs {epochs} --max-vocab {max_vocab}"
     sv.save(out)

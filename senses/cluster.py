@@ -21,6 +21,7 @@ AUTO_K = (MERGE, SILHOUETTE)
 OVER_K = 8  # clusters of the first, deliberate over-clustering (at most k_max)
 MIN_OVER_SIZE = 6  # few occurrences: over-cluster into at most n / MIN_OVER_SIZE clusters
 MIN_SHARE = 0.1  # a cluster with fewer occurrences than this share is folded into its nearest large neighbour
+MIN_GROUP = 3  # ... and one with fewer than this many
 NULL_SAMPLES = 2  # merge-small's null: the best of this many blobs, so one lucky blob does not decide
 REFINE = 3  # spherical k-means steps from the kept clusters' centroids
 
@@ -128,8 +129,8 @@ def cluster(x: np.ndarray, k: int | None = None, k_max: int = 8, seed: int = 0,
         return _merge_auto(x, min(OVER_K, k_max), seed, min_silhouette)
     scores, fits = _sweep(x, k_max, seed)
     best = max(scores, key=scores.get) if scores else 1
-    null = {best: _null_silhouette(x, k_max, seed)} if best > 1 else {}
-    if best == 1 or scores[best] < max(min_silhouette, null[best] + NULL_MARGIN):
+    null = _null_scores(x, k_max, seed) if best > 1 else {}
+    if best == 1 or scores[best] < max(min_silhouette, max(null.values(), default=0.0) + NULL_MARGIN):
         return Clustering(np.zeros(n, dtype=int), 1, 0.0, scores, True, null)
     return Clustering(_relabel(fits[best]), best, scores[best], scores, True, null)
 
@@ -148,7 +149,7 @@ def merge_small(x: np.ndarray, k: int | None = None, over_k: int = OVER_K, min_s
     cut = min(k or min(over_k, max(2, n // MIN_OVER_SIZE)), n - 1)
     labels = AgglomerativeClustering(n_clusters=cut, linkage="average", metric="cosine").fit_predict(x)
     sizes = np.bincount(labels, minlength=cut)
-    keep = list(range(cut)) if k else [c for c in range(cut) if sizes[c] >= max(3, min_share * n)]
+    keep = list(range(cut)) if k else [c for c in range(cut) if sizes[c] >= max(MIN_GROUP, min_share * n)]
     if len(keep) <= 1:
         return np.zeros(n, dtype=int)
     cent = normalize(np.stack([x[labels == c].mean(0) for c in keep]))
@@ -219,7 +220,8 @@ def _null_sample(x: np.ndarray, seed: int) -> np.ndarray:
     return normalize(x.mean(0) + z @ vt)
 
 
-def _null_silhouette(x: np.ndarray, k_max: int, seed: int) -> float:
-    """Best silhouette the same sweep reaches on one Gaussian blob with x's mean and covariance."""
+def _null_scores(x: np.ndarray, k_max: int, seed: int) -> dict[int, float]:
+    """Silhouette per k of the same sweep on one Gaussian blob with x's mean and covariance (the split must
+    beat the best of them)."""
     scores, _ = _sweep(_null_sample(x, seed), k_max, seed)
-    return max(scores.values(), default=0.0)
+    return scores

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from corpora.search import WIDE_COLUMN
 from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
 
-from .cluster import MERGE, MIN_SHARE, Clustering, Projection, cluster, normalize, project
+from .cluster import MERGE, MIN_GROUP, MIN_SHARE, Clustering, Projection, cluster, normalize, project
 from .induction import LABELS as REPRESENTATION_LABELS
 from .induction import LAYERS as LAYERS_ONLY
 from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, Representer
@@ -416,7 +416,8 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
 def one_sense_reason(c: Clustering) -> str:
     """Why automatic k said one sense, with the closest split and what a random blob reaches for it."""
     if not c.scores:
-        return f"no group of at least {MIN_SHARE:.0%} of the occurrences stands apart."
+        return (f"no group of at least {MIN_SHARE:.0%} of the occurrences (and at least {MIN_GROUP}) stands "
+                "apart.")
     near = max(c.scores, key=lambda k: c.scores[k] - c.null_scores.get(k, 0.0))
     text = f"no split separates the occurrences clearly (best: k={near}, silhouette {c.scores[near]:.2f}"
     if near in c.null_scores:

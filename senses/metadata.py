@@ -70,9 +70,14 @@ def sense_table(frame: pd.DataFrame, column: str, names: dict[int, str] | None =
     from .explore import cluster_label
 
     senses = pd.Series([cluster_label(c, names) for c in frame["cluster"]], index=frame.index, name="sense")
-    order = sorted(frame["cluster"].unique())
-    table = pd.crosstab(senses, values.rename(column), margins=True, margins_name="all")
-    return table.reindex([cluster_label(c, names) for c in order] + ["all"])
+    table = pd.crosstab(senses, values.rename(column))
+    table = table.reindex([cluster_label(c, names) for c in sorted(frame["cluster"].unique())])
+    total = "all"
+    while total in table.columns or total in table.index:  # a value or a name may be "all" itself
+        total = f"({total})"
+    table[total] = table.sum(axis=1)
+    table.loc[total] = table.sum(axis=0)
+    return table
 
 
 def add_hover_fields(fig: go.Figure, frame: pd.DataFrame, columns: list[str]) -> go.Figure:

@@ -158,6 +158,11 @@ def test_other_corpora_offer_their_own_frequent_words(app_env):
     assert at.text_input(key="ex_word").value == words[1]
     wiki = run_explorer()
     assert [b.label for b in wiki.button if b.key.startswith("ex_ex_")][:3] == ["bank", "cell", "plant"]
+    from pages.common import frequent_words
+
+    assert frequent_words("later") == []  # not indexed yet: not cached either
+    app_env.add_corpus("later", [Document("The otter swam past the otter den.")], source="upload")
+    assert frequent_words("later")[0] == "otter" and {"swam", "past", "den"} <= set(frequent_words("later"))
 
 
 def test_representation_choice_and_form_agreement_caption(app_env):

@@ -564,3 +564,10 @@ def test_metadata_with_int_and_str_keys_is_stored(tmp_path):
     assert (row["1"], row["b"]) == ("a", 2)
     scanned = scan_occurrences(docs, "x", "bank").iloc[0]
     assert (scanned["1"], scanned["b"]) == ("a", 2)
+    nested = [Document("A bank.", meta={"m": {1: "x", "b": [{2: "y"}]}})]
+    assert content_hash(nested) == content_hash([Document("A bank.", meta={"m": {"1": "x", "b": [{"2": "y"}]}})])
+    from corpora.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="collide"):  # 1 and "1" would silently become one key
+        store.add_corpus("clash", [Document("A bank.", meta={1: "x", "1": "y"})])
+    assert "clash" not in store.corpus_names()

@@ -117,7 +117,11 @@ def test_one_sense_caption_gives_the_closest_split_and_the_blob_it_must_beat():
     merged = cluster.cluster(blob, auto=cluster.MERGE)
     assert set(merged.null_scores) == set(merged.scores)  # merge small: one blob figure per tried k
     same = cluster.cluster(np.ones((12, 4)), auto=cluster.MERGE)
-    assert same.k == 1 and "no group of at least 10% of the occurrences stands apart" in explore.one_sense_reason(same)
+    assert explore.one_sense_reason(same) == "no group of at least 10% of the occurrences (and at least 3) stands apart."
+    sil = cluster.cluster(blob, auto=cluster.SILHOUETTE)
+    assert len(sil.null_scores) > 1 and set(sil.null_scores) <= set(range(2, 9))  # the blob's own score per k
+    two = np.vstack([np.eye(6)[0] + 0.01 * np.random.default_rng(0).normal(size=(10, 6)), np.eye(6)[1], np.eye(6)[1]])
+    assert cluster.cluster(two, auto=cluster.MERGE).k == 1  # a pair is under 3: folded
 
 
 def test_place_sentence_uses_the_analysis_representation():
@@ -294,6 +298,8 @@ def test_small_corpus_rows_score_seeded_subsamples():
     assert rows[1]["k_gold"] == len(set(sub.senses))
     summary = induction.summarise(pd.DataFrame(rows))
     assert list(summary["set"]) == ["t n=20", "t n=30"] and list(summary["words"]) == [1, 1]
+    assert summary["k_within_1"].between(0, 1).all()  # per word, averaged over its 2 samples
+    assert "rows" not in summary.columns
 
 
 def test_frequent_content_words_skip_stopwords_numbers_and_other_forms():

@@ -251,3 +251,5 @@ def test_sense_table_counts_senses_by_metadata():
     assert t.loc["2: money", "news"] == 2 and t.loc["2: money", "(none)"] == 1 and t.loc["all", "all"] == 5
     many = pd.DataFrame({"cluster": [0] * 30, "title": [f"t{i}" for i in range(30)]})
     assert metadata.sense_table(many, "title") is None  # too many values for a table
+    split = metadata.sense_table(pd.DataFrame({"cluster": [0, 1, 1], "split": ["all", "train", "test"]}), "split")
+    assert list(split.columns) == ["all", "test", "train", "(all)"] and split.loc["(all)", "(all)"] == 3

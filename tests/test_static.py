@@ -232,13 +232,15 @@ def test_word2vec_build_command_reads_a_pack(tmp_path, capsys):
 
     docs = [Document(text=f"doc {i}", sentences=[("the cell divides and grows " * 2).split(),
                                                  ["the", "bank", "lends", "money", str(i)]]) for i in range(40)]
-    pack = Pack.from_documents([("toy", docs)], log=lambda m: None, heldout=lambda i, _: i % 10 == 0)
+    extra = [Document(text=f"x {i}", sentences=[["zebra", "crossing"] * 3]) for i in range(10)]  # not the biLM's
+    pack = Pack.from_documents([("wiki", docs), ("switchboard", extra)], log=lambda m: None,
+                               heldout=lambda i, _: i % 10 == 0)
     path = pack.save(tmp_path / "pack.npz")
-    train = pack_sentences(Pack.load(path))
+    train = pack_sentences(Pack.load(path), ["wiki"])
     assert len(train) == 2 * 36 and ["the", "bank", "lends", "money", "0"] not in train  # doc 0 is held out
     assert main(["--build", "--pack", str(path), "--out", str(tmp_path / "sv"), "--dim", "8", "--epochs", "1",
                  "--window", "2", "--neighbours", "cell"]) == 0
     sv = StaticVectors.load(tmp_path / "sv")
-    assert sv.dim == 8 and "cell" in sv.words and "0" not in sv.words
+    assert sv.dim == 8 and "cell" in sv.words and "0" not in sv.words and "zebra" not in sv.words
     assert sv.meta["window"] == 2 and sv.meta["tokens"] == 36 * 15 and "--pack" in sv.meta["command"]
     assert capsys.readouterr().out.startswith("cell: ")
