@@ -23,7 +23,7 @@ from senses import static as ss
 from senses.baselines import AVERAGE_CAP, average_of_meanings, shipped_vectors
 from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
-from senses.naming import STOPWORDS
+from senses.naming import FUNCTION_WORDS
 
 LAYERS = {"layer 0 (char-CNN, context-free)": 0, "layer 1": 1, "layer 2": 2, "scalar mix (average)": MIX}
 N_WORDS = 5000
@@ -240,7 +240,7 @@ def render_substitutes(model, word: str, occ: ss.Occurrences | None) -> None:
                                "the meaning to be.")
     try:
         subs = model.substitutes(tokens, int(i), k=10, words_only=words_only,
-                                 exclude=set(STOPWORDS) if content else None)
+                                 exclude=set(FUNCTION_WORDS) if content else None)
     except ModelFileError as e:
         st.error(f"Substitutes need a model with a language-model head: {md(e)}")
         return

@@ -84,9 +84,9 @@ def test_substitutes_for_typed_sentence(app):
     assert subs[["forward", "backward"]].apply(lambda c: c.between(0, 1).all()).all()
     specs = [str(c.proto.spec) for c in at.get("plotly_chart")]
     assert any("Substitutes for" in sp and "bank" in sp for sp in specs)  # the bar chart
-    from senses.naming import STOPWORDS
+    from senses.naming import FUNCTION_WORDS
 
-    assert not set(subs["word"].str.lower()) & STOPWORDS  # content words only, by default
+    assert not set(subs["word"].str.lower()) & FUNCTION_WORDS  # content words only, by default
     at.checkbox(key="sub_content").uncheck().run()
     everything = next(d.value for d in at.dataframe if "combined" in d.value.columns)
     assert len(everything) == 10 and list(everything["word"]) != list(subs["word"])

@@ -307,3 +307,11 @@ def test_frequent_content_words_skip_stopwords_numbers_and_other_forms():
                           "count": [50, 20, 19, 18, 17, 16, 15, 14, 13, 12]})
     assert naming.frequent_content_words(types, 8) == ["banks", "river", "loan"]
     assert naming.frequent_content_words(types, 2) == ["banks", "river"]
+
+
+def test_content_words_of_sklearns_stopword_list_stay_in_what_people_read():
+    types = pd.DataFrame({"word": ["the", "interest", "fire", "of", "system"], "count": [9, 8, 7, 6, 5]})
+    assert naming.frequent_content_words(types) == ["interest", "fire", "system"]
+    toks = "the fire spread to the bank".split()
+    assert naming.context_words(toks, 5) == ["spread"]  # the representation's list leaves "fire" out
+    assert naming.context_words(toks, 5, stop=naming.FUNCTION_WORDS) == ["fire", "spread"]
