@@ -290,7 +290,7 @@ def least_typical(analysis: Analysis, n: int = ODD_ROWS) -> pd.DataFrame:
     fit = typicality(analysis)
     order = np.argsort(fit, kind="stable")[:n]
     table = kwic(analysis.frame.iloc[order])
-    table["fit"] = np.round(fit[order], 2)
+    table.insert(0, "fit", np.round(fit[order], 2))  # first: the KWIC columns are wide
     return table
 
 

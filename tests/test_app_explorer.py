@@ -386,4 +386,5 @@ def test_least_typical_uses_table(app_env):
     assert len(odd) == 1 and len(odd[0]) == 10
     table = odd[0]
     assert list(table["fit"]) == sorted(table["fit"]) and {"left", "keyword", "right", "cluster_name"} <= set(table)
+    assert table.columns[0] == "fit"
     assert set(table["keyword"].str.lower()) <= {"bank", "banks"}
