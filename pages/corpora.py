@@ -143,6 +143,9 @@ def _details(store, name: str) -> None:
     top = stats.get("top_words")
     if top:
         st.caption("Top words: " + escape_markdown(", ".join(f"{w} ({c:,})" for w, c in top[:20])))
+    content = frequent_words(name, 20)
+    if content:
+        st.caption("Top content words (one form per lemma): " + escape_markdown(", ".join(content)))
 
 
 def chart_columns(cardinality: dict[str, int]) -> tuple[list[str], int | None]:

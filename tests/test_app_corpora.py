@@ -86,6 +86,9 @@ def test_listing_and_statistics(page_env):
     assert at.selectbox(key="co_detail").value == "existing"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics.get("Documents") == "3"
+    content = next(c.value for c in at.caption if c.value.startswith("Top content words"))
+    words = content.split(": ", 1)[1].split(", ")
+    assert words[0] == "bank" and "the" not in words and "river" in words
 
 
 @pytest.mark.parametrize("filename,data", [("empty.txt", b""), ("blank.txt", b"  \n\n "),
