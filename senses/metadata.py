@@ -13,6 +13,7 @@ never offered. Plain pandas / plotly; no streamlit.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +21,7 @@ import plotly.graph_objects as go
 from .explore import meta_columns
 
 MAX_COLOURS = 20  # more distinct values than this make an unreadable legend
+BINS = 8  # ranges of a numeric column with more values than that, in the senses-by-metadata table
 GOLD = "gold_sense"
 GOLD_SOURCES = ("sense", "position")  # raw per-document fields behind gold_sense
 NOT_GOLD = "(no gold label: an instance of another word)"
@@ -64,7 +66,11 @@ def sense_table(frame: pd.DataFrame, column: str, names: dict[int, str] | None =
                 max_values: int = MAX_COLOURS) -> pd.DataFrame | None:
     """Occurrences per sense cluster (rows, named) and value of a metadata column (columns), with totals;
     None when the column has more than max_values distinct values (a numeric scale, say)."""
-    values = colour_values(frame, column).astype("string").fillna("(none)")
+    values = colour_values(frame, column)
+    if _numeric(values) and values.nunique() > max_values:  # a year, say: ranges of equal width, in order
+        values = _ranges(values, BINS)
+    else:
+        values = values.astype("string").fillna("(none)")
     if values.nunique() > max_values or not len(frame):
         return None
     from .explore import cluster_label
@@ -78,6 +84,24 @@ def sense_table(frame: pd.DataFrame, column: str, names: dict[int, str] | None =
     table[total] = table.sum(axis=1)
     table.loc[total] = table.sum(axis=0)
     return table
+
+
+def _ranges(values: pd.Series, bins: int) -> pd.Series:
+    """Numbers as ordered labels of `bins` ranges of equal width ("1789–1813", "1814–1838"; whole numbers
+    get ranges that do not share an end), "(none)" for missing values."""
+    cut = pd.cut(values, bins=bins)
+    integral = bool((values.dropna() % 1 == 0).all())
+    labels = {}
+    for iv in cut.cat.categories:
+        if integral:
+            lo, hi = max(int(values.min()), math.floor(iv.left) + 1), math.floor(iv.right)
+            labels[iv] = f"{lo}–{hi}"
+        else:
+            labels[iv] = f"{max(iv.left, values.min()):.3g}–{iv.right:.3g}"
+    names = [*labels.values(), "(none)"]
+    out = pd.Categorical([labels.get(v, "(none)") if pd.notna(v) else "(none)" for v in cut], categories=names,
+                         ordered=True)
+    return pd.Series(out, index=values.index).cat.remove_unused_categories()
 
 
 def add_hover_fields(fig: go.Figure, frame: pd.DataFrame, columns: list[str]) -> go.Figure:

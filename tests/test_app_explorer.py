@@ -201,6 +201,9 @@ def test_bank_corpus_two_clusters_with_k_override(app_env):
     assert list(by_topic.columns) == ["money", "river", "all"] and len(by_topic) == 3
     assert by_topic.loc["all", "all"] == 30 and by_topic["all"].iloc[:2].sum() == 30
     assert any(i.endswith("money sense") for i in by_topic.index)
+    at.selectbox(key="ex_color").select("year").run()  # 25 different years: 8 ranges
+    by_year = next(d.value for d in at.dataframe if "all" in d.value.columns)
+    assert list(by_year.columns)[0] == "2000–2003" and len(by_year.columns) == 9 and by_year.loc["all", "all"] == 30
 
 
 def test_automatic_k_separates_contexts_that_differ(app_env):

@@ -251,5 +251,10 @@ def test_sense_table_counts_senses_by_metadata():
     assert t.loc["2: money", "news"] == 2 and t.loc["2: money", "(none)"] == 1 and t.loc["all", "all"] == 5
     many = pd.DataFrame({"cluster": [0] * 30, "title": [f"t{i}" for i in range(30)]})
     assert metadata.sense_table(many, "title") is None  # too many values for a table
+    years = pd.DataFrame({"cluster": [0, 1] * 25, "year": [1789 + 4 * i for i in range(49)] + [None]})
+    by_year = metadata.sense_table(years, "year")
+    assert list(by_year.columns)[:2] == ["1789–1813", "1814–1837"] and list(by_year.columns)[-2:] == ["(none)", "all"]
+    assert len(by_year.columns) == metadata.BINS + 2 and by_year.loc["all", "all"] == 50
+    assert by_year.loc["all"].iloc[:-1].sum() == 50  # every year in one range
     split = metadata.sense_table(pd.DataFrame({"cluster": [0, 1, 1], "split": ["all", "train", "test"]}), "split")
     assert list(split.columns) == ["all", "test", "train", "(all)"] and split.loc["(all)", "(all)"] == 3
