@@ -344,7 +344,8 @@ def _colour_select(p: str, frame) -> str:
         st.session_state[f"{p}_color"] = "cluster"
     return st.sidebar.selectbox("Colour by", options, key=f"{p}_color",
                                 help=f"Metadata with at most {metadata.MAX_COLOURS} values (or numbers); "
-                                     "the others are shown when you hover a point.")
+                                     "the others are shown when you hover a point. A metadata colour also "
+                                     "shows a table of the senses by its values under the plot.")
 
 
 @st.fragment
