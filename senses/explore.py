@@ -284,11 +284,16 @@ def typicality(analysis: Analysis) -> np.ndarray:
     return np.einsum("ij,ij->i", x, cent[analysis.clustering.labels])
 
 
+def least_typical_rows(fit: np.ndarray, n: int = ODD_ROWS) -> np.ndarray:
+    """Rows of the n lowest typicality values (typicality()), least typical first; ties in row order."""
+    return np.argsort(fit, kind="stable")[:n]
+
+
 def least_typical(analysis: Analysis, n: int = ODD_ROWS) -> pd.DataFrame:
     """The n occurrences farthest from their cluster's centre, least typical first: KWIC (+ cluster name when
     the frame has it) and "fit" (typicality). Rare senses and misplaced uses gather here."""
     fit = typicality(analysis)
-    order = np.argsort(fit, kind="stable")[:n]
+    order = least_typical_rows(fit, n)
     table = kwic(analysis.frame.iloc[order])
     table.insert(0, "fit", np.round(fit[order], 2))  # first: the KWIC columns are wide
     return table

@@ -625,7 +625,7 @@ def knn_accuracy(coords: np.ndarray, senses: np.ndarray, k: int = KNN) -> float:
 def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: Candidate, seed: int = 0) -> dict:
     from sklearn.metrics import adjusted_rand_score as ari
 
-    from .explore import ODD_ROWS, analyse, form_agreement, typicality
+    from .explore import analyse, form_agreement, least_typical_rows, typicality
 
     occ = gold.frame.assign(_substitutes=subs)
     k_gold = len(set(gold.senses))
@@ -638,7 +638,7 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
     at_k = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, k=k_gold,
                    auto=cand.auto, k_max=cand.k_max)
     odd = misfits(gold.senses, a.clustering.labels)
-    least = np.argsort(typicality(a), kind="stable")[:ODD_ROWS]
+    least = least_typical_rows(typicality(a))
     return {"set": gold.source, "word": gold.word, "candidate": cand.name, "n": len(occ), "k_gold": k_gold,
             "k_major": k_major, "k_auto": a.k, "ari_auto": ari(gold.senses, a.clustering.labels),
             "ari_gold_k": ari(gold.senses, at_k.clustering.labels), "form_ari": form_agreement(a),
