@@ -18,7 +18,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .explore import meta_columns
+from .explore import cluster_label, meta_columns
 
 MAX_COLOURS = 20  # more distinct values than this make an unreadable legend
 BINS = 8  # ranges of a numeric column with more values than that, in the senses-by-metadata table
@@ -73,8 +73,6 @@ def sense_table(frame: pd.DataFrame, column: str, names: dict[int, str] | None =
         values = values.astype("string").fillna("(none)")
     if values.nunique() > max_values or not len(frame):
         return None
-    from .explore import cluster_label
-
     senses = pd.Series([cluster_label(c, names) for c in frame["cluster"]], index=frame.index, name="sense")
     table = pd.crosstab(senses, values.rename(column))
     table = table.reindex([cluster_label(c, names) for c in sorted(frame["cluster"].unique())])
