@@ -334,20 +334,24 @@ def name_view(rows: str, *view) -> dict[int, str]:
     return labels
 
 
+FREQUENT_MAX = 20  # frequent words kept per corpus (the pages ask for 1, 8 or 20)
+
+
 def frequent_words(corpus: str, n: int = 8) -> list[str]:
-    """The corpus's n most frequent content words (senses.naming.frequent_content_words); [] while it is not
-    indexed (that answer is not cached)."""
+    """The corpus's n (<= FREQUENT_MAX) most frequent content words (senses.naming.frequent_content_words); []
+    while it is not indexed (that answer is not cached)."""
     try:
-        return _frequent_words(corpus, n)
+        return _frequent_words(corpus)[:n]
     except CorpusError:  # unknown (not indexed yet) or unreadable
         return []
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _frequent_words(corpus: str, n: int) -> list[str]:
+def _frequent_words(corpus: str) -> list[str]:
+    """One read of the corpus's type counts for every length asked."""
     from senses.naming import frequent_content_words
 
-    return frequent_content_words(get_store().types(corpus), n)
+    return frequent_content_words(get_store().types(corpus), FREQUENT_MAX)
 
 
 def clear_corpus_caches() -> None:
