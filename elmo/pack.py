@@ -245,8 +245,8 @@ def default_corpora() -> list[str]:
     return BASE_CORPORA + list(EXTRA_NLTK_SOURCES)
 
 
-def write_pack(corpora: list[str], out: Path, log: Callable[[str], None] = print) -> Pack:
-    """Pack built-in corpora into `out` (.npz) with a summary beside it (.json)."""
+def write_pack(corpora: list[str], out: Path, log: Callable[[str], None] = print) -> tuple[Pack, dict]:
+    """Pack built-in corpora into `out` (.npz) with a summary beside it (.json); the pack and its counts."""
     t0 = time.time()
     pack = builtin_pack(corpora, log)
     pack.save(out)
@@ -254,13 +254,12 @@ def write_pack(corpora: list[str], out: Path, log: Callable[[str], None] = print
     (out.with_suffix(".json")).write_text(json.dumps(
         {"file": out.name, "bytes": out.stat().st_size, "types": len(pack.types), "seconds": round(time.time() - t0),
          **{k: v for k, v in pack.meta.items() if k != "train_counts"}, "counts": counts}, indent=1))
-    return pack
+    return pack, counts
 
 
 def _build(corpora: list[str], out: Path) -> int:
     t0 = time.time()
-    pack = write_pack(corpora, out, log=lambda m: print(m, flush=True))
-    counts = pack.counts()
+    pack, counts = write_pack(corpora, out, log=lambda m: print(m, flush=True))
     for name, c in counts.items():
         print(f"{name:>18}: train {c['train_tokens']:>10,} tokens ({c['train_docs']:,} docs), "
               f"held out {c['heldout_tokens']:>8,} ({c['heldout_docs']:,} docs)")
