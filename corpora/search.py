@@ -309,7 +309,7 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
     once the documents are stored as `corpus`, except sent_id (a store id), which is <NA>; attrs["source"]
     is "scan". For the first view of a built-in corpus while its index is built. Match modes "form" and
     "lemma" only; raises WordNotFoundError (without suggestions: they need the index) when nothing matches."""
-    from .store import _tokenised
+    from .store import _str_keys, _tokenised
 
     _check_limit(limit)
     word = _check_word(word, match)
@@ -342,7 +342,7 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
     if keep is not None:
         found = [found[i] for i in keep.tolist()]
     found = [(*f, _wide(doc_sentences[f[2]], f[3])) for f in found]  # only for the rows kept
-    metas = {di: json.loads(json.dumps(documents[di].meta, ensure_ascii=False, default=str))  # as stored
+    metas = {di: json.loads(json.dumps(_str_keys(documents[di].meta), ensure_ascii=False, default=str))  # as stored
              for di in sorted({f[2] for f in found})}
     df = _frame(corpus, word, match, list(meta_keys), metas, found, total)
     df.attrs["source"] = "scan"
