@@ -10,8 +10,10 @@ Formats (by extension, case-insensitive):
   (a column of whole numbers becomes int). Rows with empty text are skipped. A quote that is never
   closed (which would swallow the rest of the file into one cell) is refused, naming its line.
 * .jsonl: one JSON object per line with a string field "text"; every other field is metadata
-  (nested values are kept as JSON text). Blank lines are skipped. Values nested deeper than
-  MAX_JSON_DEPTH are refused.
+  (nested values are kept as JSON text). Blank lines are skipped. Refused: values nested deeper than
+  MAX_JSON_DEPTH, numbers that are not finite (NaN, Infinity, 1e400: write null or a string instead),
+  whole numbers longer than Python's integer limit (4,300 digits), and text, field names or values
+  holding a lone surrogate ("\\ud800": half of a UTF-16 pair, not a character).
 * .zip: every entry of the above types (metadata file = the entry's path); folders, hidden files and
   __MACOSX are skipped; other entries (nested zips included) are refused.
 
@@ -19,8 +21,13 @@ Encodings: a BOM decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else charse
 except that text which, read as cp1252, is mostly ASCII letters with a few accented ones is read as cp1252
 (charset_normalizer alone often guesses cp1250 or a CJK codec for short Western samples).
 
-Refused: empty files, binary files (NUL bytes without a UTF-16/32 BOM, or no encoding fits), bytes that
-do not decode, files over Limits.max_bytes, zip bombs: archives over Limits.max_total_bytes uncompressed,
+A document (a .txt / .md file, a table row, a JSON line) whose text holds only blank, control or invisible
+characters counts as empty: it is skipped, and a file of nothing else is refused.
+
+Refused: empty files, binary files (NUL bytes without a UTF-16/32 BOM, a NUL character in the text
+after any BOM, or no encoding fits), bytes that do not decode, files over Limits.max_bytes (read_file,
+for a file on disk, also refuses anything but a regular file, and reads at most Limits.max_bytes + 1
+bytes), zip bombs: archives over Limits.max_total_bytes uncompressed,
 or whose entries together (or any entry over 1 MiB alone) unpack to more than Limits.max_ratio times
 their compressed size (checked on the declared sizes first, then on the bytes actually read, as they are
 read), entries with absolute or ".." paths,
@@ -34,8 +41,12 @@ import codecs
 import csv
 import io
 import json
+import math
+import os
 import posixpath
 import re
+import stat
+import sys
 import unicodedata
 import zipfile
 import zlib
@@ -43,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .builtin import Document
-from .errors import ReadError
+from .errors import ReadError, check_unicode, lone_surrogate, surrogate_message
 
 TEXT_EXTS = (".txt", ".md")
 TABLE_EXTS = (".csv", ".tsv")
@@ -66,6 +77,7 @@ _INT = re.compile(r"-?\d{1,18}")
 MAX_JSON_DEPTH = 100
 _RATIO_FLOOR = 1024 * 1024  # archives (and entries) unpacking to less than this skip the ratio check
 _LETTER = re.compile(r"[^\W\d_]")
+_INVISIBLE = ("Cc", "Cf", "Cs", "Cn")  # control, format (zero-width, bidi), surrogate, unassigned
 
 
 @dataclass(frozen=True)
@@ -102,10 +114,13 @@ def decode(filename: str, data: bytes) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc)
+                text = data.decode(enc)
             except UnicodeDecodeError as e:
                 raise ReadError(f"{filename} starts with a {enc.upper()} byte-order mark but is not valid "
                                 f"{enc.upper()} (byte {e.start}); save it again as UTF-8.") from e
+            if "\x00" in text:  # a NUL character: binary data behind a byte-order mark
+                raise ReadError(f"{filename} looks like a binary file (it contains NUL characters), not text.")
+            return text
     if b"\x00" in data:
         raise ReadError(f"{filename} looks like a binary file (it contains NUL bytes), not text.")
     try:
@@ -132,9 +147,15 @@ def decode(filename: str, data: bytes) -> str:
     return text
 
 
+def has_text(text: str) -> bool:
+    """True when `text` holds a visible character: not only whitespace, control or invisible characters
+    (stops at the first visible one)."""
+    return any(not c.isspace() and unicodedata.category(c) not in _INVISIBLE for c in text)
+
+
 def _text_documents(filename: str, text: str) -> list[Document]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return [Document(text=text, meta={"file": filename})] if text else []
+    return [Document(text=text, meta={"file": filename})] if has_text(text) else []
 
 
 def _csv_rows(text: str, delim: str, strict: bool) -> list[list[str]]:
@@ -183,10 +204,15 @@ def _table_rows(filename: str, text: str) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
+def table_columns(filename: str, data: bytes) -> tuple[list[str], str | None]:
+    """(column names, the likely text column or None when no column holds words) of a .csv / .tsv upload."""
+    header, body = _table_rows(filename, decode(filename, data))
+    return header, _guess_text_column(header, body)
+
+
 def csv_columns(filename: str, data: bytes) -> list[str]:
     """Column names of a .csv / .tsv upload, the likely text column first."""
-    header, body = _table_rows(filename, decode(filename, data))
-    guess = _guess_text_column(header, body)
+    header, guess = table_columns(filename, data)
     return [guess, *[h for h in header if h != guess]] if guess else header
 
 
@@ -224,7 +250,7 @@ def _table_documents(filename: str, text: str, text_column: str | None) -> list[
     docs = []
     for n, r in enumerate(body):
         t = r[ti].strip()
-        if not t:
+        if not has_text(t):
             continue
         meta: dict = {"file": filename, "row": n + 1} if "file" not in header and "row" not in header else {}
         for i, h in enumerate(header):
@@ -237,17 +263,51 @@ def _table_documents(filename: str, text: str, text_column: str | None) -> list[
     return docs
 
 
+class _NotFinite(ValueError):
+    """A JSON number that is not finite (NaN, Infinity, 1e400)."""
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _NotFinite(literal)
+    return value
+
+
+def _no_constant(literal: str) -> float:
+    raise _NotFinite(literal)
+
+
+def _check_fields(filename: str, n: int, obj: dict) -> None:
+    """ReadError when a field name or a string value (the text included) holds a lone surrogate."""
+    for k, v in obj.items():
+        for what, s in ((f"the field name {k!r}", k), (f"the field {k!r}", v)):
+            at = lone_surrogate(s) if isinstance(s, str) else None
+            if at is not None:
+                raise ReadError(surrogate_message(f"{filename}, line {n}: {what}", s, at))
+
+
+def _parse_line(filename: str, n: int, line: str):
+    try:
+        return json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+    except _NotFinite as e:
+        raise ReadError(f"{filename}, line {n}: {e.args[0][:30]} is not a finite number; NaN and Infinity are "
+                        "not allowed (write null or a string instead).") from e
+    except json.JSONDecodeError as e:
+        raise ReadError(f"{filename}, line {n}: not valid JSON ({e.msg}).") from e
+    except RecursionError as e:
+        raise ReadError(f"{filename}, line {n}: the JSON is nested too deeply.") from e
+    except ValueError as e:  # Python's limit on the digits of a whole number
+        raise ReadError(f"{filename}, line {n}: a number has more than {sys.get_int_max_str_digits():,} digits; "
+                        "write it as a string.") from e
+
+
 def _jsonl_documents(filename: str, text: str) -> list[Document]:
     docs = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ReadError(f"{filename}, line {n}: not valid JSON ({e.msg}).") from e
-        except RecursionError as e:
-            raise ReadError(f"{filename}, line {n}: the JSON is nested too deeply.") from e
+        obj = _parse_line(filename, n, line)
         if _too_deep(obj):
             raise ReadError(f"{filename}, line {n}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
         if not isinstance(obj, dict):
@@ -255,7 +315,9 @@ def _jsonl_documents(filename: str, text: str) -> list[Document]:
         t = obj.get("text")
         if not isinstance(t, str):
             raise ReadError(f"{filename}, line {n}: the \"text\" field is missing or not a string.")
-        if not t.strip():
+        if "\\u" in line:  # only an escape can put a lone surrogate into decoded text
+            _check_fields(filename, n, obj)
+        if not has_text(t):
             continue
         meta = {"file": filename, "line": n} if "file" not in obj and "line" not in obj else {}
         for k, v in obj.items():
@@ -369,10 +431,9 @@ def _read_entry(filename: str, zf: zipfile.ZipFile, name: str, info: zipfile.Zip
 def read_upload(filename: str, data: bytes, text_column: str | None = None,
                 limits: Limits = Limits()) -> list[Document]:  # noqa: B008 - frozen dataclass
     """Documents of an uploaded file (see the module docstring); raises ReadError with a clear message."""
-    filename = filename or "upload"
+    filename = check_unicode(filename or "upload", "The file name", ReadError)
     if len(data) > limits.max_bytes:
-        raise ReadError(f"{filename} is {len(data) / 2**20:,.1f} MB; at most {limits.max_bytes / 2**20:,.0f} MB "
-                        "can be uploaded.")
+        raise ReadError(_too_big(filename, len(data), limits))
     ext = _check_ext(filename)
     if not data.strip():
         raise ReadError(f"{filename} is empty.")
@@ -380,5 +441,43 @@ def read_upload(filename: str, data: bytes, text_column: str | None = None,
         return _read_zip(filename, data, text_column, limits)
     docs = _read_one(filename, data, text_column)
     if not docs:
-        raise ReadError(f"{filename} holds no text.")
+        raise ReadError(f"{filename} holds no text (only blank, control or invisible characters).")
     return docs
+
+
+def display_name(path: str | os.PathLike) -> str:
+    """A path as text: bytes of the name that are not UTF-8 (kept by Python as lone surrogates) become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def read_file(path: str | os.PathLike, limits: Limits = Limits()) -> bytes:  # noqa: B008 - frozen dataclass
+    """The bytes of a file on disk to upload: a regular file (a link is followed) of at most limits.max_bytes.
+
+    The kind and size are checked on the opened file before reading (a folder, device, pipe or socket is
+    refused; opening does not block), and at most limits.max_bytes + 1 bytes are read, so a file that grows
+    meanwhile (or lies about its size) is refused too. Raises ReadError."""
+    name = display_name(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise ReadError(f"{name}: {e.strerror or e}.") from e
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or other special file"
+            raise ReadError(f"{name} is not a regular file ({kind}); give a {', '.join(SUPPORTED)} file.")
+        if info.st_size > limits.max_bytes:
+            raise ReadError(_too_big(name, info.st_size, limits))
+        with os.fdopen(fd, "rb") as f:
+            fd = -1  # closed with f
+            data = f.read(limits.max_bytes + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limits.max_bytes:
+        raise ReadError(_too_big(name, len(data), limits))
+    return data
+
+
+def _too_big(filename: str, size: int, limits: Limits) -> str:
+    return f"{filename} is {size / 2**20:,.1f} MB; at most {limits.max_bytes / 2**20:,.0f} MB can be uploaded."

@@ -29,8 +29,18 @@ The store is shared: every session of the app (and the CLI) sees and may delete 
 corpora. Built-in corpus names (corpora.builtin.BUILTIN_NAMES) are reserved for the built-ins, and a
 built-in corpus is only removed with force=True (the CLI's --force).
 
-Corpus names: 1 to MAX_NAME_CHARS characters, no control, format (bidi override, zero-width) or
-unassigned characters.
+Corpus names: see corpora.names (1 to names.MAX_NAME_CHARS visible characters; an uploaded corpus's name in one
+script, and neither a built-in name nor one that looks like it).
+
+Refused before anything is written, so the store file stays byte-for-byte as it was: documents whose text
+or metadata holds a lone surrogate (not valid Unicode), metadata numbers that are not finite (NaN,
+Infinity) or too long to write, metadata nested too deeply, and documents of which none holds a visible
+character.
+
+Read-only: a store file that exists but is not writable, or whose folder is not, is opened read-only
+(Store(read_only=True) asks for it): listing and searching work, and adding or deleting a corpus raises
+StoreError saying the store is read-only. With its folder read-only too, the file is opened as immutable
+(no other process can write to it then, as its write-ahead log could not be created).
 """
 
 from __future__ import annotations
@@ -38,12 +48,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
 import threading
 import time
-import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -52,7 +62,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .builtin import BUILTIN_NAMES, Document, builtin_documents
+from . import names
+from .builtin import Document, builtin_documents
 from .errors import (
     CorpusError,
     CorpusExistsError,
@@ -60,13 +71,16 @@ from .errors import (
     StoreBusyError,
     StoreError,
     UnknownCorpusError,
+    lone_surrogate,
+    surrogate_message,
 )
+from .readers import has_text
 
 DATA_ENV = "SENSE_EXPLORER_DATA"
 DB_NAME = "corpora.sqlite3"
 SCHEMA_VERSION = 1
 MAX_SENTENCE_TOKENS = 200
-MAX_NAME_CHARS = 80
+MAX_META_DEPTH = 100  # metadata nested deeper is refused
 BUSY_TIMEOUT_S = 60.0  # a writer waits this long for another one's transaction, then StoreBusyError
 BUILTIN_SOURCE = "builtin"
 
@@ -123,7 +137,6 @@ CREATE TABLE IF NOT EXISTS postings (
 _WORDLIKE = re.compile(r"\w")
 _POS_BITS = 20  # a pre-tokenised sentence has fewer than 2**20 tokens
 _WRITE_BATCH = 100_000  # postings handed to SQLite at once
-_BAD_NAME_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # control, format (bidi), unassigned
 
 
 def _meta_column(key: str) -> str:
@@ -154,12 +167,16 @@ def _str_keys(meta):
 
 
 def content_hash(documents: Iterable[Document]) -> str:
-    """sha256 over every document's text, metadata and (if given) pre-tokenised sentences, in order."""
+    """sha256 over every document's text, metadata and (if given) pre-tokenised sentences, in order.
+
+    Raises UnicodeEncodeError (a lone surrogate), ValueError (a number that is not finite or too long to
+    write) or RecursionError (metadata nested too deeply) for what the store cannot hold."""
     h = hashlib.sha256()
     for d in documents:
-        h.update(d.text.encode("utf-8", "surrogatepass"))
+        h.update(d.text.encode("utf-8"))
         h.update(b"\x00")
-        h.update(json.dumps(_str_keys(d.meta), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        h.update(json.dumps(_str_keys(d.meta), sort_keys=True, ensure_ascii=False, default=str,
+                            allow_nan=False).encode("utf-8"))
         if d.sentences is not None:
             h.update(b"\x00")
             h.update(json.dumps(d.sentences, ensure_ascii=False).encode("utf-8"))
@@ -178,6 +195,56 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def _document_problem(i: int, d: Document) -> str | None:
+    """What the store cannot hold in document i (text, metadata, sentences), or None."""
+    where = f"Document {i + 1}"
+    at = lone_surrogate(d.text)
+    if at is not None:
+        return surrogate_message(f"The text of document {i + 1}", d.text, at)
+    stack = [(d.meta, 0, "")]
+    while stack:
+        v, depth, key = stack.pop()
+        if depth > MAX_META_DEPTH:
+            return f"{where}: the metadata is nested more than {MAX_META_DEPTH} levels deep."
+        if isinstance(v, dict):
+            for k, x in v.items():
+                k_text = str(k)
+                if (at := lone_surrogate(k_text)) is not None:
+                    return surrogate_message(f"{where}: a metadata key", k_text, at)
+                stack.append((x, depth + 1, k_text))
+        elif isinstance(v, list | tuple):
+            stack.extend((x, depth + 1, key) for x in v)
+        elif isinstance(v, float) and not math.isfinite(v):
+            return (f"{where}: the metadata value of {key!r} is {v}, not a finite number; NaN and infinite values "
+                    "cannot be stored (use null or a string).")
+        elif isinstance(v, int) and not _writable_int(v):
+            return f"{where}: the metadata value of {key!r} is a number too long to write; store it as a string."
+        elif isinstance(v, str) and (at := lone_surrogate(v)) is not None:
+            return surrogate_message(f"{where}: the metadata value of {key!r}", v, at)
+    for toks in d.sentences or ():
+        for t in toks:
+            if (at := lone_surrogate(str(t))) is not None:
+                return surrogate_message(f"{where}: a token", str(t), at)
+    return None
+
+
+def _writable_int(v: int) -> bool:
+    try:
+        str(v)
+    except ValueError:  # Python's limit on the digits of a whole number
+        return False
+    return True
+
+
+def checked_hash(documents: list[Document]) -> str:
+    """content_hash, or CorpusError naming the first document the store cannot hold (see the module docstring)."""
+    try:
+        return content_hash(documents)
+    except (UnicodeEncodeError, ValueError, RecursionError) as e:
+        problem = next((p for i, d in enumerate(documents) if (p := _document_problem(i, d))), None)
+        raise CorpusError(problem or f"The documents cannot be stored ({type(e).__name__}: {e}).") from e
 
 
 def _report(progress: Progress, fraction: float, message: str) -> None:
@@ -314,16 +381,25 @@ def _index(prep: _Prepared, flat: list[str], lengths: np.ndarray) -> None:
 class Store:
     """Corpora in one SQLite file; safe to share between threads (a connection per call)."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool | None = None):
+        """The store at `path` (a file, or a folder holding DB_NAME; default: default_data_dir()).
+
+        read_only None: read-only when the file exists but it or its folder is not writable."""
         p = Path(path).expanduser() if path is not None else default_data_dir()
         if path is None or p.is_dir() or p.suffix == "":
             p = p / DB_NAME
+        if read_only is None:
+            read_only = p.is_file() and not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK))
+        self.path = p
+        self.read_only = bool(read_only)
+        self._builtin_lock = threading.Lock()
+        if self.read_only:
+            self._check_store()
+            return
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise CorpusError(f"The corpus store folder {p.parent} cannot be created: {e.strerror or e}") from e
-        self.path = p
-        self._builtin_lock = threading.Lock()
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
@@ -332,11 +408,30 @@ class Store:
 
     # ---- connections ----------------------------------------------------------------------------------
 
+    def _check_store(self) -> None:
+        """StoreError unless the (read-only) file is a corpus store."""
+        if not self.path.is_file():
+            raise StoreError(f"The corpus store {self.path} does not exist (a read-only store is not created).")
+        with self._connect() as con:
+            if not con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='corpora'").fetchone():
+                raise StoreError(f"The corpus store {self.path} is not a corpus store (it has no corpora table); "
+                                 "point to another file or folder.")
+
+    def _open(self) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not os.access(self.path.parent, os.W_OK) and not (wal.is_file() and wal.stat().st_size):
+            uri += "&immutable=1"  # no -shm file can be made, and no writer can run: nothing changes under us
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection; sqlite3 errors become StoreBusyError / StoreError with a message for the user."""
+        """A connection; sqlite3 errors become StoreBusyError / StoreError with a message for the user, and
+        text that SQLite cannot take (a lone surrogate the caller did not check) a CorpusError."""
         try:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            con = self._open()
         except sqlite3.Error as e:
             raise self._store_error(e) from e
         try:
@@ -346,8 +441,15 @@ class Store:
             yield con
         except sqlite3.Error as e:
             raise self._store_error(e) from e
+        except UnicodeEncodeError as e:
+            raise CorpusError(surrogate_message("The text given", e.object, e.start)) from e
         finally:
             con.close()
+
+    def _check_writable(self, action: str) -> None:
+        if self.read_only:
+            raise StoreError(f"The corpus store {self.path} is read-only (it or its folder is not writable): "
+                             f"it can be listed and searched, but {action} needs write access.")
 
     def _store_error(self, e: sqlite3.Error) -> CorpusError:
         msg = str(e)
@@ -357,6 +459,9 @@ class Store:
         if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
             return StoreError(f"The corpus store {self.path} is damaged or is not a corpus store ({msg}); "
                               "point to another file or folder, or move this file away.")
+        if "readonly" in msg or "read-only" in msg:
+            return StoreError(f"The corpus store {self.path} is read-only ({msg}): it can be listed and searched, "
+                              "but adding or deleting a corpus needs write access.")
         if "unable to open" in msg:
             return StoreError(f"The corpus store {self.path} cannot be opened ({msg}): is it a folder, or not "
                               "writable?")
@@ -379,24 +484,8 @@ class Store:
 
     # ---- adding ---------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _check_name(name: str) -> str:
-        if not isinstance(name, str) or not name.strip():
-            raise CorpusError("Give the corpus a name.")
-        name = name.strip()
-        if len(name) > MAX_NAME_CHARS:
-            raise CorpusError(f"The corpus name is too long ({len(name)} characters; at most {MAX_NAME_CHARS}).")
-        bad = sorted({f"U+{ord(c):04X}" for c in name if unicodedata.category(c) in _BAD_NAME_CATEGORIES})
-        if bad:
-            raise CorpusError("The corpus name must not contain control, invisible or text-direction characters "
-                              f"({', '.join(bad)}).")
-        return name
-
-    @staticmethod
-    def is_builtin_name(name: str) -> bool:
-        """True for the name of a built-in corpus, in any capitalisation or Unicode form."""
-        key = unicodedata.normalize("NFKC", name.strip()).casefold()
-        return key in {b.casefold() for b in BUILTIN_NAMES}
+    _check_name = staticmethod(names.check_name)
+    is_builtin_name = staticmethod(names.is_builtin_name)
 
     def _check_new(self, con: sqlite3.Connection, name: str, digest: str) -> None:
         if con.execute("SELECT 1 FROM corpora WHERE name=?", (name,)).fetchone():
@@ -417,20 +506,22 @@ class Store:
 
         Tokenising runs first, outside any transaction; the rows are then written in one transaction.
         Raises CorpusExistsError on a name clash, DuplicateContentError when identical documents are
-        already stored (under any name), CorpusError for a built-in name used by an upload and
+        already stored (under any name), CorpusError for a name an upload may not use (corpora.names) or
+        documents the store cannot hold (module docstring), StoreError when the store is read-only and
         StoreBusyError when another write holds the store too long. progress(fraction, message) is
         called along the way.
         """
-        name = self._check_name(name)
-        if source != BUILTIN_SOURCE and self.is_builtin_name(name):
-            raise CorpusError(f'"{name}" is the name of a built-in corpus; choose another name.')
+        name = self._check_name(name) if source == BUILTIN_SOURCE else names.check_user_name(name)
+        self._check_writable(f'adding the corpus "{name}"')
         docs = [d if isinstance(d, Document) else Document(**d) for d in documents]
         if not docs:
             raise CorpusError("There are no documents to add (the input holds no text).")
         for i, d in enumerate(docs):
             if not isinstance(d.text, str):
                 raise CorpusError(f"Document {i} has no text.")
-        digest = content_hash(docs)
+        if not any(has_text(d.text) for d in docs):
+            raise CorpusError("The documents hold no text (only blank, control or invisible characters).")
+        digest = checked_hash(docs)
         with self._connect() as con:
             self._check_new(con, name, digest)  # fail fast, before the long part
         _report(progress, 0.0, f"Indexing {len(docs):,} documents…")
@@ -541,6 +632,7 @@ class Store:
         """Delete a corpus and every row of it (documents, sentences, types, index).
 
         A built-in corpus is only removed with force=True (it is indexed again on next use)."""
+        self._check_writable(f'deleting the corpus "{name}"')
         with self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
