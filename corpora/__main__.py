@@ -6,8 +6,10 @@
     python -m corpora search NAME WORD [--match form|lemma|regex] [--case] [--limit N] [--seed S]
     python -m corpora builtin NAME [--progress-lines]   (progress as "FRACTION<TAB>MESSAGE" lines on stdout)
 
-Errors print one line ("error: ...") and exit with status 2; an unexpected one (a bug) prints a short
+Errors print one line ("error: ...") and exit with status 2, bad arguments too (checked by argparse:
+--limit >= 1, --seed >= 0, names and words valid UTF-8); an unexpected one (a bug) prints a short
 line naming it and logs the traceback at debug level (set SENSE_EXPLORER_DEBUG=1 to see it), status 1.
+`add` reads only a regular file (not a folder, device or pipe) of at most the upload limit.
 """
 
 from __future__ import annotations
@@ -37,30 +39,36 @@ def _one_line(e: BaseException) -> str:
     return " ".join(msg.split())
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m corpora", description="Manage and search the corpus store.")
+def _parser() -> argparse.ArgumentParser:
+    from .args import Parser, int_in, text
+
+    ap = Parser(prog="python -m corpora", description="Manage and search the corpus store.")
     ap.add_argument("--store", help="store file or folder (default: $SENSE_EXPLORER_DATA)")
     sub = ap.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("add", help="add a file (.txt .md .csv .tsv .jsonl .zip) as a corpus")
     a.add_argument("file")
-    a.add_argument("--name", required=True)
-    a.add_argument("--text-column")
+    a.add_argument("--name", required=True, type=text)
+    a.add_argument("--text-column", type=text)
     sub.add_parser("list", help="list the stored corpora")
     r = sub.add_parser("remove", help="delete a corpus")
-    r.add_argument("name")
+    r.add_argument("name", type=text)
     r.add_argument("--force", action="store_true", help="also delete a built-in corpus (indexed again on use)")
     s = sub.add_parser("search", help="print the occurrences of a word (KWIC)")
-    s.add_argument("name")
-    s.add_argument("word")
+    s.add_argument("name", type=text)
+    s.add_argument("word", type=text)
     s.add_argument("--match", choices=("form", "lemma", "regex"), default="form")
     s.add_argument("--case", action="store_true", help="match the capitalisation exactly")
-    s.add_argument("--limit", type=int, default=20)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--limit", type=int_in(1), default=20, help="occurrences shown at most (a random sample)")
+    s.add_argument("--seed", type=int_in(0), default=0, help="seed of the sample (a whole number >= 0)")
     b = sub.add_parser("builtin", help="index a built-in corpus (wiki, brown, senseval, ...)")
-    b.add_argument("name")
+    b.add_argument("name", type=text)
     b.add_argument("--progress-lines", action="store_true",
                    help='print progress as "FRACTION<TAB>MESSAGE" lines on stdout (for corpora.builder)')
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     from .errors import CorpusError
     from .store import Store
@@ -68,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = Store(args.store)
         if args.cmd == "add":
-            from .readers import read_upload
+            from .readers import display_name, read_file, read_upload
 
             path = Path(args.file)
-            docs = read_upload(path.name, path.read_bytes(), text_column=args.text_column)
+            docs = read_upload(display_name(path.name), read_file(path), text_column=args.text_column)
             info = store.add_corpus(args.name, docs, progress=_progress if sys.stderr.isatty() else None)
             print(f"added {info['name']}: {info['n_docs']:,} documents, {info['n_tokens']:,} tokens, "
                   f"{info['n_types']:,} types")

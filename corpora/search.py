@@ -45,7 +45,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .errors import QueryError, WordNotFoundError
+from .errors import QueryError, WordNotFoundError, check_unicode
 
 MATCHES = ("form", "lemma", "regex")
 MAX_WORD_CHARS = 100
@@ -82,7 +82,7 @@ def _check_word(word: str, match: str) -> str:
         raise QueryError(f'Unknown match mode "{match}"; use one of: {", ".join(MATCHES)}.')
     if not isinstance(word, str) or not word.strip():
         raise QueryError("Type a word to search for.")
-    word = word.strip()
+    word = check_unicode(word.strip(), "The word searched for", QueryError)
     if len(word) > MAX_WORD_CHARS:
         raise QueryError(f"The word is too long ({len(word)} characters; at most {MAX_WORD_CHARS}).")
     if match != "regex" and any(c.isspace() for c in word):
@@ -224,15 +224,17 @@ def _sample(n: int, limit: int | None, seed: int) -> np.ndarray | None:
     return None
 
 
-def _check_limit(limit: int | None) -> None:
+def _check_limit(limit: int | None, seed: int = 0) -> None:
     if limit is not None and int(limit) < 1:
         raise QueryError("The number of occurrences to show must be at least 1.")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise QueryError(f"The sampling seed must be a whole number of at least 0, not {seed!r}.")
 
 
 def occurrences(store, corpus: str, word: str, match: str = "form", case: bool = False,
                 limit: int | None = None, seed: int = 0) -> pd.DataFrame:
     """Every occurrence of `word` in `corpus` (a sample of `limit` of them), one KWIC row each."""
-    _check_limit(limit)
+    _check_limit(limit, seed)
     type_ids = matching_type_ids(store, corpus, word, match=match, case=case)
     with store._connect() as con:
         cid = int(store._corpus_row(con, corpus)[0])
@@ -311,7 +313,7 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
     "lemma" only; raises WordNotFoundError (without suggestions: they need the index) when nothing matches."""
     from .store import _str_keys, _tokenised
 
-    _check_limit(limit)
+    _check_limit(limit, seed)
     word = _check_word(word, match)
     if match == "regex":
         raise QueryError("A regular-expression search needs the corpus index.")

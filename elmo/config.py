@@ -2,21 +2,57 @@
 
 Every config read from a file goes through ELMoConfig.validate(): each field must have the right type and
 lie within sane bounds, and the whole model must stay under MAX_PARAMETERS, before anything is allocated.
-Problems raise ModelFileError (a ValueError) naming the field.
+Problems raise ModelFileError (a ValueError) naming the field. JSON files are read by read_json, which
+turns every way a file can fail to parse (not UTF-8, not JSON, a number of more than 4,300 digits, nesting
+deeper than MAX_JSON_DEPTH) into a ModelFileError naming the file.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 MAX_PARAMETERS = 400_000_000  # 1.6 GB of float32; the original ELMo has 93.6M (plus its softmax)
+MAX_JSON_DEPTH = 32  # a config nests 3 levels; deeper JSON is refused
 
 
 class ModelFileError(ValueError):
     """A model file is missing, unreadable, malformed or does not fit the configuration."""
+
+
+def _depth_over(obj, limit: int) -> bool:
+    """True when containers nest deeper than `limit` (checked without recursion)."""
+    stack = [(obj, 0)]
+    while stack:
+        o, depth = stack.pop()
+        if isinstance(o, dict | list):
+            if depth >= limit:
+                return True
+            stack.extend((v, depth + 1) for v in (o.values() if isinstance(o, dict) else o))
+    return False
+
+
+def read_json(path: str | Path, what: str = "JSON file"):
+    """The parsed content of a JSON file; ModelFileError naming the file when it cannot be read or parsed."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot be read ({e.strerror or e})") from e
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{path}: not a {what} (not UTF-8 text: byte {e.start})") from e
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"{path}: not a valid {what} ({e.msg}, line {e.lineno})") from e
+    except RecursionError as e:
+        raise ModelFileError(f"{path}: not a valid {what} (nested too deeply)") from e
+    except ValueError as e:  # Python's limit on the digits of a whole number
+        raise ModelFileError(f"{path}: not a valid {what} (a number has more than {sys.get_int_max_str_digits():,} "
+                             "digits)") from e
+    if _depth_over(data, MAX_JSON_DEPTH):
+        raise ModelFileError(f"{path}: not a valid {what} (nested more than {MAX_JSON_DEPTH} levels deep)")
+    return data
 
 
 @dataclass
@@ -165,7 +201,7 @@ class ELMoConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> ELMoConfig:
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        return cls.from_dict(read_json(path, "config file"))
 
     # bilm-tf options.json
     def to_options(self) -> dict:

@@ -15,7 +15,8 @@ layer-0 (char-CNN) vector of each token in file order. An empty line in the voca
 
 The model: bilm-tf files (--options and --weights), our model folder (--model), or by default the bundled
 elmo/models/en. Vectors are stateless (each line from a zero LSTM state; see elmo.io). The output is
-written to OUT.hdf5.tmp and renamed when complete. Errors print one line and exit with status 2.
+written to OUT.hdf5.tmp and renamed when complete. Errors print one line and exit with status 2, bad
+arguments too (checked by argparse: --threads is a whole number from 1 to MAX_THREADS).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .io import ModelFileError
 
 Progress = Callable[[int, int], None]  # (lines done, total lines)
 CHUNK = 1024  # lines embedded per call (the embedder batches them by length)
+MAX_THREADS = 1024  # --threads accepts 1 to this
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -162,7 +164,9 @@ def load_model(args: argparse.Namespace) -> ELMo:
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m elmo.dump", description=__doc__.split("\n")[0])
+    from corpora.args import Parser, int_in
+
+    ap = Parser(prog="python -m elmo.dump", description=__doc__.split("\n")[0])
     ap.add_argument("--options", type=Path, help="bilm-tf options.json (with --weights)")
     ap.add_argument("--weights", type=Path, help="bilm-tf weights.hdf5 (with --options)")
     ap.add_argument("--model", type=Path, help="our model folder (default: the bundled elmo/models/en)")
@@ -170,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument("--input", type=Path, help="text file, one whitespace-tokenised sentence per line")
     what.add_argument("--vocab", type=Path, help="vocabulary file, one token per line")
     ap.add_argument("--output", type=Path, required=True, help="OUT.hdf5")
-    ap.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    ap.add_argument("--threads", type=int_in(1, MAX_THREADS), help="torch threads (default: torch's choice)")
     return ap
 
 

@@ -241,26 +241,34 @@ def _parse_layer(value: str) -> str | int:
     if value in (ALL, MIX):
         return value
     try:
-        return int(value)
+        n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r}: use all, mix or a layer number") from None
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{value[:24]!r}: use all, mix or a layer number (0, 1, ...)")
+    return n
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m elmo.embed", description=__doc__.split("\n")[0])
+    from corpora.args import Parser, int_in, text
+
+    from .dump import MAX_THREADS
+
+    ap = Parser(prog="python -m elmo.embed", description=__doc__.split("\n")[0])
     ap.add_argument("--model", type=Path, help="model directory (default: the bundled elmo/models/en)")
-    ap.add_argument("--corpus", required=True, help="corpus name in the store (built-in ones are indexed on demand)")
+    ap.add_argument("--corpus", required=True, type=text,
+                    help="corpus name in the store (built-in ones are indexed on demand)")
     what = ap.add_mutually_exclusive_group(required=True)
-    what.add_argument("--word", help="embed every occurrence of this word")
+    what.add_argument("--word", type=text, help="embed every occurrence of this word")
     what.add_argument("--all-tokens", action="store_true", help="embed every token of the corpus into shards")
     ap.add_argument("--out", type=Path, required=True, help="FILE.parquet (--word) or OUT_DIR (--all-tokens)")
     ap.add_argument("--layer", type=_parse_layer, default=ALL, help="all (default), mix, or a layer number")
     ap.add_argument("--match", default="form", choices=("form", "lemma", "regex"), help="word matching (--word)")
     ap.add_argument("--case", action="store_true", help="case-sensitive matching (--word)")
-    ap.add_argument("--limit", type=int, help="a random sample of at most N occurrences (--word)")
-    ap.add_argument("--shard-size", type=int, default=1000, help="sentences per shard (--all-tokens)")
+    ap.add_argument("--limit", type=int_in(1), help="a random sample of at most N occurrences (--word)")
+    ap.add_argument("--shard-size", type=int_in(1), default=1000, help="sentences per shard (--all-tokens)")
     ap.add_argument("--data", type=Path, help="corpus store folder (default: $SENSE_EXPLORER_DATA or ~/.local/share)")
-    ap.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    ap.add_argument("--threads", type=int_in(1, MAX_THREADS), help="torch threads (default: torch's choice)")
     return ap
 
 

@@ -24,7 +24,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
-from .config import ELMoConfig, ModelFileError
+from .config import ELMoConfig, ModelFileError, read_json
 from .model import BiLM
 from .vocab import Vocabulary
 
@@ -70,9 +70,10 @@ def load_dir(path: str | Path) -> tuple[BiLM, Vocabulary | None]:
     for name in (WEIGHTS, CONFIG):
         if not (path / name).is_file():
             raise ModelFileError(f"{path}: {name} not found (a model directory holds {WEIGHTS}, {CONFIG}, {VOCAB})")
+    data = read_json(path / CONFIG, "config file")
     try:
-        cfg = ELMoConfig.load(path / CONFIG)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError) as e:
+        cfg = ELMoConfig.from_dict(data)
+    except (TypeError, ValueError) as e:
         raise ModelFileError(f"{path / CONFIG}: not a valid config ({e})") from e
     vocab = Vocabulary.load(path / VOCAB) if (path / VOCAB).is_file() else None
     if cfg.n_tokens_vocab and (vocab is None or len(vocab) != cfg.n_tokens_vocab):
@@ -121,6 +122,64 @@ def bilm_tf_shapes(cfg: ELMoConfig) -> dict[str, tuple[int, ...]]:
     return out
 
 
+def _safe_filters() -> dict[int, str]:
+    """Filters built into the HDF5 library, and h5py's own lzf: reading them loads no plugin."""
+    from h5py import h5z
+
+    return {h5z.FILTER_DEFLATE: "gzip", h5z.FILTER_SHUFFLE: "shuffle", h5z.FILTER_FLETCHER32: "fletcher32",
+            h5z.FILTER_SZIP: "szip", h5z.FILTER_NBIT: "nbit", h5z.FILTER_SCALEOFFSET: "scaleoffset",
+            h5z.FILTER_LZF: "lzf"}
+
+
+def _storage_problem(ds) -> str | None:
+    """Why a dataset's values would not be read from this file by built-in code alone, or None."""
+    import h5py
+
+    dcpl = ds.id.get_create_plist()
+    if dcpl.get_layout() == h5py.h5d.VIRTUAL:
+        return "a virtual dataset (its values lie in other files)"
+    if dcpl.get_external_count():
+        return "stored in external files"
+    safe = _safe_filters()
+    for i in range(dcpl.get_nfilters()):
+        code, _flags, _values, name = dcpl.get_filter(i)
+        if code not in safe:
+            shown = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+            return (f"compressed with filter {code} ({shown!r}), which is not built into HDF5 "
+                    f"(allowed: {', '.join(sorted(safe.values()))})")
+    return None
+
+
+def check_self_contained(f, source: str) -> None:
+    """ModelFileError unless every link of the open HDF5 file `f` is a hard link (no soft, external or
+    user-defined link, which could point to another file on this machine or loop) and every dataset keeps
+    its values in this file, read by built-in filters only. Nothing is followed and no value is read."""
+    import h5py
+
+    kinds = {h5py.h5l.TYPE_SOFT: "a soft link", h5py.h5l.TYPE_EXTERNAL: "an external link (to another file)"}
+    found: list[str] = []
+
+    def link(name: bytes, info) -> int | None:
+        if info.type != h5py.h5l.TYPE_HARD:
+            found.append(f"{name.decode('utf-8', 'replace')} is {kinds.get(info.type, 'a user-defined link')}")
+            return 1  # stop
+        return None
+
+    def dataset(name: str, obj) -> int | None:
+        problem = _storage_problem(obj) if isinstance(obj, h5py.Dataset) else None
+        if problem:
+            found.append(f"{name} is {problem}")
+            return 1
+        return None
+
+    f.id.links.visit(link, info=True)
+    if not found:
+        f.visititems(dataset)
+    if found:
+        raise ModelFileError(f"{source}: {found[0]}; a weights file must be self-contained (plain groups and "
+                             "datasets only)")
+
+
 def _check_hdf5(f, shapes: dict[str, tuple[int, ...]], source: str) -> None:
     """Each dataset exists, is a dataset (not a group), holds numbers and has the shape; nothing is read."""
     import h5py
@@ -140,14 +199,12 @@ def _check_hdf5(f, shapes: dict[str, tuple[int, ...]], source: str) -> None:
 def load_bilm_tf(options_file: str | Path, weight_file: str | Path) -> BiLM:
     """Build a BiLM from bilm-tf's options.json and weights.hdf5 (as AllenNLP's Elmo reads them).
 
-    Order: options validated (ELMoConfig.from_options), every dataset's kind, dtype and shape checked in the
-    hdf5 header, then the model allocated and the weights read."""
+    Order: options validated (ELMoConfig.from_options), the file checked to be self-contained
+    (check_self_contained: hard links only, values in the file, built-in filters), every dataset's kind, dtype
+    and shape checked in the hdf5 header, then the model allocated and the weights read."""
     import h5py
 
-    try:
-        options = json.loads(Path(options_file).read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ModelFileError(f"{options_file}: not a readable JSON options file ({e})") from e
+    options = read_json(options_file, "JSON options file")
     try:
         cfg = ELMoConfig.from_options(options)
     except ValueError as e:
@@ -169,6 +226,7 @@ def load_bilm_tf(options_file: str | Path, weight_file: str | Path) -> BiLM:
         state[key] = torch.from_numpy(np.ascontiguousarray(a))
 
     with f:
+        check_self_contained(f, str(weight_file))
         _check_hdf5(f, shapes, str(weight_file))
         model = BiLM(cfg)
         cc, lc = cfg.char_cnn, cfg.lstm

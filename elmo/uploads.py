@@ -5,14 +5,18 @@
 The pair is read with ELMo.from_bilm_tf (a temporary folder, removed right after) and saved as a
 safetensors model directory `models_dir / name`, so every session and every page can load it by
 name. bilm-tf files carry no LM vocabulary: an uploaded model gives vectors but no substitutes.
-No streamlit here.
+The weights must be self-contained (elmo.io.check_self_contained: no soft or external links, no
+user-defined filters), so nothing on the server but the two uploaded files is read. Error messages name
+the uploaded files, not the temporary folder. No streamlit here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from .embedder import ELMo
@@ -22,9 +26,12 @@ UPLOAD_SUFFIX = " (uploaded)"
 
 
 def upload_name(weights_file_name: str, options: bytes, weights: bytes) -> str:
-    """A stable name for an uploaded pair: the weights file's stem, a content hash and " (uploaded)"."""
+    """A stable name for an uploaded pair: the weights file's stem (its first 60 characters, without control,
+    invisible or unpaired characters, or path separators), a content hash and " (uploaded)"."""
     digest = hashlib.sha1(options + weights).hexdigest()[:8]
-    return f"{Path(weights_file_name).stem}-{digest}{UPLOAD_SUFFIX}"
+    stem = Path(weights_file_name.replace("\\", "/")).stem
+    stem = "".join(c for c in stem if unicodedata.category(c)[0] != "C" and c != "/")[:60] or "weights"
+    return f"{stem}-{digest}{UPLOAD_SUFFIX}"
 
 
 def load_upload(options: bytes, weights: bytes, name: str = "uploaded") -> ELMo:
@@ -38,6 +45,8 @@ def load_upload(options: bytes, weights: bytes, name: str = "uploaded") -> ELMo:
         (tmp / "options.json").write_bytes(options)
         (tmp / "weights.hdf5").write_bytes(weights)
         model = ELMo.from_bilm_tf(tmp / "options.json", tmp / "weights.hdf5")
+    except ModelFileError as e:  # the message names the uploaded file, not the server's temporary folder
+        raise ModelFileError(str(e).replace(f"{tmp}{os.sep}", "")) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     model.name = name

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .characters import BOS_TOKEN, EOS_TOKEN
+from .config import ModelFileError
 
 UNK = "<UNK>"
 SPECIALS = [BOS_TOKEN, EOS_TOKEN, UNK]
@@ -39,5 +40,13 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: str | Path) -> Vocabulary:
-        words = Path(path).read_text(encoding="utf-8").split("\n")
-        return cls([w for w in words if w])
+        """One word per line (UTF-8 text); ModelFileError naming the file when it is not text."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise ModelFileError(f"{path}: not a vocabulary file (not UTF-8 text: byte {e.start})") from e
+        except OSError as e:
+            raise ModelFileError(f"{path}: cannot be read ({e.strerror or e})") from e
+        if "\x00" in text:
+            raise ModelFileError(f"{path}: not a vocabulary file (it contains NUL characters: a binary file)")
+        return cls([w for w in text.split("\n") if w])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from corpora.errors import CorpusError
+from corpora.errors import CorpusError, escape_markdown
 from corpora.store import default_data_dir
 from elmo.embedder import ELMo, bundled_model_dir
 
@@ -103,7 +103,7 @@ def get_model(name: str | None = None) -> ELMo | None:
     try:
         return load_model(str(dirs[name]))
     except (OSError, ValueError, RuntimeError, KeyError) as e:
-        st.error(f"The model {name} could not be loaded: {e}")
+        st.error(f"The model {escape_markdown(name)} could not be loaded: {escape_markdown(e)}")
         return None
 
 
@@ -271,7 +271,7 @@ def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, mod
                            "finished); please run again")
     model = _named_model(model_name)
     n = len(occ)
-    bar = st.progress(0.0, text=f"Embedding {n} sentences with {model_name}…")
+    bar = st.progress(0.0, text=f"Embedding {n} sentences with {escape_markdown(model_name)}…")
     out = embed_occurrences(
         model, occ,
         progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done} / {total} sentences…"))

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from corpora.errors import escape_markdown as md
 from elmo.embedder import ELMo
 from elmo.io import ModelFileError
 from elmo.model import count_parameters
@@ -57,10 +58,10 @@ def render_choice() -> None:
             try:
                 name = save_upload(opt.getvalue(), wts.getvalue(), wts.name, uploaded_models_dir())
             except ModelFileError as e:
-                st.error(f"Could not load the uploaded model: {e}")
+                st.error(f"Could not load the uploaded model: {md(e)}")
             else:
                 set_active_model(name)
-                st.session_state["upload_flash"] = f"Loaded {name}; it is now the active model of every page."
+                st.session_state["upload_flash"] = f"Loaded {md(name)}; it is now the active model of every page."
                 st.rerun()
 
 
@@ -110,7 +111,7 @@ def render_card(key: str, model: ELMo) -> None:
             st.table(config_summary(model))
     else:
         st.header("Model card")
-        st.caption(f"{model.name}: no MODEL_CARD.md; configuration summary:")
+        st.caption(f"{md(model.name)}: no MODEL_CARD.md; configuration summary:")
         st.table(config_summary(model))
 
 

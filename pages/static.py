@@ -256,7 +256,7 @@ def render() -> None:
     key, model = session_model()
     if model is None:
         return
-    st.caption(f"Model: {model.name}. A static embedding gives one vector per word type; the biLM gives one "
+    st.caption(f"Model: {md(model.name)}. A static embedding gives one vector per word type; the biLM gives one "
                "vector per occurrence (layers 1 and 2). Its layer 0 is a character CNN: context-free, and "
                "built from the spelling.")
     srcs = page_sources()
