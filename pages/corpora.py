@@ -44,7 +44,7 @@ def render(p: str = "co") -> None:
 
 
 def _upload(p: str, store) -> None:
-    from corpora.readers import csv_columns, read_upload
+    from corpora.readers import read_upload, table_columns
 
     st.subheader("Add a corpus")
     st.caption("Plain text (.txt, .md: one document per file, blank lines separate paragraphs), a table "
@@ -56,21 +56,29 @@ def _upload(p: str, store) -> None:
     data = up.getvalue()
     name = st.text_input("Corpus name", value=Path(up.name).stem, key=f"{p}_name_{up.name}").strip()
     text_column = None
-    if up.name.lower().endswith((".csv", ".tsv")):
+    table = up.name.lower().endswith((".csv", ".tsv"))
+    if table:
         try:
-            cols = csv_columns(up.name, data)
+            header, guess = table_columns(up.name, data)
         except CorpusError as e:
             st.error(escape_markdown(e))
             return
-        if not cols:
+        if not header:
             st.error(f"{escape_markdown(up.name)} has no columns.")
             return
-        text_column = st.selectbox("Text column", cols, key=f"{p}_textcol_{up.name}",
+        if guess is None:  # nothing to preselect: a column of numbers is no text unless the user says so
+            st.warning("No column of this file holds words: choose the column to index as the text yourself.")
+        cols = [guess, *[h for h in header if h != guess]] if guess else header
+        text_column = st.selectbox("Text column", cols, index=0 if guess else None, key=f"{p}_textcol_{up.name}",
+                                   placeholder="Choose the text column",
                                    help="The column holding the text; the other columns become metadata.")
     if not st.button("Add corpus", key=f"{p}_add", type="primary"):
         return
     if not name:
         st.error("Give the corpus a name.")
+        return
+    if table and text_column is None:
+        st.error("Choose the text column first.")
         return
     bar = st.progress(0.0, text="Reading…")
     try:

@@ -11,6 +11,7 @@ selecting points or showing more rows reruns only that part.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import streamlit as st
@@ -49,8 +50,11 @@ N_WEIGHTS = 3
 
 
 def _weights(v: str) -> tuple[float, ...] | None:
-    w = tuple(max(-3.0, min(3.0, round(float(x) * 4) / 4)) for x in v.split(","))
-    return w if len(w) == N_WEIGHTS else None
+    """N_WEIGHTS finite numbers, each clamped to -3..3 and rounded to the sliders' 0.25 steps; else None."""
+    w = [float(x) for x in v.split(",")]
+    if len(w) != N_WEIGHTS or not all(math.isfinite(x) for x in w):
+        return None
+    return tuple(round(max(-3.0, min(3.0, x)) * 4) / 4 for x in w)
 
 
 # query parameter -> parser (None: ignore the parameter)
@@ -66,6 +70,10 @@ _QUERY = {
     "w": _weights,
     "rep": lambda v: v if v in REPRESENTATIONS else None,
 }
+# what a valid value of each parameter is, for the line naming the ignored ones
+_EXPECTED = {"match": "lemma or form", "limit": "a whole number",
+             "layer": "0, 1, 2 or mix", "k": "auto or 1 to 8", "proj": " or ".join(PROJECTIONS),
+             "w": f"{N_WEIGHTS} finite numbers", "rep": " or ".join(REPRESENTATIONS)}
 _DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": DEFAULT_LIMIT,
              "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS,
              "rep": explore.DEFAULT_REPRESENTATION}
@@ -110,9 +118,11 @@ def _init_state(p: str) -> None:
         if name in st.query_params:
             try:
                 parsed = _QUERY[name](st.query_params[name])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 parsed = None
             value = default if parsed is None else parsed
+            if parsed is None:  # said on the page (_ignored_note) while the default is in use
+                st.session_state.setdefault(f"{p}_ignored", {})[name] = (st.query_params[name], default)
         for i, k in enumerate(keys):
             st.session_state[k] = value[i] if name == "w" else value
 
@@ -138,7 +148,10 @@ def _controls(p: str) -> View | None:
         st.error(f"The corpus store could not be opened: {md(e)}")
         return None
     if st.session_state[f"{p}_corpus"] not in names:
+        asked = st.session_state[f"{p}_corpus"]
         st.session_state[f"{p}_corpus"] = names[0] if names else DEFAULT_CORPUS
+        if asked == st.query_params.get("corpus"):  # a link to a corpus that is not here: said, not hidden
+            st.session_state.setdefault(f"{p}_ignored", {})["corpus"] = (asked, st.session_state[f"{p}_corpus"])
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     corpus = c1.selectbox("Corpus", names, key=f"{p}_corpus")
     word = c2.text_input("Word", key=f"{p}_word", help="One word; in lemma mode all its forms are found.").strip()
@@ -177,6 +190,21 @@ def _controls(p: str) -> View | None:
     view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice, representation)
     _sync_query(view)
     return view
+
+
+def _ignored_note(p: str) -> None:
+    """One line naming the address-bar parameters that were not valid, while their replacements are in use."""
+    shown = []
+    for name, (bad, used) in st.session_state.get(f"{p}_ignored", {}).items():
+        keys = [f"{p}_w{i}" for i in range(N_WEIGHTS)] if name == "w" else [f"{p}_{name}"]
+        if tuple(st.session_state.get(k) for k in keys) != (tuple(used) if name == "w" else (used,)):
+            continue  # changed since: the note no longer applies
+        why = "no such corpus" if name == "corpus" else f"expected {_EXPECTED[name]}"
+        now = ", ".join(f"{v:g}" for v in used) if name == "w" else explore.layer_label(used) if name == "layer" \
+            else used
+        shown.append(f"{name}={bad[:30]} ({why}; {now} is used)")
+    if shown:
+        st.warning(md(f"Ignored in the link: {'; '.join(shown)}."))
 
 
 def _examples(p: str, corpus: str) -> None:
@@ -309,6 +337,7 @@ def _page(p: str) -> None:
     view = _controls(p)
     if view is None:
         return
+    _ignored_note(p)
     occ = _search(view)
     if occ is None:
         return
@@ -341,7 +370,10 @@ def _page(p: str) -> None:
 def _colour_select(p: str, frame) -> str:
     options = ["cluster", *metadata.colour_columns(frame)]
     if st.session_state.get(f"{p}_color") not in options:
+        gone = str(st.session_state.get(f"{p}_color") or "cluster")
         st.session_state[f"{p}_color"] = "cluster"
+        if gone != "cluster":
+            st.caption(md(f"Colour {gone[:30]} ignored: not a colour column of this view; coloured by cluster."))
     return st.sidebar.selectbox("Colour by", options, key=f"{p}_color",
                                 help=f"Metadata with at most {metadata.MAX_COLOURS} values (or numbers); "
                                      "the others are shown when you hover a point. A metadata colour also "
