@@ -1,7 +1,8 @@
 """Command-line arguments checked by argparse itself, for every command line of the project.
 
 A bad value (a negative thread count, a seed of -1, a name holding bytes that are not UTF-8) is refused
-while the arguments are parsed: one line on stderr ("PROG: error: ..."), exit status 2, before any work.
+while the arguments are parsed: one line on stderr ("error: ...", as the commands' other errors), exit
+status 2, before any work.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from .errors import lone_surrogate, surrogate_message
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse.ArgumentParser whose errors are one line on stderr (no usage block), exit status 2."""
+    """argparse.ArgumentParser whose errors are one line on stderr ("error: ...", no usage block), exit
+    status 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split()).rstrip('.')} (see {self.prog} --help)\n")
+        self.exit(2, f"error: {' '.join(message.split()).rstrip('.')} (see {self.prog} --help)\n")
 
 
 def _shown(value: str) -> str:

@@ -520,7 +520,7 @@ class Store:
             if not isinstance(d.text, str):
                 raise CorpusError(f"Document {i} has no text.")
         if not any(has_text(d.text) for d in docs):
-            raise CorpusError("The documents hold no text (only blank, control or invisible characters).")
+            raise CorpusError("The documents contain no words to index (only blank, control or invisible characters).")
         digest = checked_hash(docs)
         with self._connect() as con:
             self._check_new(con, name, digest)  # fail fast, before the long part

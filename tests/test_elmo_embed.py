@@ -79,7 +79,10 @@ def test_word_mode_writes_occurrences_and_vectors(store, tiny_model_dir, tiny_el
     (["--corpus", "tiny", "--word", "cell", "--limit", "0"], "at least 1"),
 ])
 def test_errors_are_one_line_exit_2(store, tiny_model_dir, tmp_path, capsys, extra, message):
-    rc = E.main(["--model", str(tiny_model_dir), *extra, "--out", str(tmp_path / "x.parquet")])
+    try:
+        rc = E.main(["--model", str(tiny_model_dir), *extra, "--out", str(tmp_path / "x.parquet")])
+    except SystemExit as e:  # a bad option value, refused by argparse
+        rc = e.code
     err = capsys.readouterr().err.strip()
     assert rc == 2
     assert err.startswith("error: ") and message in err and "\n" not in err

@@ -506,7 +506,7 @@ def test_control_only_text_and_nul_after_a_bom_are_refused(store, filename, data
 
 
 def test_store_refuses_documents_of_control_characters_only(store):
-    refused(store, CorpusError, lambda: store.add_corpus("ctl", [Document("\x01\x02\x03", {})]), "no text")
+    refused(store, CorpusError, lambda: store.add_corpus("ctl", [Document("\x01\x02\x03", {})]), "no words")
 
 
 def test_corpora_page_makes_the_user_choose_when_no_column_holds_words(page_env, monkeypatch):  # noqa: F811
