@@ -112,7 +112,8 @@ def _stop_all() -> None:
 
 def start_if_missing(name: str, store_path: str | os.PathLike | None = None) -> Build | None:
     """Start building built-in corpus `name` into the store (default: the app's) unless it is stored
-    already or background builds are off; checked once per store and corpus in a process."""
+    already, the store is read-only or background builds are off; checked once per store and corpus in a
+    process."""
     if not enabled():
         return None
     from .store import Store, default_data_dir
@@ -121,7 +122,7 @@ def start_if_missing(name: str, store_path: str | os.PathLike | None = None) -> 
     if asked in _checked:
         return _checked[asked]
     store = Store(store_path)
-    _checked[asked] = None if name in store.corpus_names() else start(store.path, name)
+    _checked[asked] = None if store.read_only or name in store.corpus_names() else start(store.path, name)
     return _checked[asked]
 
 

@@ -193,7 +193,7 @@ def index_in_background(name: str):
     from corpora.builtin import BUILTIN_NAMES
 
     store = get_store()
-    if not builder.enabled() or name not in BUILTIN_NAMES or name in store.corpus_names():
+    if not builder.enabled() or store.read_only or name not in BUILTIN_NAMES or name in store.corpus_names():
         return None
     build = builder.start(store.path, name)
     return build if build.running() else None

@@ -38,6 +38,9 @@ def render(p: str = "co") -> None:
     except CorpusError as e:  # the store cannot be opened: say why, never a traceback
         st.error(f"The corpus store could not be opened: {escape_markdown(e)}")
         return
+    if store.read_only:
+        st.info("The corpus store is read-only here (its file or folder is not writable): corpora can be "
+                "listed and searched, but not added or deleted.")
     _upload(p, store)
     _listing(p, store)
     _frequency(p, store)

@@ -549,6 +549,19 @@ def test_store_that_is_not_writable_opens_read_only(store, monkeypatch):
     assert snapshot(store) == before
 
 
+def test_corpora_page_on_a_read_only_store_lists_and_refuses_uploads(page_env, monkeypatch):  # noqa: F811
+    import corpora.store
+
+    real = os.access
+    monkeypatch.setattr(corpora.store.os, "access", lambda p, mode, **kw: False if mode & os.W_OK else real(p, mode))
+    before = snapshot(page_env)
+    at = run_with_upload(monkeypatch, "notes.txt", b"The bank of the river was muddy.", name="notes")
+    assert any("read-only" in i.value for i in at.info)
+    assert any("read-only" in e.value.replace("\\", "") and "needs write access" in e.value for e in at.error)
+    assert [d.value for d in at.dataframe][0]["name"].tolist() == ["existing"]
+    assert snapshot(page_env) == before
+
+
 _AS_OTHER_USER = """
 import sys
 from corpora.store import Store
