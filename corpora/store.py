@@ -242,6 +242,8 @@ def checked_hash(documents: list[Document]) -> str:
     """content_hash, or CorpusError naming the first document the store cannot hold (see the module docstring)."""
     try:
         return content_hash(documents)
+    except CorpusError:  # colliding metadata keys: already said
+        raise
     except (UnicodeEncodeError, ValueError, RecursionError) as e:
         problem = next((p for i, d in enumerate(documents) if (p := _document_problem(i, d))), None)
         raise CorpusError(problem or f"The documents cannot be stored ({type(e).__name__}: {e}).") from e
