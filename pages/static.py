@@ -189,7 +189,10 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
 
     comp = comparison(key, source, word, limit, text, layer, k, model)
     st.markdown(f"**Contextual view**: {len(occ)} occurrences, {comp.clustering.k} cluster"
-                f"{'s' if comp.clustering.k != 1 else ''} ({ss.layer_label(layer)})")
+                f"{'s' if comp.clustering.k != 1 else ''} of their biLM vectors ({ss.layer_label(layer)})")
+    st.caption("Clustered as the Sense explorer does with “contextual vectors” chosen at this layer (its "
+               "automatic k); the Explorer's default view clusters the language model's substitutes and the "
+               "meaning of the context instead.")
     st.plotly_chart(ss.contextual_figure(comp), width="stretch", key=f"ctx_fig_{slot}")
     st.metric("Cosine distance: word alone ↔ average of meanings", f"{comp.alone_to_average:.3f}")
     st.caption(f"Word alone = “{md(word)}” embedded as a one-token sentence at this layer. Average of meanings = its "

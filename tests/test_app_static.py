@@ -53,6 +53,7 @@ def test_static_neighbours_and_distances(app):
     assert "Word2Vec" in text and "character CNN" in text and "every meaning averaged" not in text
     assert [s.value for s in at.selectbox if s.key == "layer"] == ["scalar mix (average)"]
     assert "layer 0 (char-CNN, context-free)" in next(s for s in at.selectbox if s.key == "layer").options
+    assert any(c.value.startswith("Clustered as the Sense explorer does with “contextual vectors”") for c in at.caption)
     table = next(d for d in dfs if "distance to alone" in d.columns)
     assert table["size"].sum() == 6 and table["distance to alone"].between(0, 2).all()
     sep = next(d for d in dfs if "silhouette_auto" in d.columns)
