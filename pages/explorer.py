@@ -36,6 +36,7 @@ from pages.common import (
 )
 from senses import explore, induction, measured, metadata
 from senses.cluster import OVER_K, PROJECTIONS
+from senses.evaluate import number_text
 
 # gold words the default corpus uses in two senses and the default view separates best (senses.measured)
 EXAMPLES = measured.example_words()
@@ -436,7 +437,7 @@ def _clustering_caption(a: explore.Analysis) -> None:
         st.caption(f"Note: {md(a.note)}.")
     c = a.clustering
     if c.k > 1:
-        st.caption(f"Clusters vs spellings: form-ARI {explore.form_agreement(a):.2f} (0: the clusters cut across "
+        st.caption(f"Clusters vs spellings: form-ARI {number_text(explore.form_agreement(a), 2)} (0: the clusters cut across "
                    "spellings such as bank / banks / Bank; 1: one cluster per spelling).")
     tried = ", ".join(f"k={kk}: {s:.2f}" for kk, s in sorted(c.scores.items()))
     if c.auto and c.k == 1:

@@ -428,12 +428,19 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 # ---- output --------------------------------------------------------------------------------------
 
 
-def _fmt(v) -> str:
-    if v is pd.NA:
+def number_text(v, digits: int = 3) -> str:
+    """A table cell as text: floats with `digits` decimals and no negative zero ("-0.000" is "0.000"),
+    "–" for a missing value (NaN, None, pd.NA), anything else as str."""
+    if v is None or v is pd.NA or (isinstance(v, float | np.floating) and np.isnan(v)):
         return "–"
     if isinstance(v, float | np.floating):
-        return "–" if np.isnan(v) else f"{v:.3f}"
+        text = f"{v:.{digits}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
     return str(v)
+
+
+def _fmt(v) -> str:
+    return number_text(v)
 
 
 def markdown_table(df: pd.DataFrame) -> str:

@@ -159,3 +159,31 @@ def test_model_card_headings_and_results_shown_once(tiny_model_dir, data_dir, mo
     assert "Made-up sentences." in card and "Run the trainer." in card
     # the benchmark table is the page's own section, not repeated inside the card
     assert "| hard | layer 0" not in card and "Mean over words" not in card and "Word-sense benchmark:" not in card
+
+
+def _display_texts(element) -> list[str]:
+    """The cell texts a styled st.dataframe shows (its Styler's display values)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    return [str(v) for v in table.to_numpy().ravel()]
+
+
+def test_benchmark_section_names_its_data_and_formats_its_table(app):
+    import re
+
+    from senses import evaluate as ev
+
+    at = app.run()
+    headers = [h.value for h in at.header]
+    assert "Word-sense benchmark (NLTK senseval: hard, interest, line, serve)" in headers
+    assert not any("(Senseval-2)" in h for h in headers)
+    caption = next(c.value for c in at.caption if c.value.startswith("Data: NLTK's `senseval` corpus"))
+    assert "not the Senseval-2 lexical-sample task" in caption
+    assert f"reads ±{ev.WINDOW} tokens around the target" in caption and "±40" not in caption
+    saved = next(d for d in at.dataframe if "logreg" in d.value.columns)  # the shipped results
+    texts = _display_texts(saved)
+    numbers = [t for t in texts if re.fullmatch(r"-?\d+\.\d+", t)]
+    assert numbers and all(re.fullmatch(r"-?\d+\.\d{3}", t) for t in numbers)  # 3 decimals, never 1.000000
+    assert "-0.000" not in texts and "None" not in texts and "<NA>" not in texts and "nan" not in texts
+    assert "–" in texts  # the bag of words has no clusters
