@@ -164,7 +164,7 @@ def test_store_corpus_source(app):
 
 
 def test_substitutes_follow_a_changed_word(app):
-    """Issue 14: after "line" -> "cell" the substitutes kept the "line" sentence, warned that the sentence
+    """After "line" -> "cell" the substitutes kept the "line" sentence, warned that the sentence
     does not contain "cell" and titled the chart "Substitutes for “line”"."""
     at = app
     at.session_state["word"] = "line"
@@ -180,7 +180,7 @@ def test_substitutes_follow_a_changed_word(app):
 
 @pytest.mark.parametrize("word", ["the", "zebra"])
 def test_example_sentence_for_any_word(app, word):
-    """Issue 14: the example sentence read "... his the all night." for "the"."""
+    """The example sentence once read "... his the all night." for "the"."""
     at = app
     at.session_state["word"] = word
     at.run()

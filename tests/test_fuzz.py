@@ -273,7 +273,7 @@ def test_every_damaged_byte_of_a_small_zip():
     assert outcomes["refused"] > len(raw), outcomes
 
 
-# ---- input classes of issue 13: each failed (hang, traceback or silent damage) before ---------------
+# ---- input classes that each failed (hang, traceback or silent damage) before ---------------
 
 def _zip_of(entries: list[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
