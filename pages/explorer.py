@@ -419,6 +419,7 @@ def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_k
 def _sense_table(p: str, c: int, table) -> None:
     n = len(table)
     show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=f"{p}_more_{c}")
+    table = table.drop(columns="cluster_name", errors="ignore")  # the box says which sense
     st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
                  key=f"{p}_kwic_{c}", column_config=kwic_columns())
 
@@ -429,7 +430,7 @@ def kwic_columns() -> dict:
     return {"left": st.column_config.TextColumn(width="medium", alignment="right"),
             "keyword": st.column_config.TextColumn(width="small"),
             "right": st.column_config.TextColumn(width="medium"),
-            "cluster_name": st.column_config.TextColumn("cluster", width="small")}
+            "cluster_name": st.column_config.TextColumn("cluster", width="medium")}
 
 
 def _clustering_caption(a: explore.Analysis) -> None:

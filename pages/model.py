@@ -132,8 +132,12 @@ def cached_evaluation(key: str, words: tuple[str, ...], max_per_word: int, _mode
 
 
 def show_table(df: pd.DataFrame) -> None:
-    """Every number with 3 decimals (counts as they are), "–" where a figure does not apply."""
-    st.dataframe(df.style.format(ev.number_text), hide_index=True, width="stretch")
+    """Every number with 3 decimals (counts as they are), "–" where a figure does not apply (as text: the
+    table would show a missing number as "None")."""
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    shown = df.assign(**{c: df[c].map(ev.number_text) for c in numeric})
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
     s = ev.summary(df)
     fig = go.Figure([go.Bar(x=s["features"], y=s[c], name=c) for c in ("knn", "logreg")])
     fig.update_layout(title="Accuracy, mean over words", yaxis={"range": [0, 1]}, barmode="group", height=340,

@@ -199,7 +199,9 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
                f"mean contextual vector over {comp.n_average:,} of its {occ.total:,} occurrences in {md(source)} "
                f"(a seeded sample beyond {AVERAGE_CAP}). Cosine distances, in [0, 2].")
     st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to alone": "{:.3f}",
-                                          "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}")
+                                          "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}",
+                 width="stretch", column_config={c: st.column_config.TextColumn(width="medium")  # fits the page
+                                                 for c in ("name", "substitutes", "nearest words")})
     if model.vocab is None or model.bilm.softmax is None:
         st.caption("This model has no LM head: no substitutes.")
 

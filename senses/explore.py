@@ -39,7 +39,7 @@ PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
 ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
 KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
 HOVER_CHARS = 200  # characters of left / right context in the hover
-HOVER_LINE = 80  # the hover wraps its lines at about this many characters
+HOVER_LINE = 60  # the hover wraps its lines at about this many characters (fits an 800-px window)
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
@@ -264,6 +264,8 @@ def scatter_figure(analysis: Analysis, color: str = "cluster", names: dict[int, 
         title={"text": title}, xaxis_title=xt, yaxis_title=yt, legend_title_text=html.escape(legend_title),
         height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, dragmode="lasso", hovermode="closest",
         hoverlabel={"align": "left"},
+        # below the plot: long cluster names neither squeeze the plot nor get cut in a narrow window
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
         uirevision=f"{word}|{analysis.projection.method}")
     return fig
 
