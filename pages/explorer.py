@@ -393,11 +393,14 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
         table = metadata.sense_table(a.frame, color, names)
         if table is not None:
             st.markdown(f"**Senses by {md(color)}** (occurrences)")
-            st.dataframe(table, width="stretch", key=f"{p}_by_meta")
+            st.dataframe(table, width="stretch", key=f"{p}_by_meta",  # narrow counts: the table fits
+                         column_config={str(v): st.column_config.Column(width="small", help=str(v))
+                                        for v in table.columns})
     if points:
         sel = explore.selected_rows(a, points)
         st.markdown(f"**{len(sel)} selected occurrence{'s' if len(sel) != 1 else ''}**")
-        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected", column_config=kwic_columns())
+        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected",
+                     column_config=kwic_columns(sel.columns))
     else:
         st.caption("Hover a point to read its context; select points (click, box or lasso) to list them.")
 
@@ -421,16 +424,17 @@ def _sense_table(p: str, c: int, table) -> None:
     show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=f"{p}_more_{c}")
     table = table.drop(columns="cluster_name", errors="ignore")  # the box says which sense
     st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
-                 key=f"{p}_kwic_{c}", column_config=kwic_columns())
+                 key=f"{p}_kwic_{c}", column_config=kwic_columns(table.columns))
 
 
-def kwic_columns() -> dict:
-    """Keyword in context: the left context right-aligned against the keyword. Medium widths, so that the
-    table fits its box (a wide container stretches them); hover a cell to read it whole."""
-    return {"left": st.column_config.TextColumn(width="medium", alignment="right"),
-            "keyword": st.column_config.TextColumn(width="small"),
-            "right": st.column_config.TextColumn(width="medium"),
-            "cluster_name": st.column_config.TextColumn("cluster", width="medium")}
+def kwic_columns(columns=()) -> dict:
+    """Keyword in context: the left context right-aligned against the keyword. Fixed widths (metadata
+    `columns` small), so that the table fits its box (a wide one stretches them); hover a cell to read it."""
+    config = {c: st.column_config.Column(width="small") for c in columns}
+    return config | {"left": st.column_config.TextColumn(width="medium", alignment="right"),
+                     "keyword": st.column_config.TextColumn(width="small"),
+                     "right": st.column_config.TextColumn(width="medium"),
+                     "cluster_name": st.column_config.TextColumn("cluster", width="medium")}
 
 
 def _clustering_caption(a: explore.Analysis) -> None:

@@ -200,8 +200,9 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
                f"(a seeded sample beyond {AVERAGE_CAP}). Cosine distances, in [0, 2].")
     st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to alone": "{:.3f}",
                                           "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}",
-                 width="stretch", column_config={c: st.column_config.TextColumn(width="medium")  # fits the page
-                                                 for c in ("name", "substitutes", "nearest words")})
+                 width="stretch", column_config={c: st.column_config.TextColumn(width=w)  # fits the page
+                                                 for c, w in (("name", 180), ("substitutes", 170),
+                                                              ("nearest words", 170))})
     if model.vocab is None or model.bilm.softmax is None:
         st.caption("This model has no LM head: no substitutes.")
 
