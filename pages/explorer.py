@@ -319,7 +319,8 @@ def _page(p: str) -> None:
     _init_state(p)
     st.title("Sense explorer")
     st.caption("Every occurrence of a word as a point: nearby points use the word in a similar sense, judged by "
-               "the words our ELMo-style model expects in its place and by the meaning of its context.")
+               "default by the words our biLM expects in its place and by the meaning of the words around it "
+               "(Word2Vec); the sidebar offers the biLM's own vectors too.")
     view = _controls(p)
     if view is None:
         return
