@@ -54,7 +54,8 @@ def start_default_index() -> None:
 
 
 start_default_index()
-st.set_page_config(page_title="Sense explorer", page_icon=":material/scatter_plot:", layout="wide")
+# an emoji icon is drawn by the browser (a Material icon is fetched from fonts.gstatic.com)
+st.set_page_config(page_title="Sense explorer", page_icon="🔎", layout="wide")
 pages = [
     st.Page(PAGES / "explorer.py", title="Sense explorer", icon=":material/scatter_plot:", default=True,
             url_path="explorer"),

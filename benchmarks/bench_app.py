@@ -33,6 +33,12 @@ sys.path.insert(0, str(ROOT))
 TARGETS = {"cold_plot_s": 3.0, "cold_names_s": 5.0, "warm_s": 0.3, "peak_rss_mb": 1024.0}
 
 
+def repo_path(path: Path) -> str:
+    """A path as results files store it: relative to the repository when inside it."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--word", default="cell")
@@ -106,7 +112,7 @@ def main(argv: list[str] | None = None) -> dict:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
         "load_average_1min": round(os.getloadavg()[0], 2),
-        "model": str(model_dir), "model_kind": kind, "model_dim": model.dim,
+        "model": repo_path(model_dir), "model_kind": kind, "model_dim": model.dim,
         "word": args.word, "corpus": args.corpus, "match": args.match, "limit": args.limit,
         "occurrences": cold_steps["n"], "total_hits": cold_steps["total"], "k": cold_steps["k"],
         "silhouette": cold_steps["silhouette"],

@@ -5,7 +5,7 @@
 Starts `streamlit run app.py` in a fresh process with an empty SENSE_EXPLORER_DATA (so the wiki
 index is built on the first view, as on a fresh install) and drives /usr/bin/chromium with Playwright:
 
-* open -> first plot: page opened until the plot of the default word ("bank") is drawn; the wiki index is
+* open -> first plot: page opened until the plot of the Explorer's first word is drawn; the wiki index is
   built by a background process meanwhile (corpora.builder), the first view reads the text directly;
 * open -> names: ... until the legend shows the automatic cluster names (they come after the plot);
 * open -> index ready: ... until the page has switched to the finished index;
@@ -41,7 +41,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_WORD = "bank"  # the Explorer's first word (pages/explorer.py DEFAULT_WORD)
+
+
+def default_word() -> str:
+    """The Explorer's first word (pages/explorer.py DEFAULT_WORD, chosen by senses.measured)."""
+    if str(ROOT) not in sys.path:  # run as a script
+        sys.path.insert(0, str(ROOT))
+    from senses.measured import example_words
+
+    return example_words()[0]
+
+
+DEFAULT_WORD = default_word()
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -74,7 +85,7 @@ def streamlit_server(env: dict[str, str], log: Path, timeout_s: float = 60) -> I
     """`streamlit run app.py` on a free port with `env` added; yields the Server; stopped on exit."""
     port = free_port()
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    full_env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **env)
+    full_env = dict(os.environ, **env)  # no usage statistics: the project's .streamlit/config.toml
     with open(log, "wb") as out:
         proc = subprocess.Popen([streamlit, "run", "app.py", "--server.headless", "true", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
@@ -188,15 +199,16 @@ from senses.explore import analyse, embed_occurrences, scatter_figure
 from senses.naming import name_clusters
 mark("imports_s", t)
 t = time.perf_counter(); model = ELMo.load(sys.argv[1]); mark("model_load_s", t)
+word = sys.argv[2]
 store = Store()
 t = time.perf_counter(); docs = list(builtin_documents("wiki")); mark("read_wiki_s", t)
-t = time.perf_counter(); scan_occurrences(docs, "wiki", "bank", match="lemma", limit=300); mark("scan_s", t)
+t = time.perf_counter(); scan_occurrences(docs, "wiki", word, match="lemma", limit=300); mark("scan_s", t)
 t = time.perf_counter(); store.ensure_builtin("wiki"); mark("index_build_s", t)
-t = time.perf_counter(); occ = occurrences(store, "wiki", "bank", match="lemma", limit=300); mark("search_s", t)
+t = time.perf_counter(); occ = occurrences(store, "wiki", word, match="lemma", limit=300); mark("search_s", t)
 t = time.perf_counter(); layers, subs = embed_occurrences(model, occ); mark("embed_and_substitutes_s", t)
 t = time.perf_counter(); a = analyse(occ, layers, substitutes=subs); mark("cluster_s", t)
 t = time.perf_counter(); scatter_figure(a).to_json(); mark("figure_s", t)
-t = time.perf_counter(); name_clusters(a.frame, a.clustering.labels, model=model, word="bank"); mark("names_s", t)
+t = time.perf_counter(); name_clusters(a.frame, a.clustering.labels, model=model, word=word); mark("names_s", t)
 t = time.perf_counter(); analyse(occ, layers, substitutes=subs, method="UMAP"); mark("first_umap_s", t)
 t = time.perf_counter(); analyse(occ, layers, substitutes=subs, method="UMAP", k=2); mark("second_umap_s", t)
 out["occurrences"] = len(occ)
@@ -206,7 +218,7 @@ print(json.dumps(out))
 
 def stage_times(model_dir: Path, env: dict[str, str]) -> dict:
     with tempfile.TemporaryDirectory(prefix="first_run_stages_") as data:
-        r = subprocess.run([sys.executable, "-c", STAGES, str(model_dir)], cwd=ROOT, capture_output=True, text=True,
+        r = subprocess.run([sys.executable, "-c", STAGES, str(model_dir), DEFAULT_WORD], cwd=ROOT, capture_output=True, text=True,
                            env=dict(os.environ, **env, SENSE_EXPLORER_DATA=data), check=True)
     return json.loads(r.stdout.strip().splitlines()[-1])
 

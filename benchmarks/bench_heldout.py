@@ -3,7 +3,7 @@
     OMP_NUM_THREADS=1 python benchmarks/bench_heldout.py [elmo/models/en runs/gpu/best ...]
 
 The split and the <= 48-token pieces are those of the bundled model's card ("original" corpora); "added" is the
-held-out share of the corpora added by issue 17. The loss is elmo.train's evaluation (elmo.fast), which scores
+held-out share of the corpora added later (elmo.pack's extra NLTK corpora). The loss is elmo.train's evaluation (elmo.fast), which scores
 exactly the predictions inside each sequence, as elmo.model.BiLM.lm_loss now does too (it used to also score
 the backward state at one padded position per shorter sequence: the bundled card's first backward figure,
 155.1, is 147.5 scored correctly).

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# One device run: train the biLM from the packed data on the lent GPU; everything comes back in $OUT as
-# result.tar.partNN (<= 15 MiB each, <= 8 files). No spaCy, no network needed. See docs/training.md.
+# Train the biLM from the packed data (data/pack_en.npz, python -m elmo.pack) on a CUDA machine, in one
+# command; no spaCy, no network needed. See docs/training.md.
 #
-# From the session (the pack is gitignored, so carry it):
-#   run(command="SHAPE=benchmarks/shapes/c1024_p256.json STEPS=6000 MINUTES=7 bash benchmarks/gpu_train.sh",
-#       carry=["data/pack_en.npz"], timeout_s=600)
-# Then here:  bash benchmarks/gpu_unpack.sh FILES_AT runs/gpu
-# Check on CPU: OUT=/tmp/o DEVICE=cpu STEPS=3 BATCH_TOKENS=2048 BENCH=0 bash benchmarks/gpu_train.sh
+#   SHAPE=benchmarks/shapes/c1024_p256.json STEPS=2400 MINUTES=7 OUT=out bash benchmarks/gpu_train.sh
+#
+# The run goes to $RUN (runs/gpu). With OUT set, $OUT/result.tar holds best/, the logs and the checkpoint,
+# to copy back (SPLIT=15M: in result.tar.partNN files of at most 15 MiB); unpack it with
+#   bash benchmarks/gpu_unpack.sh out runs/gpu
+# Check on CPU: OUT=$(mktemp -d) DEVICE=cpu STEPS=3 BATCH_TOKENS=2048 BENCH=0 bash benchmarks/gpu_train.sh
 set -euo pipefail
-OUT=${OUT:?OUT must name the folder that comes back}
+OUT=${OUT:-}                      # a folder for result.tar (none: the run stays in $RUN)
+SPLIT=${SPLIT:-}                  # e.g. 15M: result.tar in parts of at most this size
 SHAPE=${SHAPE:-benchmarks/shapes/c1024_p256.json}
 STEPS=${STEPS:-6000}              # the schedule's length (LR decays to its minimum here)
 BATCH_TOKENS=${BATCH_TOKENS:-32768}
@@ -19,7 +21,7 @@ BENCH=${BENCH:-1}                 # 1: first time SHAPE for 10 steps, with and w
 TEST=${TEST:-1}                   # 1: first run tests/test_train_cuda.py
 RUN=${RUN:-runs/gpu}
 EXTRA=${EXTRA:-}                  # more elmo.train flags, e.g. "--lr 3e-3 --max-len 200 --resume"
-mkdir -p "$OUT" "$RUN"
+mkdir -p "$RUN"
 LOG="$RUN/device.txt"
 {
   date -u
@@ -52,15 +54,17 @@ python -m elmo.train --data data/pack_en.npz --out "$RUN" --config "$SHAPE" --st
   --checkpoint-moments "${CKPT_MOMENTS:-bfloat16}" $EXTRA 2>&1 | tee "$RUN/train.txt" \
   || echo "training failed (see train.txt)" | tee -a "$LOG"
 
-# pack the results; the checkpoint only when everything fits the 8 x 15 MiB that come back
+# the results in one tar, to copy to the machine that runs the app
+[ -n "$OUT" ] || exit 0
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 cd "$RUN"
 items=""
-for f in best train_log.json train.txt device.txt train_step.json; do [ -e "$f" ] && items="$items $f"; done
-tar cf "$OUT/result.tar" $items $( [ -d checkpoint ] && echo checkpoint )
-if [ "$(stat -c %s "$OUT/result.tar")" -gt $((8 * 15 * 1024 * 1024)) ]; then
-  echo "checkpoint too large to come back; it stays in $RUN/checkpoint on the device while it is warm" | tee -a train.txt
-  tar cf "$OUT/result.tar" $items
+for f in best train_log.json train.txt device.txt train_step.json checkpoint; do [ -e "$f" ] && items="$items $f"; done
+# shellcheck disable=SC2086
+tar cf "$OUT/result.tar" $items
+if [ -n "$SPLIT" ]; then
+  split -b "$SPLIT" -d -a 2 "$OUT/result.tar" "$OUT/result.tar.part"
+  rm "$OUT/result.tar"
 fi
-split -b 15M -d -a 2 "$OUT/result.tar" "$OUT/result.tar.part"
-rm "$OUT/result.tar"
 ls -l "$OUT"

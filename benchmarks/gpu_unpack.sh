@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Unpack what benchmarks/gpu_train.sh left in $OUT: bash benchmarks/gpu_unpack.sh FILES_AT runs/gpu
+# Unpack what benchmarks/gpu_train.sh wrote to OUT (result.tar, or its result.tar.partNN parts):
+#   bash benchmarks/gpu_unpack.sh OUT runs/gpu
 set -euo pipefail
-SRC=${1:?folder holding result.tar.partNN}
+SRC=${1:?folder holding result.tar or result.tar.partNN}
 DEST=${2:-runs/gpu}
 mkdir -p "$DEST"
-cat "$SRC"/result.tar.part* | tar xf - -C "$DEST"
+if [ -f "$SRC/result.tar" ]; then
+  tar xf "$SRC/result.tar" -C "$DEST"
+else
+  cat "$SRC"/result.tar.part* | tar xf - -C "$DEST"
+fi
 echo "unpacked into $DEST:"; ls "$DEST" "$DEST/best"

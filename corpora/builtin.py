@@ -230,6 +230,19 @@ def builtin_names() -> list[str]:
     return [DEFAULT_CORPUS] + [n for n in NLTK_SOURCES if nltk_available(n)]
 
 
+def missing_builtins() -> list[str]:
+    """Built-in NLTK corpora whose data this machine lacks (builtin_names() lists the others)."""
+    use_nltk_data_env()
+    return [n for n in NLTK_SOURCES if not nltk_available(n)]
+
+
+def missing_note(missing: list[str]) -> str:
+    """One Markdown line for the pages: which built-in corpora are not installed and how to get them."""
+    return (f"Built in but not installed here: {', '.join(missing)}. These NLTK corpora are listed once NLTK "
+            "finds them: `python -m nltk.downloader NAME` for each, or their zips in `DIR/corpora/` and the app "
+            "started as `NLTK_DATA=DIR streamlit run app.py`.")
+
+
 def builtin_documents(name: str) -> Iterator[Document]:
     if name == DEFAULT_CORPUS:
         return wiki_documents()

@@ -132,7 +132,7 @@ def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None, spe
         f"{cfg.char_cnn.max_characters_per_token} characters",
         f"- LSTM: {cfg.lstm.n_layers} layers per direction, {cfg.lstm.dim} cells, projection "
         f"{cfg.lstm.projection_dim}, skip connections {cfg.lstm.use_skip_connections}, cell/projection clipping "
-        f"{cfg.lstm.cell_clip}/{cfg.lstm.proj_clip}",
+        f"{cfg.lstm.cell_clip or 'none'}/{cfg.lstm.proj_clip or 'none'}",
         f"- output: 3 layers x {cfg.output_dim} dimensions; weights file {size_mb:.1f} MB (safetensors, {dtype})",
         "",
         "## Training",

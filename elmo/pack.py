@@ -25,7 +25,7 @@ import numpy as np
 
 from .cli import error_boundary
 
-# today's training corpora (the bundled model's); main() adds corpora.builtin.EXTRA_NLTK_SOURCES (issue 17)
+# today's training corpora (the bundled model's); main() adds corpora.builtin.EXTRA_NLTK_SOURCES
 BASE_CORPORA = ["wiki", "brown", "movie_reviews", "abc", "state_union", "webtext", "inaugural"]
 HELDOUT_PER_MILLE = 20
 SEP = "\x00"  # separates words in the stored type list (tokens never hold it)

@@ -15,7 +15,7 @@ import plotly.express as px
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from corpora.errors import CorpusError, escape_markdown
+from corpora.errors import CorpusError, DuplicateContentError, escape_markdown
 from pages.common import clear_corpus_caches, frequent_words, get_store, indexing_now
 
 EXPLORER = "pages/explorer.py"  # as app.py registers it, relative to the app's folder
@@ -88,16 +88,29 @@ def _upload(p: str, store) -> None:
         docs = read_upload(up.name, data, text_column=text_column)
         store.add_corpus(name, docs, source="upload",
                          progress=lambda f, msg="": bar.progress(min(max(float(f), 0.0), 1.0), text=msg or None))
+    except DuplicateContentError as e:  # already stored under another name: that corpus is the one to explore
+        bar.empty()
+        st.info(escape_markdown(e))
+        _show_corpus(p, e.existing)
+        explore_link(e.existing)
+        return
     except CorpusError as e:
         bar.empty()
         st.error(escape_markdown(e))
         return
     bar.empty()
     clear_corpus_caches()
-    st.session_state[f"{p}_detail"] = st.session_state[f"{p}_fcorpus"] = name  # the lists below show it
+    _show_corpus(p, name)
     st.success(f"Added corpus “{escape_markdown(name)}” ({plural(len(docs), 'document')}), shared with every "
                "session.")
     explore_link(name)
+
+
+def _show_corpus(p: str, name: str) -> None:
+    """The details and the frequency box below switch to a corpus, the box with its most frequent word."""
+    st.session_state[f"{p}_detail"] = st.session_state[f"{p}_fcorpus"] = name
+    if words := frequent_words(name, 1):
+        st.session_state[f"{p}_fword"] = words[0]
 
 
 def explore_link(name: str) -> None:
@@ -124,6 +137,10 @@ def _listing(p: str, store) -> None:
         st.info("No corpus is indexed yet; the default corpus is indexed when the app is first opened.")
         return
     st.dataframe(table, hide_index=True, width="stretch", key=f"{p}_list")
+    from corpora.builtin import missing_builtins, missing_note
+
+    if missing := missing_builtins():
+        st.caption(missing_note(missing))
     names = list(table["name"])
     name = st.selectbox("Details of", names, key=f"{p}_detail")
     if not name:
@@ -185,7 +202,8 @@ def _frequency(p: str, store) -> None:
     if not cardinality:
         st.caption(f"{escape_markdown(name)} has no metadata columns.")
         return
-    word = c2.text_input("Word", value="cell", key=f"{p}_fword").strip()
+    st.session_state.setdefault(f"{p}_fword", "cell")
+    word = c2.text_input("Word", key=f"{p}_fword").strip()
     cols, default = chart_columns(cardinality)
     column = c3.selectbox("Metadata column", cols, index=default, key=f"{p}_fcol",
                           format_func=lambda c: f"{c} ({plural(cardinality[c], 'value')})",

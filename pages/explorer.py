@@ -12,11 +12,11 @@ selecting points or showing more rows reruns only that part.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from corpora.builtin import DEFAULT_CORPUS
+from corpora.builtin import DEFAULT_CORPUS, missing_builtins, missing_note
 from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
 from pages.common import (
@@ -35,11 +35,13 @@ from pages.common import (
     name_view,
     warm_umap,
 )
-from senses import explore, induction, metadata
-from senses.cluster import PROJECTIONS
+from senses import explore, induction, measured, metadata
+from senses.cluster import OVER_K, PROJECTIONS
+from senses.evaluate import number_text
 
-DEFAULT_WORD = "bank"  # splits into river and money on the default corpus (senses/gold/bank.tsv)
-EXAMPLES = ("bank", "cell", "plant", "star", "party", "current", "court", "spring")
+# gold words the default corpus uses in two senses and the default view separates best (senses.measured)
+EXAMPLES = measured.example_words()
+DEFAULT_WORD = EXAMPLES[0]
 # representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
 REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC, induction.SUBS_STATIC_FORM, induction.LAYERS)
 DEFAULT_LIMIT = 300
@@ -152,14 +154,16 @@ def _controls(p: str) -> View | None:
         st.session_state[f"{p}_corpus"] = names[0] if names else DEFAULT_CORPUS
         if asked == st.query_params.get("corpus"):  # a link to a corpus that is not here: said, not hidden
             st.session_state.setdefault(f"{p}_ignored", {})["corpus"] = (asked, st.session_state[f"{p}_corpus"])
-    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-    corpus = c1.selectbox("Corpus", names, key=f"{p}_corpus")
-    word = c2.text_input("Word", key=f"{p}_word", help="One word; in lemma mode all its forms are found.").strip()
-    _examples(p, corpus)
-    match = c3.selectbox("Match", MATCHES, key=f"{p}_match",
-                         help="lemma: cell finds cell and cells; form: only the exact form (case-insensitive).")
-    limit = int(c4.number_input("Max occurrences", min_value=1, max_value=5000, step=50, key=f"{p}_limit",
-                                help="Above this, a reproducible random sample (seed 0) is shown."))
+    row = st.container(horizontal=True)  # fixed widths that wrap onto a second row in a narrow window
+    corpus = row.selectbox("Corpus", names, key=f"{p}_corpus", width=240)
+    word = row.text_input("Word", key=f"{p}_word", width=240,
+                          help="One word; in lemma mode all its forms are found.").strip()
+    match = row.selectbox("Match", MATCHES, key=f"{p}_match", width=120,
+                          help="lemma: cell finds cell and cells; form: only the exact form (case-insensitive).")
+    limit = int(row.number_input("Show at most", min_value=1, max_value=5000, step=50, key=f"{p}_limit", width=150,
+                                 help="Occurrences shown; above this, a reproducible random sample (seed 0)."))
+    _builtins_note(names)
+    _examples(p, corpus, word)
     with st.sidebar:
         st.subheader("View")
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
@@ -207,19 +211,27 @@ def _ignored_note(p: str) -> None:
         st.warning(md(f"Ignored in the link: {'; '.join(shown)}."))
 
 
-def _examples(p: str, corpus: str) -> None:
-    """One-click example words: chosen ambiguous words on the default corpus, else the corpus's most frequent
-    content words."""
-    def pick(word: str) -> None:
-        st.session_state[f"{p}_word"] = word
+def _examples(p: str, corpus: str, word: str) -> None:
+    """One-click example words (pills; the current word's is selected): chosen ambiguous words on the default
+    corpus (senses.measured), else the corpus's most frequent content words."""
+    key = f"{p}_try"
+
+    def pick() -> None:
+        if st.session_state[key]:  # a click on the selected pill unselects it: the word stays
+            st.session_state[f"{p}_word"] = st.session_state[key]
 
     words = EXAMPLES if corpus == DEFAULT_CORPUS else tuple(frequent_words(corpus, len(EXAMPLES)))
     if not words:
         return
-    cols = st.columns(len(EXAMPLES) + 1)
-    cols[0].caption("Try:" if corpus == DEFAULT_CORPUS else "Frequent:")
-    for col, word in zip(cols[1:], words, strict=False):
-        col.button(word, key=f"{p}_ex_{word}", on_click=pick, args=(word,), type="tertiary")
+    st.session_state[key] = word if word in words else None
+    st.pills("Try:" if corpus == DEFAULT_CORPUS else "Frequent words:", words, key=key, on_change=pick)
+
+
+def _builtins_note(names: list[str]) -> None:
+    """The built-in corpora this machine lacks (their NLTK data is missing), in grey, and how to get them."""
+    missing = [n for n in missing_builtins() if n not in names]
+    if missing:
+        st.caption(missing_note(missing))
 
 
 def _mix_weights(p: str) -> tuple[float, ...]:
@@ -269,7 +281,7 @@ def _search(view: View):
         return None
     if total > len(occ):
         st.info(f"Showing {len(occ):,} of {total:,} occurrences (a reproducible random sample; "
-                "raise “Max occurrences” to see more).")
+                "raise “Show at most” to see more).")
     else:
         st.caption(f"{total:,} occurrence{'s' if total != 1 else ''} of “{md(view.word)}” in {md(view.corpus)}.")
     return occ
@@ -333,7 +345,8 @@ def _page(p: str) -> None:
     _init_state(p)
     st.title("Sense explorer")
     st.caption("Every occurrence of a word as a point: nearby points use the word in a similar sense, judged by "
-               "the words our ELMo-style model expects in its place and by the meaning of its context.")
+               "default by the words our biLM expects in its place and by the meaning of the words around it "
+               "(Word2Vec); the sidebar offers the biLM's own vectors too.")
     view = _controls(p)
     if view is None:
         return
@@ -398,7 +411,7 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
     frame = a.frame
     if color != "cluster":
         frame = frame.assign(**{color: metadata.colour_values(frame, color)})
-    shown = explore.Analysis(frame, a.vectors, a.projection, a.clustering, a.layer)
+    shown = replace(a, frame=frame)  # the same analysis (its representation names the plot), other colours
     fig = metadata.add_hover_fields(explore.scatter_figure(shown, color=color, names=names, word=word, star=star),
                                     frame, list(hover))
     event = st.plotly_chart(fig, key=f"{p}_plot", on_select="rerun", selection_mode=("points", "box", "lasso"),
@@ -411,11 +424,14 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
         table = metadata.sense_table(a.frame, color, names)
         if table is not None:
             st.markdown(f"**Senses by {md(color)}** (occurrences)")
-            st.dataframe(table, width="stretch", key=f"{p}_by_meta")
+            st.dataframe(table, width="stretch", key=f"{p}_by_meta",  # narrow counts: the table fits
+                         column_config={str(v): st.column_config.Column(width="small", help=str(v))
+                                        for v in table.columns})
     if points:
         sel = explore.selected_rows(a, points)
         st.markdown(f"**{len(sel)} selected occurrence{'s' if len(sel) != 1 else ''}**")
-        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected", column_config=kwic_columns())
+        st.dataframe(sel, hide_index=True, width="stretch", key=f"{p}_selected",
+                     column_config=kwic_columns(sel.columns))
     else:
         st.caption("Hover a point to read its context; select points (click, box or lasso) to list them.")
 
@@ -437,15 +453,19 @@ def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_k
 def _sense_table(p: str, c: int, table) -> None:
     n = len(table)
     show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=f"{p}_more_{c}")
+    table = table.drop(columns="cluster_name", errors="ignore")  # the box says which sense
     st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
-                 key=f"{p}_kwic_{c}", column_config=kwic_columns())
+                 key=f"{p}_kwic_{c}", column_config=kwic_columns(table.columns))
 
 
-def kwic_columns() -> dict:
-    """Keyword in context: the left context right-aligned against the keyword."""
-    return {"left": st.column_config.TextColumn(width="large", alignment="right"),
-            "keyword": st.column_config.TextColumn(width="small"),
-            "right": st.column_config.TextColumn(width="large")}
+def kwic_columns(columns=()) -> dict:
+    """Keyword in context: the left context right-aligned against the keyword. Fixed widths (metadata
+    `columns` small), so that the table fits its box (a wide one stretches them); hover a cell to read it."""
+    config = {c: st.column_config.Column(width="small") for c in columns}
+    return config | {"left": st.column_config.TextColumn(width="medium", alignment="right"),
+                     "keyword": st.column_config.TextColumn(width="small"),
+                     "right": st.column_config.TextColumn(width="medium"),
+                     "cluster_name": st.column_config.TextColumn("cluster", width="medium")}
 
 
 def _clustering_caption(a: explore.Analysis) -> None:
@@ -453,7 +473,7 @@ def _clustering_caption(a: explore.Analysis) -> None:
         st.caption(f"Note: {md(a.note)}.")
     c = a.clustering
     if c.k > 1:
-        st.caption(f"Clusters vs spellings: form-ARI {explore.form_agreement(a):.2f} (0: the clusters cut across "
+        st.caption(f"Clusters vs spellings: form-ARI {number_text(explore.form_agreement(a), 2)} (0: the clusters cut across "
                    "spellings such as bank / banks / Bank; 1: one cluster per spelling).")
     tried = ", ".join(f"k={kk}: {s:.2f}" for kk, s in sorted(c.scores.items()))
     if c.auto and c.k == 1:
@@ -461,7 +481,10 @@ def _clustering_caption(a: explore.Analysis) -> None:
     elif c.auto:
         st.caption(f"Automatic k = {c.k}, silhouette {c.silhouette:.2f} (tried {tried}).")
     else:
-        st.caption(f"k = {c.k} chosen by you" + (f", silhouette {c.silhouette:.2f}." if c.k > 1 else "."))
+        st.caption(f"k = {c.k} chosen by you" + (f", silhouette {c.silhouette:.2f}." if c.k > 1 else ".")
+                   + " A chosen k cuts the tree of the occurrences' similarities into k groups; automatic k "
+                   f"over-clusters into {OVER_K}, folds small groups into large ones and merges the closest, so "
+                   "the same k can group some occurrences differently.")
 
 
 def _own_sentence(p: str, a: explore.Analysis, view: View, names: dict) -> dict | None:
@@ -493,12 +516,22 @@ def _least_typical(p: str, a: explore.Analysis) -> None:
     if len(a.frame) <= 2 * explore.ODD_ROWS:  # with few occurrences the sense tables show them all anyway
         return
     st.subheader("Least typical uses")
-    st.caption("The occurrences farthest from the centre of their cluster: rare senses and uses the clustering "
-               "placed badly gather here (on the hand-labelled benchmark words, these ten are about twice as "
-               "often of another sense than most of their cluster as occurrences in general). fit: cosine to "
-               "the cluster's centre.")
+    st.caption(f"The {explore.ODD_ROWS} occurrences farthest from the centre of their cluster: rare senses and "
+               f"uses the clustering placed badly gather here{_misfit_figures()}. fit: cosine to the cluster's "
+               "centre.")
     st.dataframe(explore.least_typical(a), hide_index=True, width="stretch", key=f"{p}_odd",
                  column_config=kwic_columns())
+
+
+def _misfit_figures() -> str:
+    """The benchmark's measured share of other-sense occurrences among the least typical uses vs all, as text."""
+    shares = measured.misfit_shares()
+    if "wiki" not in shares:
+        return ""
+    (odd, all_), sv = shares["wiki"], shares.get("senseval")
+    text = (f" (in the sense-induction benchmark, {odd:.0%} of them are of another sense than most of their "
+            f"cluster, against {all_:.0%} of all occurrences, on the hand-labelled words of the default corpus")
+    return text + (f"; {sv[0]:.0%} against {sv[1]:.0%} on Senseval)" if sv else ")")
 
 
 def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:

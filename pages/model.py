@@ -133,8 +133,12 @@ def cached_evaluation(key: str, words: tuple[str, ...], max_per_word: int, _mode
 
 
 def show_table(df: pd.DataFrame) -> None:
-    fmt = {c: "{:.3f}" for c in ("knn", "logreg", "ari_auto", "ari_gold_k")}
-    st.dataframe(df.style.format(fmt, na_rep="–"), hide_index=True, width="stretch")
+    """Every number with 3 decimals (counts as they are), "–" where a figure does not apply (as text: the
+    table would show a missing number as "None")."""
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    shown = df.assign(**{c: df[c].map(ev.number_text) for c in numeric})
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
     s = ev.summary(df)
     fig = go.Figure([go.Bar(x=s["features"], y=s[c], name=c) for c in ("knn", "logreg")])
     fig.update_layout(title="Accuracy, mean over words", yaxis={"range": [0, 1]}, barmode="group", height=340,
@@ -143,11 +147,13 @@ def show_table(df: pd.DataFrame) -> None:
 
 
 def render_evaluation(key: str, model: ELMo) -> None:
-    st.header("Word-sense benchmark (Senseval-2)")
-    st.caption(f"1-NN (cosine) and logistic-regression accuracy, {ev.N_FOLDS}-fold stratified CV, per layer; "
-               f"baselines: most frequent sense and the static context (mean layer-0 vector of ±{ev.STATIC_WINDOW} "
-               "words); ARI of our clustering against gold senses. Contexts cut to ±40 tokens. "
-               "Full run: `python -m senses.evaluate`.")
+    st.header("Word-sense benchmark (NLTK senseval: hard, interest, line, serve)")
+    st.caption("Data: NLTK's `senseval` corpus, the hard / interest / line / serve instances in Senseval-2 "
+               "format; not the Senseval-2 lexical-sample task, so the figures do not compare with published "
+               f"Senseval-2 scores. 1-NN (cosine) and logistic-regression accuracy, {ev.N_FOLDS}-fold stratified "
+               f"CV, per layer; baselines: most frequent sense and the static context (mean layer-0 vector of "
+               f"±{ev.STATIC_WINDOW} words); ARI of our clustering against gold senses. The biLM reads "
+               f"{ev.window_text(ev.WINDOW)} as one sequence. Full run: `python -m senses.evaluate`.")
     if RESULTS.is_file():
         try:
             df, meta = cached_results(str(RESULTS), RESULTS.stat().st_mtime)
@@ -155,7 +161,8 @@ def render_evaluation(key: str, model: ELMo) -> None:
             st.warning(f"{RESULTS.relative_to(ROOT)} could not be read: {e}")
         else:
             st.markdown(f"Saved results (`{RESULTS.relative_to(ROOT)}`): model `{Path(str(meta.get('model'))).name}`, "
-                        f"{meta.get('max_per_word') or 'all'} instances per word, {meta.get('seconds', '?')} s.")
+                        f"{meta.get('max_per_word') or 'all'} instances per word, biLM input "
+                        f"{ev.window_text(meta.get('window', ev.WINDOW))}, {meta.get('seconds', '?')} s.")
             show_table(df)
     else:
         st.info(f"No saved results yet ({RESULTS.relative_to(ROOT)}); compute a slice below.")

@@ -189,14 +189,20 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
 
     comp = comparison(key, source, word, limit, text, layer, k, model)
     st.markdown(f"**Contextual view**: {len(occ)} occurrences, {comp.clustering.k} cluster"
-                f"{'s' if comp.clustering.k != 1 else ''} ({ss.layer_label(layer)})")
+                f"{'s' if comp.clustering.k != 1 else ''} of their biLM vectors ({ss.layer_label(layer)})")
+    st.caption("Clustered as the Sense explorer does with “contextual vectors” chosen at this layer (its "
+               "automatic k); the Explorer's default view clusters the language model's substitutes and the "
+               "meaning of the context instead.")
     st.plotly_chart(ss.contextual_figure(comp), width="stretch", key=f"ctx_fig_{slot}")
     st.metric("Cosine distance: word alone ↔ average of meanings", f"{comp.alone_to_average:.3f}")
     st.caption(f"Word alone = “{md(word)}” embedded as a one-token sentence at this layer. Average of meanings = its "
                f"mean contextual vector over {comp.n_average:,} of its {occ.total:,} occurrences in {md(source)} "
                f"(a seeded sample beyond {AVERAGE_CAP}). Cosine distances, in [0, 2].")
     st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to alone": "{:.3f}",
-                                          "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}")
+                                          "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}",
+                 width="stretch", column_config={c: st.column_config.TextColumn(width=w)  # fits the page
+                                                 for c, w in (("name", 180), ("substitutes", 170),
+                                                              ("nearest words", 170))})
     if model.vocab is None or model.bilm.softmax is None:
         st.caption("This model has no LM head: no substitutes.")
 

@@ -428,12 +428,26 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 # ---- output --------------------------------------------------------------------------------------
 
 
-def _fmt(v) -> str:
-    if v is pd.NA:
+def repo_path(path: str | Path) -> str:
+    """A path as results files store it: relative to the repository when inside it."""
+    root = Path(__file__).resolve().parents[1]
+    path = Path(path).resolve()
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
+def number_text(v, digits: int = 3) -> str:
+    """A table cell as text: floats with `digits` decimals and no negative zero ("-0.000" is "0.000"),
+    "–" for a missing value (NaN, None, pd.NA), anything else as str."""
+    if v is None or v is pd.NA or (isinstance(v, float | np.floating) and np.isnan(v)):
         return "–"
     if isinstance(v, float | np.floating):
-        return "–" if np.isnan(v) else f"{v:.3f}"
+        text = f"{v:.{digits}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
     return str(v)
+
+
+def _fmt(v) -> str:
+    return number_text(v)
 
 
 def markdown_table(df: pd.DataFrame) -> str:
@@ -638,7 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = args.out / WINDOWS_MD
         cap = f" --max-per-word {args.max_per_word}" if args.max_per_word else ""
         path.write_text(f"# biLM input window on {CORPUS_NAME}\n\n`python -m senses.evaluate --compare-windows "
-                        f"{args.compare_windows} --words {args.words}{cap}`; model `{model_dir}`; features: layer "
+                        f"{args.compare_windows} --words {args.words}{cap}`; model `{repo_path(model_dir)}`; features: layer "
                         f"avg of the target; {N_FOLDS}-fold stratified CV (seed {SEED}); embed s = wall-clock "
                         f"seconds with {torch.get_num_threads()} torch thread(s).\n\n{markdown_table(df)}\n")
         print(f"\nwrote {path}")
@@ -649,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
     df = evaluate(model, words, args.max_per_word, progress, static, args.window)
     seconds = time.time() - t0
-    meta = {"model": str(model_dir), "corpus": CORPUS_NAME, "words": words, "max_per_word": args.max_per_word,
+    meta = {"model": repo_path(model_dir), "corpus": CORPUS_NAME, "words": words, "max_per_word": args.max_per_word,
             "window": args.window, "folds": N_FOLDS, "seed": SEED, "seconds": round(seconds, 1),
             "static_vectors": static.meta if static is not None else None,
             "created": datetime.now(UTC).isoformat(timespec="seconds")}

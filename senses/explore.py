@@ -27,8 +27,7 @@ from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages
 
 from .cluster import MERGE, MIN_GROUP, MIN_SHARE, Clustering, Projection, cluster, normalize, project
 from .induction import LABELS as REPRESENTATION_LABELS
-from .induction import LAYERS as LAYERS_ONLY
-from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, Representer
+from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, WORDS_ONLY, Representer
 from .naming import word_forms
 
 DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
@@ -39,7 +38,8 @@ BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "r
 PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
 ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
 KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
-HOVER_CHARS = 70  # characters of left / right context in the hover
+HOVER_CHARS = 200  # characters of left / right context in the hover
+HOVER_LINE = 60  # the hover wraps its lines at about this many characters (fits an 800-px window)
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
@@ -61,6 +61,18 @@ def mix_layers(layers: np.ndarray, layer: int | str = MIX, weights: Sequence[flo
 
 def layer_label(layer: int | str) -> str:
     return "scalar mix" if layer == MIX else f"layer {layer}"
+
+
+def uses_layers(representation: str) -> bool:
+    """Whether a representation (senses.induction.REPRESENTATIONS) uses the biLM's layer vectors."""
+    return representation not in WORDS_ONLY
+
+
+def representation_label(representation: str, layer: int | str = MIX) -> str:
+    """What the pages call a view's representation, with its layer when it uses the layer vectors:
+    "senses: substitutes + context", "contextual vectors (layer 2)"."""
+    label = REPRESENTATION_LABELS.get(representation, representation)
+    return f"{label} ({layer_label(layer)})" if uses_layers(representation) else label
 
 
 def meta_columns(frame: pd.DataFrame) -> list[str]:
@@ -178,9 +190,20 @@ def _clip_right(s: str, n: int = HOVER_CHARS) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
-def hover_text(left: str, keyword: str, right: str) -> str:
-    """Keyword in context for a plotly hover: every piece HTML-escaped, only our own <b> kept as markup."""
-    return f"{html.escape(_clip_left(left))} <b>{html.escape(str(keyword))}</b> {html.escape(_clip_right(right))}"
+def hover_text(left: str, keyword: str, right: str, line: int = HOVER_LINE) -> str:
+    """Keyword in context for a plotly hover (up to HOVER_CHARS on each side), wrapped at spaces into lines of
+    about `line` characters: every piece HTML-escaped, only our own <b> and <br> kept as markup."""
+    words = ([(w, False) for w in _clip_left(left).split()] + [(str(keyword), True)]
+             + [(w, False) for w in _clip_right(right).split()])
+    lines: list[list[str]] = [[]]
+    width = 0
+    for w, key in words:
+        if lines[-1] and width + 1 + len(w) > line:
+            lines.append([])
+            width = 0
+        lines[-1].append(f"<b>{html.escape(w)}</b>" if key else html.escape(w))
+        width += len(w) + (1 if width else 0)
+    return "<br>".join(" ".join(ws) for ws in lines)
 
 
 def cluster_label(c: int, names: dict[int, str] | None) -> str:
@@ -235,12 +258,14 @@ def scatter_figure(analysis: Analysis, color: str = "cluster", names: dict[int, 
             hovertext=[html.escape(str(star.get("text", "")))], hovertemplate="%{hovertext}<extra>your sentence</extra>",
             marker={"symbol": "star", "size": 22, "color": "gold", "line": {"width": 1.5, "color": "black"}}))
     xt, yt = axis_titles(analysis.projection)
-    shown = (layer_label(analysis.layer) if analysis.representation == LAYERS_ONLY
-             else REPRESENTATION_LABELS.get(analysis.representation, analysis.representation))
+    shown = representation_label(analysis.representation, analysis.layer)
     title = f"“{html.escape(word)}”: {len(f)} occurrences, {html.escape(shown)}, {analysis.projection.method}"
     fig.update_layout(
         title={"text": title}, xaxis_title=xt, yaxis_title=yt, legend_title_text=html.escape(legend_title),
         height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, dragmode="lasso", hovermode="closest",
+        hoverlabel={"align": "left"},
+        # below the plot: long cluster names neither squeeze the plot nor get cut in a narrow window
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
         uirevision=f"{word}|{analysis.projection.method}")
     return fig
 
@@ -393,13 +418,16 @@ def place_tokens(analysis: Analysis, model, tokens: Sequence[str], index: int) -
 # ---- export ---------------------------------------------------------------------------------------
 
 def export_frame(analysis: Analysis, names: dict[int, str] | None = None) -> pd.DataFrame:
-    """Occurrences with coordinates, cluster number (1-based) and cluster name; tokens joined by spaces."""
+    """Occurrences with coordinates, cluster number (1-based) and cluster name; tokens joined by spaces; the
+    view's representation (as the link's rep=), layer (empty when the representation uses no layer vectors)
+    and projection."""
     f = analysis.frame.drop(columns=["row", WIDE_COLUMN], errors="ignore").copy()
     f["cluster_name"] = [(names or {}).get(int(c), f"sense {int(c) + 1}") for c in f["cluster"]]
     f["cluster"] = f["cluster"] + 1
     if "tokens" in f.columns:
         f["tokens"] = [" ".join(map(str, t)) for t in f["tokens"]]
-    f["layer"] = layer_label(analysis.layer)
+    f["representation"] = analysis.representation
+    f["layer"] = layer_label(analysis.layer) if uses_layers(analysis.representation) else ""
     f["projection"] = analysis.projection.method
     return f
 

@@ -24,7 +24,7 @@ word's spelling (layer 0 is the char-CNN encoding of the form itself, and layers
 * ``substitutes+context-vectors`` (the Explorer's default before): the substitutes' LSA vector beside the
   context vector, equal weights;
 * ``substitutes+context-vectors+form-centred``: both, plus STATIC_FORM_WEIGHT x the form-centred layer vectors.
-* ``substitutes+context-vectors+discourse`` (the Explorer's default since 2026-11-27 #2):
+* ``substitutes+context-vectors+discourse`` (the Explorer's default):
   ``substitutes+context-vectors`` beside WIDE_WEIGHT x a "one sense per discourse" vector (Gale, Church &
   Yarowsky 1992): the frequency-weighted mean Word2Vec vector of the content words of the occurrence's
   own and nearest sentences of its document (corpora.search.wide_window, at most 300 tokens; the search's

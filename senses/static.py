@@ -3,8 +3,10 @@
 * static views: a real static embedding (Word2Vec trained on the biLM's training text, senses.baselines)
   and the biLM's layer 0 (the character CNN: spelling-based and context-free, so its neighbours are words
   spelled alike), each with the word's nearest neighbours (cosine);
-* contextual view: the word's occurrence vectors at one layer, clustered exactly as the explorer does
-  (senses.explore.mix_layers + senses.cluster.cluster), with per-cluster centroid, name and substitutes
+* contextual view: the word's occurrence vectors at one layer, projected and clustered by the Explorer's own
+  function, senses.explore.analyse, as the Sense explorer shows them with "contextual vectors" chosen
+  (the layer as it is, automatic k by its "merge small" rule; its default view clusters the LM's
+  substitutes and the context's Word2Vec meaning instead), with per-cluster centroid, name and substitutes
   (senses.naming.name_clusters, i.e. ELMo.cluster_substitutes), nearest words and the cosine distances
   to the word alone and to the average of meanings; separability (silhouette) per layer; figures.
 
@@ -33,7 +35,8 @@ from .baselines import AVERAGE_CAP, StaticVectors, find_occurrences
 from .cluster import Clustering, cluster, normalize, project
 from .evaluate import WORDS as SENSEVAL_WORDS
 from .evaluate import accuracy_table, feature_sets, load_senseval
-from .explore import MIX, PALETTE, hover_text, layer_label, mix_layers
+from .explore import DEFAULT_AUTO_K, MIX, PALETTE, analyse, hover_text, layer_label, mix_layers
+from .induction import LAYERS
 from .naming import name_clusters, word_forms
 
 LayerChoice = int | str  # 0, 1, 2 or "mix" (as in senses.explore)
@@ -245,9 +248,10 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
             average: np.ndarray | None = None, n_average: int = 0) -> Comparison:
     """Static vs contextual for one word's occurrences (sentences[i][indices[i]]).
 
-    Same pipeline as the explorer: senses.explore.mix_layers at `layer`, senses.cluster.cluster, and
-    senses.naming.name_clusters for the names and the substitutes (ELMo.cluster_substitutes over a
-    seeded sample of `per_cluster` occurrences; empty for a model without an LM head).
+    The clusters are senses.explore.analyse's with the "layers" representation (the Sense explorer's
+    "contextual vectors" at `layer`, its automatic-k rule), named by senses.naming.name_clusters (the
+    substitutes: ELMo.cluster_substitutes over a seeded sample of `per_cluster` occurrences; empty for a
+    model without an LM head).
     layers: (n, L, 2P) from model.embed_targets, when already computed. candidates: words searched for
     the centroids' nearest words, embedded alone at `layer` (pass candidate_vectors to reuse them).
     average: the average of meanings (L, 2P), over `n_average` occurrences of a corpus
@@ -257,8 +261,9 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
         raise ValueError(f"no occurrences of {word!r} to compare")
     if layers is None:
         layers = model.embed_targets(sentences, indices)
-    x = mix_layers(layers, layer)
-    c = cluster(x, k=k, seed=seed) if len(x) > 1 else Clustering(np.zeros(len(x), int), 1, 0.0, {}, k is None)
+    frame = pd.DataFrame({"tokens": [list(t) for t in sentences], "token_index": [int(i) for i in indices]})
+    view = analyse(frame, layers, layer=layer, k=k, seed=seed, representation=LAYERS)
+    x, c = view.vectors, view.clustering
     cents = c.centroids(x)
     alone = alone_vectors(model, [word], layer)[0]
     if average is None:
@@ -266,7 +271,6 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
     mean = mix_layers(average[None], layer)[0]
     if len(candidates) and candidate_vectors is None:
         candidate_vectors = alone_vectors(model, list(candidates), layer)
-    frame = pd.DataFrame({"tokens": [list(t) for t in sentences], "token_index": [int(i) for i in indices]})
     names = name_clusters(frame, c.labels, model if n_substitutes else None, word, per_cluster=per_cluster,
                           top=n_substitutes or 5, seed=seed)
     skip = word_forms(word) | {word.lower()}
@@ -298,7 +302,8 @@ def _snippet(tokens: Sequence[str], index: int, width: int = 10) -> str:
 
 def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int | None = None,
                  seed: int = 0) -> pd.DataFrame:
-    """Silhouette (cosine) per layer of the gold senses (when given) and of the automatic clusters.
+    """Silhouette (cosine) per layer of the gold senses (when given) and of the automatic clusters (the
+    Explorer's automatic-k rule, or k).
 
     Columns: layer, silhouette_gold, k_auto, silhouette_auto. Higher = senses better separated.
     Layer 0 (the char-CNN) is context-free: all occurrences of one form share a vector, so it cannot
@@ -313,7 +318,7 @@ def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int |
         sg = np.nan
         if g is not None and 1 < len(np.unique(g)) < len(x):
             sg = float(silhouette_score(x, g, metric="cosine", sample_size=min(len(x), 3000), random_state=seed))
-        c = cluster(x, k=k, seed=seed)
+        c = cluster(x, k=k, seed=seed, auto=DEFAULT_AUTO_K)
         rows.append({"layer": layer_label(layer), "silhouette_gold": sg, "k_auto": c.k,
                      "silhouette_auto": c.silhouette})
     return pd.DataFrame(rows, columns=["layer", "silhouette_gold", "k_auto", "silhouette_auto"])

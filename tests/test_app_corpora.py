@@ -143,3 +143,69 @@ def test_frequency_by_metadata_chart(page_env):
     assert charts, [e.value for e in at.error]
     spec = json.loads(charts[0].proto.spec)
     assert spec["data"][0]["type"] == "bar"
+
+
+RIVER_CSV = (b"text,topic\n"
+             b"\"The river flooded the valley.\",water\n"
+             b"\"A river boat sailed past the river mill.\",water\n"
+             b"\"The old mill stood by the road.\",land\n")
+
+
+def test_upload_switches_the_frequency_box_to_a_word_of_the_new_corpus(page_env, monkeypatch):
+    at = run_with_upload(monkeypatch, "rivers.csv", RIVER_CSV, name="rivers", text_column="text")
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="co_fcorpus").value == "rivers"
+    assert at.text_input(key="co_fword").value == "river"  # its most frequent content word, not the old "cell"
+    assert not at.warning, [w.value for w in at.warning]  # no "does not occur"
+    assert at.get("plotly_chart")
+
+
+def test_upload_already_stored_points_to_the_stored_corpus(page_env, monkeypatch):
+    at = run_with_upload(monkeypatch, "rivers.csv", RIVER_CSV, name="rivers", text_column="text")
+    assert listed(at) == ["existing", "rivers"]
+    monkeypatch.undo()  # a second upload of the same file under another name
+    at = run_with_upload(monkeypatch, "rivers.csv", RIVER_CSV, name="again", text_column="text")
+    assert not at.error, [e.value for e in at.error]
+    assert any('already stored as the corpus \\"rivers\\"' in i.value for i in at.info)  # escaped Markdown
+    assert listed(at) == ["existing", "rivers"]
+    assert at.selectbox(key="co_detail").value == "rivers" and at.selectbox(key="co_fcorpus").value == "rivers"
+    assert "Pick it on the Sense explorer page" in "\n".join(c.value for c in at.caption)  # (no navigation here)
+
+
+def test_explore_link_of_a_stored_upload_in_the_app(page_env, monkeypatch):
+    """Through app.py (with navigation): the link to the Sense explorer is there for an upload already stored."""
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    from corpora.readers import read_upload
+
+    data = b"The river flooded the valley.\n\nA river boat.\n"
+    page_env.add_corpus("rivers", read_upload("rivers.txt", data), source="upload")
+    fake = UploadedFile(UploadedFileRec(file_id="f1", name="rivers.txt", type="text/plain", data=data), None)
+    real = st.file_uploader
+
+    def patched(label, *a, **kw):
+        real(label, *a, **kw)
+        return fake
+
+    monkeypatch.setattr(st, "file_uploader", patched)
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/corpora.py").run()
+    next(t for t in at.text_input if t.key.startswith("co_name_")).input("copy")
+    at.button(key="co_add").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    links = at.get("page_link")
+    assert links, "no link to the explorer"
+    assert "rivers" in links[0].proto.label and "corpus=rivers" in links[0].proto.query_string
+
+
+def test_listing_names_the_builtin_corpora_that_are_not_installed(page_env, monkeypatch, tmp_path):
+    import nltk
+
+    from corpora.builtin import NLTK_SOURCES
+
+    monkeypatch.setenv("NLTK_DATA", str(tmp_path))
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])
+    at = page()
+    note = next(c.value for c in at.caption if c.value.startswith("Built in but not installed here:"))
+    assert all(n in note for n in NLTK_SOURCES) and "NLTK_DATA" in note

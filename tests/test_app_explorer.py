@@ -125,24 +125,35 @@ def texts(at: AppTest, kind: str) -> str:
     return "\n".join(e.value for e in getattr(at, kind))
 
 
-def test_default_view_renders_the_plot_for_bank(app_env):
+def test_default_view_renders_the_plot_of_the_first_example(app_env):
+    from senses.measured import example_words
+
+    first = example_words()[0]
     at = run_explorer()
-    assert at.text_input(key="ex_word").value == "bank"
+    assert at.text_input(key="ex_word").value == first
     assert at.selectbox(key="ex_corpus").value == "wiki"
     assert at.selectbox(key="ex_match").value == "lemma"
     spec = plot_spec(at)
     n = n_points(occurrence_traces(spec))
     assert 2 <= n <= 300
     assert "% of variance" in spec["layout"]["xaxis"]["title"]["text"]
-    assert at.query_params["word"] == ["bank"] or at.query_params["word"] == "bank"
+    assert _flat(at.query_params["word"]) == first
+    assert at.pills(key="ex_try").value == first  # the current word's pill is the selected one
 
 
-def test_example_buttons_set_the_word(app_env):
+def test_example_pills_set_the_word(app_env):
+    from senses.measured import example_words
+
+    second = example_words()[1]
     at = run_explorer()
-    at.button(key="ex_ex_cell").click().run()
+    at.pills(key="ex_try").select(second).run()
     assert not at.exception
-    assert at.text_input(key="ex_word").value == "cell"
-    assert "cell" in plot_spec(at)["layout"]["title"]["text"]
+    assert at.text_input(key="ex_word").value == second
+    assert f"“{second}”" in plot_spec(at)["layout"]["title"]["text"]
+    at.pills(key="ex_try").unselect(second).run()  # a click on the selected pill keeps the word
+    assert at.text_input(key="ex_word").value == second and at.pills(key="ex_try").value == second
+    at.text_input(key="ex_word").input("water").run()  # not an example: no pill selected
+    assert at.pills(key="ex_try").value is None
 
 
 def test_other_corpora_offer_their_own_frequent_words(app_env):
@@ -151,13 +162,14 @@ def test_other_corpora_offer_their_own_frequent_words(app_env):
     at = run_explorer(corpus=BANK, word="bank")
     words = frequent_content_words(app_env.types(BANK), 8)
     assert words[0] == "bank" and "the" not in words and "a" not in words
-    shown = [b.label for b in at.button if b.key.startswith("ex_ex_")]
-    assert shown == words, shown
-    assert "Frequent:" in texts(at, "caption") and "Try:" not in texts(at, "caption")
-    at.button(key=f"ex_ex_{words[1]}").click().run()
+    pills = at.pills(key="ex_try")
+    assert pills.options == words and pills.label == "Frequent words:"
+    pills.select(words[1]).run()
     assert at.text_input(key="ex_word").value == words[1]
+    from senses.measured import example_words
+
     wiki = run_explorer()
-    assert [b.label for b in wiki.button if b.key.startswith("ex_ex_")][:3] == ["bank", "cell", "plant"]
+    assert wiki.pills(key="ex_try").options == list(example_words()) and wiki.pills(key="ex_try").label == "Try:"
     from pages.common import frequent_words
 
     assert frequent_words("later") == []  # not indexed yet: not cached either
@@ -391,3 +403,99 @@ def test_least_typical_uses_table(app_env):
     assert list(table["fit"]) == sorted(table["fit"]) and {"left", "keyword", "right", "cluster_name"} <= set(table)
     assert table.columns[0] == "fit"
     assert set(table["keyword"].str.lower()) <= {"bank", "banks"}
+
+
+def _title(at: AppTest) -> str:
+    return plot_spec(at)["layout"]["title"]["text"]
+
+
+def test_plot_title_names_the_representation(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    assert "senses: substitutes + context" in _title(at)
+    at.selectbox(key="ex_rep").select("layers").run()  # "contextual vectors"
+    assert "contextual vectors (scalar mix)" in _title(at) and "substitutes" not in _title(at)
+    at.selectbox(key="ex_layer").select(2).run()
+    assert "contextual vectors (layer 2)" in _title(at)
+    at.selectbox(key="ex_color").select("topic").run()  # another colouring keeps the view's title
+    assert "contextual vectors (layer 2)" in _title(at)
+    linked = run_explorer(corpus=BANK, word="bank", rep="layers", layer=1)  # from a shared link
+    assert "contextual vectors (layer 1)" in _title(linked)
+
+
+def _downloads(monkeypatch) -> dict:
+    """File name -> the bytes a download button's deferred callable makes (recorded as the page registers it)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    real = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def test_export_names_representation_and_layer(app_env, monkeypatch):
+    import io
+
+    import pandas as pd
+
+    made = _downloads(monkeypatch)
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    csv = pd.read_csv(io.BytesIO(made["bank_occurrences.csv"]()), keep_default_na=False)
+    assert {"representation", "layer", "projection", "cluster", "cluster_name", "x", "y"} <= set(csv.columns)
+    assert len(csv) == 30 and set(csv["representation"]) == {"substitutes+context-vectors+discourse"}
+    assert set(csv["layer"]) == {""}  # the default view uses no layer vectors
+    at.selectbox(key="ex_rep").select("layers").run()
+    at.selectbox(key="ex_layer").select(2).run()
+    parquet = pd.read_parquet(io.BytesIO(made["bank_occurrences.parquet"]()))
+    assert set(parquet["representation"]) == {"layers"} and set(parquet["layer"]) == {"layer 2"}
+
+
+def test_builtin_corpora_without_their_data_are_listed_with_how_to_get_them(app_env, monkeypatch, tmp_path):
+    import nltk
+
+    from corpora.builtin import NLTK_SOURCES
+
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    monkeypatch.setenv("NLTK_DATA", str(empty))
+    monkeypatch.setattr(nltk.data, "path", [str(empty)])
+    at = run_explorer(corpus=BANK, word="bank")
+    assert at.selectbox(key="ex_corpus").options == ["wiki", BANK, SPLIT]
+    note = next(c.value for c in at.caption if c.value.startswith("Built in but not installed here:"))
+    assert all(name in note for name in NLTK_SOURCES)
+    assert "python -m nltk.downloader" in note and "NLTK_DATA" in note
+
+
+def test_builtin_note_is_gone_when_nltk_finds_the_corpora(app_env, monkeypatch, tmp_path):
+    import nltk
+
+    from corpora.builtin import NLTK_SOURCES
+
+    folder = tmp_path / "nltk_data"
+    (folder / "corpora").mkdir(parents=True)
+    for name in NLTK_SOURCES:  # found by name (the corpora are read only when picked)
+        (folder / "corpora" / f"{name}.zip").write_bytes(b"")
+    monkeypatch.setenv("NLTK_DATA", str(folder))
+    monkeypatch.setattr(nltk.data, "path", [str(folder)])
+    at = run_explorer(corpus=BANK, word="bank")
+    assert set(NLTK_SOURCES) <= set(at.selectbox(key="ex_corpus").options)
+    assert not any(c.value.startswith("Built in but not installed") for c in at.caption)
+
+
+def test_least_typical_caption_quotes_the_benchmark(app_env):
+    from senses.measured import misfit_shares
+
+    odd, everything = misfit_shares()["wiki"]
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    caption = next(c.value for c in at.caption if c.value.startswith("The 10 occurrences farthest"))
+    assert f"{odd:.0%} of them are of another sense" in caption and f"against {everything:.0%}" in caption
+    assert "twice" not in caption
+
+
+def test_chosen_k_says_how_it_differs_from_automatic_k(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    assert "automatic k over-clusters into 8" in texts(at, "caption")

@@ -59,8 +59,9 @@ def test_evaluation_table_on_a_slice(app):
     assert not at.exception and not at.error
     tables = [d.value for d in at.dataframe if "logreg" in d.value.columns]
     df = tables[-1]  # the run's table comes after any stored benchmark table
-    assert df["word"].unique().tolist() == ["hard"] and (df["n"] == 30).all()
-    assert df["knn"].between(0, 1).all() and df["logreg"].between(0, 1).all()
+    # the page shows the figures as text (3 decimals, "–" where one does not apply)
+    assert df["word"].unique().tolist() == ["hard"] and (df["n"] == "30").all()
+    assert df["knn"].astype(float).between(0, 1).all() and df["logreg"].astype(float).between(0, 1).all()
     assert any("**hard**, 30 instances per word" in m.value for m in at.markdown)
     at.button(key="eval_run").click().run()  # a cache hit replays the progress bar cleanly
     assert not at.exception and any("logreg" in d.value.columns for d in at.dataframe)
@@ -159,3 +160,23 @@ def test_model_card_headings_and_results_shown_once(tiny_model_dir, data_dir, mo
     assert "Made-up sentences." in card and "Run the trainer." in card
     # the benchmark table is the page's own section, not repeated inside the card
     assert "| hard | layer 0" not in card and "Mean over words" not in card and "Word-sense benchmark:" not in card
+
+
+def test_benchmark_section_names_its_data_and_formats_its_table(app):
+    import re
+
+    from senses import evaluate as ev
+
+    at = app.run()
+    headers = [h.value for h in at.header]
+    assert "Word-sense benchmark (NLTK senseval: hard, interest, line, serve)" in headers
+    assert not any("(Senseval-2)" in h for h in headers)
+    caption = next(c.value for c in at.caption if c.value.startswith("Data: NLTK's `senseval` corpus"))
+    assert "not the Senseval-2 lexical-sample task" in caption
+    assert f"reads ±{ev.WINDOW} tokens around the target" in caption and "±40" not in caption
+    saved = next(d for d in at.dataframe if "logreg" in d.value.columns)  # the shipped results
+    texts = [str(v) for v in saved.value.drop(columns=["word", "features"]).to_numpy().ravel()]
+    numbers = [t for t in texts if re.fullmatch(r"-?\d+\.\d+", t)]
+    assert numbers and all(re.fullmatch(r"-?\d+\.\d{3}", t) for t in numbers)  # 3 decimals, never 1.000000
+    assert "-0.000" not in texts and "None" not in texts and "<NA>" not in texts and "nan" not in texts
+    assert "–" in texts  # the bag of words has no clusters

@@ -53,6 +53,7 @@ def test_static_neighbours_and_distances(app):
     assert "Word2Vec" in text and "character CNN" in text and "every meaning averaged" not in text
     assert [s.value for s in at.selectbox if s.key == "layer"] == ["scalar mix (average)"]
     assert "layer 0 (char-CNN, context-free)" in next(s for s in at.selectbox if s.key == "layer").options
+    assert any(c.value.startswith("Clustered as the Sense explorer does with “contextual vectors”") for c in at.caption)
     table = next(d for d in dfs if "distance to alone" in d.columns)
     assert table["size"].sum() == 6 and table["distance to alone"].between(0, 2).all()
     sep = next(d for d in dfs if "silhouette_auto" in d.columns)
@@ -163,7 +164,7 @@ def test_store_corpus_source(app):
 
 
 def test_substitutes_follow_a_changed_word(app):
-    """Issue 14: after "line" -> "cell" the substitutes kept the "line" sentence, warned that the sentence
+    """After "line" -> "cell" the substitutes kept the "line" sentence, warned that the sentence
     does not contain "cell" and titled the chart "Substitutes for “line”"."""
     at = app
     at.session_state["word"] = "line"
@@ -179,7 +180,7 @@ def test_substitutes_follow_a_changed_word(app):
 
 @pytest.mark.parametrize("word", ["the", "zebra"])
 def test_example_sentence_for_any_word(app, word):
-    """Issue 14: the example sentence read "... his the all night." for "the"."""
+    """The example sentence once read "... his the all night." for "the"."""
     at = app
     at.session_state["word"] = word
     at.run()

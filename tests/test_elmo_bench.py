@@ -1,4 +1,4 @@
-"""The embedder benchmark counts the work the embedder executes (issue 15): its char-CNN row count is the
+"""The embedder benchmark counts the work the embedder executes: its char-CNN row count is the
 number of rows CharCNN.encode really receives, batch by batch, and it refuses to run without its headline
 model. No timing here (speed lives in benchmarks/)."""
 

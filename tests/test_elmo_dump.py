@@ -1,4 +1,4 @@
-"""python -m elmo.dump (issue 14): bilm-tf's dump_bilm_embeddings / dump_token_embeddings, checked against
+"""python -m elmo.dump: bilm-tf's dump_bilm_embeddings / dump_token_embeddings, checked against
 the independent numpy bilm-tf reference of tests/test_elmo.py."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Guard the published figures (issue 15): the bundled model, rerun with the project's own code, must give
+"""Guard the published figures: the bundled model, rerun with the project's own code, must give
 the model card's held-out perplexity (within +-1) and one Senseval word's accuracy (within +-0.01).
 
 Both read elmo/models/en/MODEL_CARD.md, so a changed model, tokenizer, held-out rule or evaluation that the
-card (and the README, which quotes it) does not follow fails here. They need the NLTK corpora (NLTK_DATA)
+card (and docs/benchmarks.md, written from the results) does not follow fails here. They need the NLTK corpora (NLTK_DATA)
 and skip with that reason without them. Cost on one core: see each test's docstring.
 """
 

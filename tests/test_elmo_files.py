@@ -1,4 +1,4 @@
-"""Model-file validation (issue 13): bad bilm-tf options / hdf5 files and bad safetensors configs give one
+"""Model-file validation: bad bilm-tf options / hdf5 files and bad safetensors configs give one
 clear error type, ModelFileError (a ValueError), naming what is wrong, before anything big is allocated."""
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def test_big_options_with_small_hdf5_fail_before_allocating(tf_files, no_allocat
 def test_model_over_the_size_limit(tf_files, no_allocation):
     opts, weights = tf_files
     o = json.loads(opts.read_text())
-    o["lstm"].update(dim=8192, projection_dim=4096)  # the issue's 304-byte file: each in bounds, 1.2 G parameters
+    o["lstm"].update(dim=8192, projection_dim=4096)  # a 304-byte file: each in bounds, 1.2 G parameters
     opts.write_text(json.dumps(o))
     with pytest.raises(ModelFileError, match=r"1,208,309,796 parameters, more than the 400,000,000 allowed"):
         load_bilm_tf(opts, weights)

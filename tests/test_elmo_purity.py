@@ -1,5 +1,5 @@
 """elmo/ is a plain PyTorch package: importing any of its modules, and loading, embedding, dumping and
-asking for substitutes, never imports corpora/, senses/, spaCy, lemminflect or streamlit (issue 15).
+asking for substitutes, never imports corpora/, senses/, spaCy, lemminflect or streamlit.
 The corpus-reading command lines (elmo.embed's and elmo.train's main) import corpora inside main() only."""
 
 from __future__ import annotations

@@ -190,3 +190,15 @@ def test_compare_windows(tiny_elmo, tiny_model_dir, tmp_path):
     assert ev.main(["--model", str(tiny_model_dir), "--words", "serve", "--max-per-word", "30",
                     "--compare-windows", "sentence,3", "--out", str(tmp_path)]) == 0
     assert "| serve | sentence | 30 |" in (tmp_path / ev.WINDOWS_MD).read_text()
+
+
+def test_number_text_three_decimals_no_negative_zero_dash_for_missing():
+    import numpy as np
+    import pandas as pd
+
+    from senses.evaluate import number_text
+
+    assert [number_text(v) for v in (0.797369, 1.0, -0.00968, -0.0004, np.float32(-0.0001))] == \
+        ["0.797", "1.000", "-0.010", "0.000", "0.000"]
+    assert [number_text(v) for v in (None, float("nan"), pd.NA, 4333)] == ["–", "–", "–", "4333"]
+    assert number_text(-0.004, 2) == "0.00" and number_text(0.056, 2) == "0.06"

@@ -273,7 +273,7 @@ def test_every_damaged_byte_of_a_small_zip():
     assert outcomes["refused"] > len(raw), outcomes
 
 
-# ---- input classes of issue 13: each failed (hang, traceback or silent damage) before ---------------
+# ---- input classes that each failed (hang, traceback or silent damage) before ---------------
 
 def _zip_of(entries: list[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
@@ -528,9 +528,10 @@ def test_corpus_names_are_plain_text_and_counts_read_well(data_dir, tiny_model_d
     everything = "\n".join(page_texts(at) + [e.label for e in at.expander] + [c.label for c in at.checkbox])
     assert "![t](" not in everything and ":red[" not in everything, everything
     assert "\\!\\[t\\]\\(http" in msgs[0]
-    # duplicate-content error message naming the same corpus: escaped too
+    # the message of a duplicate upload names the stored corpus (and points to it): escaped too
     at = upload(at, "one.txt", b"The river bank was steep.", name="again")
-    assert at.error and "![t](" not in at.error[0].value and "already stored" in at.error[0].value
+    assert at.info and "![t](" not in at.info[0].value and "already stored" in at.info[0].value
+    assert "![t](" not in "\n".join(page_texts(at))
 
 
 def test_builtin_corpus_has_no_delete_control(data_dir, tiny_model_dir, monkeypatch):

@@ -22,7 +22,7 @@ Killed ingestion. A child process adds a large corpus and is SIGKILLed half-way:
 (before any write), or inside the write transaction after its uncommitted rows reached the WAL file;
 the store must be exactly as before, pass the integrity checks, and the same add must then succeed.
 
-Issue 13 (at the end): one-sentence-per-line text in linear time, spaCy's max length, regex time limit,
+At the end: one-sentence-per-line text in linear time, spaCy's max length, regex time limit,
 tokenising outside the write transaction, "the store is busy" in words, --store that is not a store,
 built-in corpora protected and their names reserved, names with control or bidi characters refused.
 """
@@ -409,7 +409,7 @@ def test_killed_cli_add_is_all_or_nothing(tmp_path):
         assert_store_consistent(store.path)
 
 
-# ---- hangs, busy store, bad store paths, shared state (issue 13) ------------------------------------
+# ---- hangs, busy store, bad store paths, shared state ---------------------------------------------
 
 def _lines_text(n_lines: int) -> str:
     """One sentence per line, no blank line: the commonest plain-text format."""

@@ -244,3 +244,17 @@ def test_word2vec_build_command_reads_a_pack(tmp_path, capsys):
     assert sv.dim == 8 and "cell" in sv.words and "0" not in sv.words and "zebra" not in sv.words
     assert sv.meta["window"] == 2 and sv.meta["tokens"] == 36 * 15 and "--pack" in sv.meta["command"]
     assert capsys.readouterr().out.startswith("cell: ")
+
+
+@pytest.mark.parametrize("layer,k", [(2, None), (MIX, None), (1, 3)])
+def test_compare_clusters_as_the_explorer_with_contextual_vectors(tiny_elmo, layer, k):
+    import pandas as pd
+
+    from senses import explore
+
+    layers = tiny_elmo.embed_targets(SENTENCES, INDICES)
+    comp = ss.compare(tiny_elmo, "bank", SENTENCES, INDICES, layer=layer, k=k, n_substitutes=0, layers=layers)
+    view = explore.analyse(pd.DataFrame({"tokens": SENTENCES, "token_index": INDICES}), layers, layer=layer, k=k,
+                           representation="layers")
+    assert comp.clustering.k == view.k and (comp.clustering.labels == view.clustering.labels).all()
+    assert np.allclose(comp.vectors, view.vectors)
