@@ -29,7 +29,7 @@ from .cluster import MERGE, MIN_GROUP, MIN_SHARE, Clustering, Projection, cluste
 from .induction import LABELS as REPRESENTATION_LABELS
 from .induction import LAYERS as LAYERS_ONLY
 from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, Representer
-from .naming import word_forms
+from .naming import ClusterName, name_clusters, word_forms
 
 DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
@@ -40,6 +40,7 @@ PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
 ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
 KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
 HOVER_CHARS = 70  # characters of left / right context in the hover
+EXAMPLE_CHARS = 60  # characters of left / right context in a cluster's example sentence
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
@@ -297,6 +298,44 @@ def least_typical(analysis: Analysis, n: int = ODD_ROWS) -> pd.DataFrame:
     table = kwic(analysis.frame.iloc[order])
     table.insert(0, "fit", np.round(fit[order], 2))  # first: the KWIC columns are wide
     return table
+
+
+def typical_rows(analysis: Analysis) -> dict[int, int]:
+    """Per cluster, the row of its most typical occurrence (the highest typicality(); ties: the first)."""
+    fit = typicality(analysis)
+    labels = analysis.clustering.labels
+    return {int(c): int(np.flatnonzero(labels == c)[np.argmax(fit[labels == c])]) for c in np.unique(labels)}
+
+
+def _clip_words_left(s: str, n: int) -> str:
+    """The end of s, at most n characters, starting at a word ("…" before it when cut)."""
+    s = str(s).strip()
+    if len(s) <= n:
+        return s
+    cut = s[-n:]
+    return "…" + (cut.split(" ", 1)[1] if " " in cut[1:] and s[-n - 1] != " " else cut).lstrip()
+
+
+def _clip_words_right(s: str, n: int) -> str:
+    """The start of s, at most n characters, ending at a word ("…" after it when cut)."""
+    s = str(s).strip()
+    if len(s) <= n:
+        return s
+    cut = s[:n]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[:-1] and s[n] != " " else cut).rstrip() + "…"
+
+
+def typical_examples(analysis: Analysis, chars: int = EXAMPLE_CHARS) -> dict[int, tuple[str, str, str]]:
+    """Per cluster, its most typical occurrence (typical_rows) as a short keyword in context: (left, keyword,
+    right), each side cut to at most `chars` characters at a word boundary."""
+    f = analysis.frame
+    return {c: (_clip_words_left(f["left"].iat[r], chars), str(f["keyword"].iat[r]),
+                _clip_words_right(f["right"].iat[r], chars)) for c, r in typical_rows(analysis).items()}
+
+
+def name_senses(analysis: Analysis, model=None, word: str | None = None) -> dict[int, ClusterName]:
+    """Automatic names of the analysis' clusters (senses.naming.name_clusters): what the Explorer shows."""
+    return name_clusters(analysis.frame, analysis.clustering.labels, model=model, word=word)
 
 
 def cluster_tables(analysis: Analysis, names: dict[int, str] | None = None) -> list[tuple[int, str, pd.DataFrame]]:
