@@ -308,8 +308,9 @@ def typical_rows(analysis: Analysis) -> dict[int, int]:
 
 
 def _clip_words_left(s: str, n: int) -> str:
-    """The end of s, at most n characters, starting at a word ("…" before it when cut)."""
-    s = str(s).strip()
+    """The end of s, at most n characters, starting at a word ("…" before it when cut); whitespace runs
+    (line breaks too) as one space."""
+    s = " ".join(str(s).split())
     if len(s) <= n:
         return s
     cut = s[-n:]
@@ -317,8 +318,8 @@ def _clip_words_left(s: str, n: int) -> str:
 
 
 def _clip_words_right(s: str, n: int) -> str:
-    """The start of s, at most n characters, ending at a word ("…" after it when cut)."""
-    s = str(s).strip()
+    """The start of s, at most n characters, ending at a word ("…" after it when cut); whitespace as one space."""
+    s = " ".join(str(s).split())
     if len(s) <= n:
         return s
     cut = s[:n]
@@ -329,13 +330,15 @@ def typical_examples(analysis: Analysis, chars: int = EXAMPLE_CHARS) -> dict[int
     """Per cluster, its most typical occurrence (typical_rows) as a short keyword in context: (left, keyword,
     right), each side cut to at most `chars` characters at a word boundary."""
     f = analysis.frame
-    return {c: (_clip_words_left(f["left"].iat[r], chars), str(f["keyword"].iat[r]),
+    return {c: (_clip_words_left(f["left"].iat[r], chars), " ".join(str(f["keyword"].iat[r]).split()),
                 _clip_words_right(f["right"].iat[r], chars)) for c, r in typical_rows(analysis).items()}
 
 
 def name_senses(analysis: Analysis, model=None, word: str | None = None) -> dict[int, ClusterName]:
-    """Automatic names of the analysis' clusters (senses.naming.name_clusters): what the Explorer shows."""
-    return name_clusters(analysis.frame, analysis.clustering.labels, model=model, word=word)
+    """Automatic names of the analysis' clusters (senses.naming.name_clusters, their words counted over each
+    cluster's most typical occurrences): what the Explorer shows."""
+    return name_clusters(analysis.frame, analysis.clustering.labels, model=model, word=word,
+                         typicality=typicality(analysis))
 
 
 def cluster_tables(analysis: Analysis, names: dict[int, str] | None = None) -> list[tuple[int, str, pd.DataFrame]]:
