@@ -115,6 +115,10 @@ def _init_state(p: str) -> None:
             value = default if parsed is None else parsed
         for i, k in enumerate(keys):
             st.session_state[k] = value[i] if name == "w" else value
+    if f"{p}_link_names" not in st.session_state:  # a shared link's cluster names, for the link's own view
+        view_keys = [f"{p}_{n}" for n in _DEFAULTS if n not in ("w", "color")] + [f"{p}_w{i}" for i in range(N_WEIGHTS)]
+        st.session_state[f"{p}_link_names"] = {"view": {k: st.session_state[k] for k in view_keys},
+                                               "names": explore.parse_names_param(st.query_params.get("names"))}
 
 
 def _sync_query(view: View, color: str | None = None) -> None:
@@ -284,11 +288,28 @@ def _cluster_names(p: str, view: View, a: explore.Analysis,
     vkey = f"{p}_rename_{abs(hash(repr(view.analysis)))}"
     saved = st.session_state.setdefault(f"{p}_renames", {}).setdefault(vkey, {})
     keys = {c: f"{vkey}_{c}" for c in range(a.k)} if len(a.frame) > 1 else {}
+    link = st.session_state[f"{p}_link_names"]
+    if link["names"] and all(st.session_state.get(k) == v for k, v in link["view"].items()):  # once, in its view
+        for c, name in link["names"].items():
+            if c in keys:
+                saved[c] = st.session_state[keys[c]] = name
+        link["names"] = {}
     for c, key in keys.items():
         if key not in st.session_state:
             st.session_state[key] = saved.get(c, "")
-    shown = {c: str(st.session_state[key]).strip() or auto.get(c, "") for c, key in keys.items()}
+    typed = {c: str(st.session_state[key]).strip() for c, key in keys.items()}
+    _sync_names(typed)
+    shown = {c: typed[c] or auto.get(c, "") for c in keys}
     return auto, {c: n for c, n in shown.items() if n}, keys, saved
+
+
+def _sync_names(typed: dict[int, str]) -> None:
+    """The names typed for this view in the URL ("names=1:river,2:money"), so that a link keeps them."""
+    value = explore.names_param({c: n for c, n in typed.items() if n})
+    if value and st.query_params.get("names") != value:
+        st.query_params["names"] = value
+    elif not value and "names" in st.query_params:
+        del st.query_params["names"]
 
 
 # ---- page ------------------------------------------------------------------------------------------
@@ -390,14 +411,20 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
 
 def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_keys: dict, saved: dict) -> None:
     st.subheader("Occurrences by sense")
+    examples = explore.typical_examples(a) if len(a.frame) > 1 else {}
     for c, _label, table in explore.cluster_tables(a, names):
         with st.container(border=True):
             left, right = st.columns([1, 2])
-            left.markdown(f"**Sense {c + 1}** · {len(table)} occurrence{'s' if len(table) != 1 else ''}")
+            left.markdown(f"**Sense {c + 1}{': ' + md(names[c]) if c in names else ''}** · "
+                          f"{len(table)} occurrence{'s' if len(table) != 1 else ''}")
             if c in rename_keys:
                 typed = right.text_input("Name", key=rename_keys[c], label_visibility="collapsed",
+                                         max_chars=explore.NAME_CHARS,
                                          placeholder=auto.get(c, "naming…") + " (type to rename)")
                 saved[c] = typed
+            if c in examples:
+                before, kw, after = examples[c]
+                st.caption(f"Most typical use: {md(before)} **{md(kw)}** {md(after)}")
             _sense_table(p, c, table)
 
 

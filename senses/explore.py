@@ -41,6 +41,9 @@ ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
 KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
 HOVER_CHARS = 70  # characters of left / right context in the hover
 EXAMPLE_CHARS = 60  # characters of left / right context in a cluster's example sentence
+NAME_CHARS = 40  # a cluster name typed by the user, at most
+NAMES_PARAM_CHARS = 400  # the shared link's cluster names (names_param), at most
+MAX_NAMED = 16  # clusters a shared link can name
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
@@ -182,6 +185,38 @@ def _clip_right(s: str, n: int = HOVER_CHARS) -> str:
 def hover_text(left: str, keyword: str, right: str) -> str:
     """Keyword in context for a plotly hover: every piece HTML-escaped, only our own <b> kept as markup."""
     return f"{html.escape(_clip_left(left))} <b>{html.escape(str(keyword))}</b> {html.escape(_clip_right(right))}"
+
+
+def names_param(names: dict[int, str], name_chars: int = NAME_CHARS, max_chars: int = NAMES_PARAM_CHARS) -> str:
+    """Cluster names as one compact query parameter: "1:river,2:money" (1-based, like the page's "Sense 1").
+    Each name is cut to `name_chars` characters (whitespace runs as one space); "%", "," and ":" inside it
+    are percent-encoded; names that would take the value past `max_chars` are left out."""
+    parts: list[str] = []
+    for c in sorted(names):
+        name = " ".join(str(names[c]).split())[:name_chars]
+        if not name:
+            continue
+        part = f"{int(c) + 1}:" + name.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        if len(",".join([*parts, part])) > max_chars:
+            break
+        parts.append(part)
+    return ",".join(parts)
+
+
+def parse_names_param(value: str, name_chars: int = NAME_CHARS, max_clusters: int = MAX_NAMED) -> dict[int, str]:
+    """names_param read back: cluster (0-based) -> name. Malformed entries (no number, a number outside
+    1..max_clusters, an empty name) are skipped; names are cut to `name_chars` characters."""
+    from urllib.parse import unquote
+
+    out: dict[int, str] = {}
+    for part in str(value or "").split(",")[: 4 * max_clusters]:
+        num, sep, name = part.partition(":")
+        if not sep or not num.strip().isdigit() or not 1 <= int(num) <= max_clusters:
+            continue
+        name = " ".join(unquote(name).split())[:name_chars]
+        if name:
+            out[int(num) - 1] = name
+    return out
 
 
 def cluster_label(c: int, names: dict[int, str] | None) -> str:

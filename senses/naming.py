@@ -62,6 +62,7 @@ FUNCTION_WORDS = (STOPWORDS - CONTENT_WORDS) | {"including"} | VAGUE_WORDS
 WINDOW = 8
 NAME_WORDS = 3  # words in a cluster's automatic name
 DECAY = 0.5  # a context word's weight: 1 / (1 + distance) ** DECAY (the representation's STATIC_DECAY)
+MIN_Z = 1.0  # a name word's distinctiveness (log-odds z-score) at least (then any positive one fills in)
 TYPICAL_SHARE = 0.5  # the share of a cluster's occurrences, the most typical first, whose words count as frequent
 _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
 
@@ -257,7 +258,7 @@ def sense_words(bags: Sequence[dict[str, float]], labels: Sequence[int], typical
         best = _typical(rows, typ, share)
         seen = (x[best] > 0).sum(0)
         score = np.maximum(z, 0.0) * np.log1p(x[best].sum(0))
-        ok = (seen >= (2 if len(best) >= 3 else 1)) & (z > 0)
+        ok = (seen >= (2 if len(best) >= 3 else 1)) & (z > MIN_Z)
         order = [j for j in np.argsort(-score, kind="stable") if ok[j]][:top]
         if len(order) < 2:  # a small or diffuse cluster: any distinctive word of it, then its most frequent
             wide_score = np.maximum(z, 0.0) * np.log1p(inside)
