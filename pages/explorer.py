@@ -424,7 +424,7 @@ def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_k
                 saved[c] = typed
             if c in examples:
                 before, kw, after = examples[c]
-                st.caption(f"Most typical use: {md(before)} **{md(kw)}** {md(after)}")
+                st.caption(f"Most typical use: {md(before)}**{md(kw)}**{md(after)}")
             _sense_table(p, c, table)
 
 

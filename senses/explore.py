@@ -342,31 +342,44 @@ def typical_rows(analysis: Analysis) -> dict[int, int]:
     return {int(c): int(np.flatnonzero(labels == c)[np.argmax(fit[labels == c])]) for c in np.unique(labels)}
 
 
+def _squeeze(s: str) -> str:
+    """Whitespace runs (line breaks too) as one space, a space kept at either end."""
+    s = str(s)
+    return (" " if s[:1].isspace() else "") + " ".join(s.split()) + (" " if s[-1:].isspace() and s.strip() else "")
+
+
 def _clip_words_left(s: str, n: int) -> str:
-    """The end of s, at most n characters, starting at a word ("…" before it when cut); whitespace runs
-    (line breaks too) as one space."""
-    s = " ".join(str(s).split())
-    if len(s) <= n:
-        return s
+    """The end of s, at most n characters, starting at a word ("…" before it when cut); whitespace squeezed,
+    the space before the keyword kept."""
+    s = _squeeze(s)
+    if len(s.strip()) <= n:
+        return s.lstrip()
     cut = s[-n:]
-    return "…" + (cut.split(" ", 1)[1] if " " in cut[1:] and s[-n - 1] != " " else cut).lstrip()
+    return "…" + (cut.split(" ", 1)[1] if " " in cut[1:-1] and s[-n - 1] != " " else cut.lstrip())
 
 
 def _clip_words_right(s: str, n: int) -> str:
-    """The start of s, at most n characters, ending at a word ("…" after it when cut); whitespace as one space."""
-    s = " ".join(str(s).split())
-    if len(s) <= n:
-        return s
+    """The start of s, at most n characters, ending at a word ("…" after it when cut); whitespace squeezed,
+    the space after the keyword kept."""
+    s = _squeeze(s)
+    if len(s.strip()) <= n:
+        return s.rstrip()
     cut = s[:n]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[:-1] and s[n] != " " else cut).rstrip() + "…"
+    return (cut.rsplit(" ", 1)[0] if " " in cut[1:-1] and s[n] != " " else cut.rstrip()) + "…"
 
 
 def typical_examples(analysis: Analysis, chars: int = EXAMPLE_CHARS) -> dict[int, tuple[str, str, str]]:
     """Per cluster, its most typical occurrence (typical_rows) as a short keyword in context: (left, keyword,
-    right), each side cut to at most `chars` characters at a word boundary."""
+    right) to be joined as they are (left ends with the space before the keyword, if any; right starts with
+    the one after it), each side cut to at most `chars` characters at a word boundary ("…" where cut)."""
     f = analysis.frame
-    return {c: (_clip_words_left(f["left"].iat[r], chars), " ".join(str(f["keyword"].iat[r]).split()),
-                _clip_words_right(f["right"].iat[r], chars)) for c, r in typical_rows(analysis).items()}
+    out = {}
+    for c, r in typical_rows(analysis).items():
+        left, right = _clip_words_left(f["left"].iat[r], chars), _clip_words_right(f["right"].iat[r], chars)
+        left += " " if left[-1:].isalnum() else ""  # contexts joined without their spaces (tokens)
+        right = (" " if right[:1].isalnum() else "") + right
+        out[c] = (left, " ".join(str(f["keyword"].iat[r]).split()), right)
+    return out
 
 
 def name_senses(analysis: Analysis, model=None, word: str | None = None) -> dict[int, ClusterName]:

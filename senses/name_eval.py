@@ -95,7 +95,7 @@ def score_names(gold: GoldWord, model, keywords: dict[tuple[str, str, str], list
     hits.insert(0, "word", gold.word)
     hits.insert(0, "set", gold.source)
     clusters = [{"cluster": c + 1, "size": int((a.clustering.labels == c).sum()), "name": names.get(c, ""),
-                 "example": " ".join(examples.get(c, ("", "", "")))} for c in range(a.k)]
+                 "example": "".join(examples.get(c, ("", "", "")))} for c in range(a.k)]
     return hits, clusters
 
 

@@ -275,10 +275,13 @@ def test_typical_example_is_the_most_central_use_cut_at_words():
     ex = explore.typical_examples(a, chars=30)
     c_river = int(a.clustering.labels[4])
     left, kw, right = ex[c_river]
-    assert kw == "bank" and left.startswith("…") and left.endswith("of the river") and right.startswith("4 and")
-    assert right.endswith("…") and len(left) <= 31 and len(right) <= 31
-    assert all(w in sentences[4].split() for w in (left + " " + right).strip("…").replace("…", "").split())
-    assert ex[1 - c_river] == ("money at the", "bank", "3")  # row 9: the fourth money sentence, short: whole
+    assert kw == "bank" and left.startswith("…") and left.endswith("of the river ") and right.startswith(" 4 and")
+    assert right.endswith("…") and len(left) <= 32 and len(right) <= 32
+    assert all(w in sentences[4].split() for w in (left + right).replace("…", "").split())
+    assert ex[1 - c_river] == ("money at the ", "bank", " 3")  # row 9: the fourth money sentence, short: whole
+    real = pd.DataFrame({"left": ["On the\n  west "], "keyword": ["bank"], "right": [", of the river."]})
+    b = explore.Analysis(real, np.ones((1, 2), np.float32), a.projection, explore.Clustering(np.zeros(1, int), 1, 0.0, {}, True))
+    assert explore.typical_examples(b) == {0: ("On the west ", "bank", ", of the river.")}  # spacing as written
 
 
 def test_names_param_round_trip_escapes_and_caps():
