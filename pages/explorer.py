@@ -420,7 +420,7 @@ def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_k
             if c in rename_keys:
                 typed = right.text_input("Name", key=rename_keys[c], label_visibility="collapsed",
                                          max_chars=explore.NAME_CHARS,
-                                         placeholder=auto.get(c, "naming…") + " (type to rename)")
+                                         placeholder="type to rename" if c in auto else "naming…")
                 saved[c] = typed
             if c in examples:
                 before, kw, after = examples[c]
