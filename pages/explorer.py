@@ -2,7 +2,8 @@
 
 Thin: widgets and layout only; the work is in pages.common (cached pipeline), senses.explore and
 senses.metadata. Widget keys start with "ex_". The view (corpus, word, match, limit, layer, mix
-weights, k, projection, colour) lives in the URL's query parameters, so a link reproduces it.
+weights, k, projection, colour) and the cluster names typed for it ("names=1:river,2:money") live in the
+URL's query parameters, so a link reproduces it.
 
 Speed: the plot is drawn as soon as the clusters exist; the cluster names are computed after it, in
 a fragment, and the page then redraws with them. The plot and each sense's table are fragments, so
@@ -507,7 +508,8 @@ def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:
                        "application/octet-stream", key=f"{p}_parquet", on_click="ignore")
     if a.frame.attrs.get("source") == "scan":
         st.caption("The sent_id column is empty until the search index is ready (the text is read directly now).")
-    st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour): copy the link to share it.")
+    st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour and the names you typed): "
+               "copy the link to share it.")
 
 
 render()
