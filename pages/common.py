@@ -306,11 +306,10 @@ def cached_placement(corpus: str, word: str, match: str, limit: int | None, mode
 def cached_names(corpus: str, word: str, match: str, limit: int | None, model_name: str, layer,
                  weights: tuple[float, ...], method: str, k: int | None, representation: str) -> dict:
     """Cluster -> senses.naming.ClusterName (substitutes from the LM head, distinctive context words)."""
-    from senses.naming import name_clusters
+    from senses.explore import name_senses
 
     a = cached_analysis(corpus, word, match, limit, model_name, layer, weights, method, k, representation)
-    model = _named_model(model_name)
-    return name_clusters(a.frame, a.clustering.labels, model=model, word=word)
+    return name_senses(a, model=_named_model(model_name), word=word)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,7 +2,8 @@
 
 Thin: widgets and layout only; the work is in pages.common (cached pipeline), senses.explore and
 senses.metadata. Widget keys start with "ex_". The view (corpus, word, match, limit, layer, mix
-weights, k, projection, colour) lives in the URL's query parameters, so a link reproduces it.
+weights, k, projection, colour) and the cluster names typed for it ("names=1:river,2:money") live in the
+URL's query parameters, so a link reproduces it.
 
 Speed: the plot is drawn as soon as the clusters exist; the cluster names are computed after it, in
 a fragment, and the page then redraws with them. The plot and each sense's table are fragments, so
@@ -127,6 +128,10 @@ def _init_state(p: str) -> None:
                 st.session_state.setdefault(f"{p}_ignored", {})[name] = (st.query_params[name], default)
         for i, k in enumerate(keys):
             st.session_state[k] = value[i] if name == "w" else value
+    if f"{p}_link_names" not in st.session_state:  # a shared link's cluster names, for the link's own view
+        view_keys = [f"{p}_{n}" for n in _DEFAULTS if n not in ("w", "color")] + [f"{p}_w{i}" for i in range(N_WEIGHTS)]
+        st.session_state[f"{p}_link_names"] = {"view": {k: st.session_state[k] for k in view_keys},
+                                               "names": explore.parse_names_param(st.query_params.get("names"))}
 
 
 def _sync_query(view: View, color: str | None = None) -> None:
@@ -324,11 +329,28 @@ def _cluster_names(p: str, view: View, a: explore.Analysis,
     vkey = f"{p}_rename_{abs(hash(repr(view.analysis)))}"
     saved = st.session_state.setdefault(f"{p}_renames", {}).setdefault(vkey, {})
     keys = {c: f"{vkey}_{c}" for c in range(a.k)} if len(a.frame) > 1 else {}
+    link = st.session_state[f"{p}_link_names"]
+    if link["names"] and all(st.session_state.get(k) == v for k, v in link["view"].items()):  # once, in its view
+        for c, name in link["names"].items():
+            if c in keys:
+                saved[c] = st.session_state[keys[c]] = name
+        link["names"] = {}
     for c, key in keys.items():
         if key not in st.session_state:
             st.session_state[key] = saved.get(c, "")
-    shown = {c: str(st.session_state[key]).strip() or auto.get(c, "") for c, key in keys.items()}
+    typed = {c: str(st.session_state[key]).strip() for c, key in keys.items()}
+    _sync_names(typed)
+    shown = {c: typed[c] or auto.get(c, "") for c in keys}
     return auto, {c: n for c, n in shown.items() if n}, keys, saved
+
+
+def _sync_names(typed: dict[int, str]) -> None:
+    """The names typed for this view in the URL ("names=1:river,2:money"), so that a link keeps them."""
+    value = explore.names_param({c: n for c, n in typed.items() if n})
+    if value and st.query_params.get("names") != value:
+        st.query_params["names"] = value
+    elif not value and "names" in st.query_params:
+        del st.query_params["names"]
 
 
 # ---- page ------------------------------------------------------------------------------------------
@@ -438,14 +460,20 @@ def _plot(p: str, a: explore.Analysis, color: str, names: dict, word: str, star:
 
 def _sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_keys: dict, saved: dict) -> None:
     st.subheader("Occurrences by sense")
+    examples = explore.typical_examples(a) if len(a.frame) > 1 else {}
     for c, _label, table in explore.cluster_tables(a, names):
         with st.container(border=True):
             left, right = st.columns([1, 2])
-            left.markdown(f"**Sense {c + 1}** · {len(table)} occurrence{'s' if len(table) != 1 else ''}")
+            left.markdown(f"**Sense {c + 1}{': ' + md(names[c]) if c in names else ''}** · "
+                          f"{len(table)} occurrence{'s' if len(table) != 1 else ''}")
             if c in rename_keys:
                 typed = right.text_input("Name", key=rename_keys[c], label_visibility="collapsed",
-                                         placeholder=auto.get(c, "naming…") + " (type to rename)")
+                                         max_chars=explore.NAME_CHARS,
+                                         placeholder="type to rename" if c in auto else "naming…")
                 saved[c] = typed
+            if c in examples:
+                before, kw, after = examples[c]
+                st.caption(f"Most typical use: {md(before)}**{md(kw)}**{md(after)}")
             _sense_table(p, c, table)
 
 
@@ -545,7 +573,8 @@ def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:
                        "application/octet-stream", key=f"{p}_parquet", on_click="ignore")
     if a.frame.attrs.get("source") == "scan":
         st.caption("The sent_id column is empty until the search index is ready (the text is read directly now).")
-    st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour): copy the link to share it.")
+    st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour and the names you typed): "
+               "copy the link to share it.")
 
 
 render()

@@ -611,6 +611,8 @@ def _window(value: str) -> Window:
 def main(argv: Sequence[str] | None = None) -> int:
     if "--induction" in (sys.argv[1:] if argv is None else argv):  # the sense-induction benchmark
         return __import__("senses.induction", fromlist=["main"]).main(argv)
+    if "--names" in (sys.argv[1:] if argv is None else argv):  # do the cluster names say the gold senses?
+        return __import__("senses.name_eval", fromlist=["main"]).main(argv)
     ap = argparse.ArgumentParser(prog="python -m senses.evaluate", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, default=None, help="model directory (default: the bundled model)")
     ap.add_argument("--words", default=",".join(WORDS), help="comma-separated Senseval words")

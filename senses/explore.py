@@ -17,6 +17,7 @@ import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages
 from .cluster import MERGE, MIN_GROUP, MIN_SHARE, Clustering, Projection, cluster, normalize, project
 from .induction import LABELS as REPRESENTATION_LABELS
 from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, WORDS_ONLY, Representer
-from .naming import word_forms
+from .naming import ClusterName, name_clusters, word_forms
 
 DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
@@ -40,6 +41,10 @@ ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
 KWIC_LEFT_CHARS = 60  # left context kept in the tables (its end, next to the keyword)
 HOVER_CHARS = 200  # characters of left / right context in the hover
 HOVER_LINE = 60  # the hover wraps its lines at about this many characters (fits an 800-px window)
+EXAMPLE_CHARS = 60  # characters of left / right context in a cluster's example sentence
+NAME_CHARS = 40  # a cluster name typed by the user, at most
+NAMES_PARAM_CHARS = 400  # the shared link's cluster names (names_param), at most
+MAX_NAMED = 16  # clusters a shared link can name
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
@@ -206,6 +211,36 @@ def hover_text(left: str, keyword: str, right: str, line: int = HOVER_LINE) -> s
     return "<br>".join(" ".join(ws) for ws in lines)
 
 
+def names_param(names: dict[int, str], name_chars: int = NAME_CHARS, max_chars: int = NAMES_PARAM_CHARS) -> str:
+    """Cluster names as one compact query parameter: "1:river,2:money" (1-based, like the page's "Sense 1").
+    Each name is cut to `name_chars` characters (whitespace runs as one space); "%", "," and ":" inside it
+    are percent-encoded; names that would take the value past `max_chars` are left out."""
+    parts: list[str] = []
+    for c in sorted(names):
+        name = " ".join(str(names[c]).split())[:name_chars]
+        if not name:
+            continue
+        part = f"{int(c) + 1}:" + name.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        if len(",".join([*parts, part])) > max_chars:
+            break
+        parts.append(part)
+    return ",".join(parts)
+
+
+def parse_names_param(value: str, name_chars: int = NAME_CHARS, max_clusters: int = MAX_NAMED) -> dict[int, str]:
+    """names_param read back: cluster (0-based) -> name. Malformed entries (no number, a number outside
+    1..max_clusters, an empty name) are skipped; names are cut to `name_chars` characters."""
+    out: dict[int, str] = {}
+    for part in str(value or "").split(",")[: 4 * max_clusters]:
+        num, sep, name = part.partition(":")
+        if not sep or not num.strip().isdigit() or not 1 <= int(num) <= max_clusters:
+            continue
+        name = " ".join(unquote(name).split())[:name_chars]
+        if name:
+            out[int(num) - 1] = name
+    return out
+
+
 def cluster_label(c: int, names: dict[int, str] | None) -> str:
     name = (names or {}).get(int(c))
     return f"{int(c) + 1}: {name}" if name else f"sense {int(c) + 1}"
@@ -322,6 +357,60 @@ def least_typical(analysis: Analysis, n: int = ODD_ROWS) -> pd.DataFrame:
     table = kwic(analysis.frame.iloc[order])
     table.insert(0, "fit", np.round(fit[order], 2))  # first: the KWIC columns are wide
     return table
+
+
+def typical_rows(analysis: Analysis) -> dict[int, int]:
+    """Per cluster, the row of its most typical occurrence (the highest typicality(); ties: the first)."""
+    fit = typicality(analysis)
+    labels = analysis.clustering.labels
+    return {int(c): int(np.flatnonzero(labels == c)[np.argmax(fit[labels == c])]) for c in np.unique(labels)}
+
+
+def _squeeze(s: str) -> str:
+    """Whitespace runs (line breaks too) as one space, a space kept at either end."""
+    s = str(s)
+    return (" " if s[:1].isspace() else "") + " ".join(s.split()) + (" " if s[-1:].isspace() and s.strip() else "")
+
+
+def _clip_words_left(s: str, n: int) -> str:
+    """The end of s, at most n characters, starting at a word ("…" before it when cut); whitespace squeezed,
+    the space before the keyword kept."""
+    s = _squeeze(s)
+    if len(s.strip()) <= n:
+        return s.lstrip()
+    cut = s[-n:]
+    return "…" + (cut.split(" ", 1)[1] if " " in cut[1:-1] and s[-n - 1] != " " else cut.lstrip())
+
+
+def _clip_words_right(s: str, n: int) -> str:
+    """The start of s, at most n characters, ending at a word ("…" after it when cut); whitespace squeezed,
+    the space after the keyword kept."""
+    s = _squeeze(s)
+    if len(s.strip()) <= n:
+        return s.rstrip()
+    cut = s[:n]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[1:-1] and s[n] != " " else cut.rstrip()) + "…"
+
+
+def typical_examples(analysis: Analysis, chars: int = EXAMPLE_CHARS) -> dict[int, tuple[str, str, str]]:
+    """Per cluster, its most typical occurrence (typical_rows) as a short keyword in context: (left, keyword,
+    right) to be joined as they are (left ends with the space before the keyword, if any; right starts with
+    the one after it), each side cut to at most `chars` characters at a word boundary ("…" where cut)."""
+    f = analysis.frame
+    out = {}
+    for c, r in typical_rows(analysis).items():
+        left, right = _clip_words_left(f["left"].iat[r], chars), _clip_words_right(f["right"].iat[r], chars)
+        left += " " if left[-1:].isalnum() else ""  # contexts joined without their spaces (tokens)
+        right = (" " if right[:1].isalnum() else "") + right
+        out[c] = (left, " ".join(str(f["keyword"].iat[r]).split()), right)
+    return out
+
+
+def name_senses(analysis: Analysis, model=None, word: str | None = None) -> dict[int, ClusterName]:
+    """Automatic names of the analysis' clusters (senses.naming.name_clusters, their words counted over each
+    cluster's most typical occurrences): what the Explorer shows."""
+    return name_clusters(analysis.frame, analysis.clustering.labels, model=model, word=word,
+                         typicality=typicality(analysis))
 
 
 def cluster_tables(analysis: Analysis, names: dict[int, str] | None = None) -> list[tuple[int, str, pd.DataFrame]]:

@@ -271,8 +271,9 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
     mean = mix_layers(average[None], layer)[0]
     if len(candidates) and candidate_vectors is None:
         candidate_vectors = alone_vectors(model, list(candidates), layer)
+    typical = np.einsum("ij,ij->i", normalize(x), normalize(cents)[c.labels]) if len(x) else None
     names = name_clusters(frame, c.labels, model if n_substitutes else None, word, per_cluster=per_cluster,
-                          top=n_substitutes or 5, seed=seed)
+                          top=n_substitutes or 5, seed=seed, typicality=typical)
     skip = word_forms(word) | {word.lower()}
     rows = []
     for j in range(c.k):

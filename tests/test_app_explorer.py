@@ -499,3 +499,49 @@ def test_least_typical_caption_quotes_the_benchmark(app_env):
 def test_chosen_k_says_how_it_differs_from_automatic_k(app_env):
     at = run_explorer(corpus=BANK, word="bank", k=2)
     assert "automatic k over-clusters into 8" in texts(at, "caption")
+
+
+def rename_boxes(at: AppTest) -> list:
+    return sorted((t for t in at.text_input if t.key.startswith("ex_rename_")), key=lambda t: t.key)
+
+
+def test_shared_link_keeps_renamed_clusters(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2, names="1:river side,2:money%2C cash,7:none,x:bad")
+    assert [b.value for b in rename_boxes(at)] == ["river side", "money, cash"]
+    assert {t["name"] for t in occurrence_traces(plot_spec(at))} == {"1: river side", "2: money, cash"}
+    headers = [m.value for m in at.markdown if m.value.startswith("**Sense ")]
+    assert headers[0].startswith("**Sense 1: river side**") and headers[1].startswith("**Sense 2: money, cash**")
+    assert _flat(at.query_params["names"]) == "1:river side,2:money%2C cash"  # the cluster 7 that is not: gone
+    # renaming changes the link; clearing every name removes it
+    rename_boxes(at)[1].input("finance").run()
+    assert _flat(at.query_params["names"]) == "1:river side,2:finance"
+    assert "2: finance" in {t["name"] for t in occurrence_traces(plot_spec(at))}
+    for box in rename_boxes(at):
+        box.input("")
+    at.run()
+    assert "names" not in at.query_params
+
+
+def test_link_names_belong_to_the_links_view(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    rename_boxes(at)[0].input("river").run()
+    assert _flat(at.query_params["names"]) == "1:river"
+    at.selectbox(key="ex_k").select(3).run()  # another view: its own (no) names, and none in the link
+    assert "names" not in at.query_params and not any(b.value for b in rename_boxes(at))
+    at.selectbox(key="ex_k").select(2).run()  # back: the name typed for that view, in the link again
+    assert rename_boxes(at)[0].value == "river" and _flat(at.query_params["names"]) == "1:river"
+    # a link's names are for its own view: opened on a word that is not found, then another word, none
+    other = run_explorer(corpus=BANK, word="nosuchword", k=2, names="1:river")
+    other.text_input(key="ex_word").input("bank").run()
+    assert not any(b.value for b in rename_boxes(other)) and "names" not in other.query_params
+
+
+def test_sense_boxes_show_the_most_typical_use(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=2)
+    examples = [c.value for c in at.caption if c.value.startswith("Most typical use: ")]
+    tables = sense_tables(at)
+    assert len(examples) == len(tables) == 2
+    for text, table in zip(examples, tables, strict=True):
+        assert "**bank**" in text
+        right = text.split("**bank**", 1)[1].replace("\\", "")
+        assert any(r.startswith(right.rstrip("…")) for r in table["right"])  # one of this sense's own uses

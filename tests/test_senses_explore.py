@@ -201,7 +201,7 @@ def test_name_clusters_without_model_falls_back_to_context():
     names = naming.name_clusters(_frame(), np.array([0] * 10 + [1] * 10), model=None, word="bank")
     assert names[0].substitutes == [] and names[0].context
     empty = naming.ClusterName(2, 1)
-    assert empty.label == "sense 3"
+    assert empty.label == "sense 3"  # only a cluster without any word
 
 
 def test_names_lead_with_context_words_and_substitutes_fill_in():
@@ -214,6 +214,86 @@ def test_names_lead_with_context_words_and_substitutes_fill_in():
                       "token_index": [2, 2, 2, 1]})
     names = naming.name_clusters(f, np.array([0, 0, 1, 1]), model=None, word="bank")
     assert len({"film", "films"} & set(names[0].context)) == 1  # one form per lemma
+
+
+def _sentences_frame(sentences: list[str], word: str = "bank") -> pd.DataFrame:
+    rows = []
+    for s in sentences:
+        toks = s.split()
+        j = toks.index(word)
+        rows.append({"left": " ".join(toks[:j]), "keyword": word, "right": " ".join(toks[j + 1:]), "tokens": toks,
+                     "token_index": j})
+    return pd.DataFrame(rows)
+
+
+def test_names_are_frequent_in_the_typical_uses_and_distinctive():
+    # cluster 0: "shore" in all its uses, "river" next to the target in its five most typical uses, "heron"
+    # in its five least typical; "water" in every use of both clusters (frequent, not distinctive); 1: money
+    typical = [f"the river bank water shore {w}" for w in "one two three four five".split()]
+    odd = [f"a heron bank water shore {w}" for w in "six seven eight nine ten".split()]
+    money = [f"the loan bank water cash {w}" for w in "red blue green gold grey".split()]
+    f = _sentences_frame(typical + odd + money)
+    labels = np.array([0] * 10 + [1] * 5)
+    fit = np.array([0.9] * 5 + [0.2] * 5 + [0.9] * 5)
+    names = naming.name_clusters(f, labels, word="bank", typicality=fit)
+    assert sorted(names[0].context) == ["river", "shore"] and "heron" not in names[0].label
+    assert names[1].context == ["loan", "cash"]  # "water", in every use, says no sense
+    # without typicality every use counts: the odd uses' word comes in too
+    assert "heron" in naming.name_clusters(f, labels, word="bank")[0].context
+
+
+def test_names_prefer_words_next_to_the_target_and_show_the_common_form():
+    # "rivers" / "river" (one lemma, "river" written more often) next to the target, "muddy" five words away
+    near = ["x muddy y z w river bank", "x muddy y z w river bank", "x muddy y z w rivers bank"]
+    f = _sentences_frame(near + ["the loan bank account"] * 3)
+    names = naming.name_clusters(f, np.array([0, 0, 0, 1, 1, 1]), word="bank")
+    assert names[0].context[:2] == ["river", "muddy"]  # one form per lemma, the nearer word first
+
+
+def test_every_cluster_gets_words_not_a_number():
+    # a small cluster whose uses share no word still gets its own words (it was "sense 3" before)
+    f = _sentences_frame(["the river bank shore"] * 4 + ["the loan bank cash"] * 4
+                         + ["a bank vault", "steep bank slope", "bank holiday monday"])
+    names = naming.name_clusters(f, np.array([0] * 4 + [1] * 4 + [2] * 3), word="bank")
+    assert names[2].label != "sense 3" and set(names[2].context) <= {"vault", "steep", "slope", "holiday", "monday"}
+    assert naming.sense_words([{}, {}], [0, 1]) == {0: [], 1: []}  # no words at all: nothing to name
+
+
+def test_typical_example_is_the_most_central_use_cut_at_words():
+    rng = np.random.default_rng(0)
+    sentences = [f"{'very ' * 20}long left side of the river bank {i} and a long right side {'too ' * 20}"
+                 for i in range(6)] + [f"money at the bank {i}" for i in range(6)]
+    f = _sentences_frame(sentences)
+    x = np.vstack([np.eye(8)[0] + 0.1 * rng.normal(size=(6, 8)), np.eye(8)[1] + 0.1 * rng.normal(size=(6, 8))])
+    x[4], x[9] = np.eye(8)[0], np.eye(8)[1]  # exactly at each cluster's direction
+    a = explore.analyse(f, np.repeat(x[:, None, :], 3, axis=1), representation="layers", k=2)
+    fit = explore.typicality(a)
+    rows = explore.typical_rows(a)
+    assert rows == {0: int(np.argmax(np.where(a.clustering.labels == 0, fit, -9))),
+                    1: int(np.argmax(np.where(a.clustering.labels == 1, fit, -9)))}
+    assert set(rows.values()) == {4, 9}
+    ex = explore.typical_examples(a, chars=30)
+    c_river = int(a.clustering.labels[4])
+    left, kw, right = ex[c_river]
+    assert kw == "bank" and left.startswith("…") and left.endswith("of the river ") and right.startswith(" 4 and")
+    assert right.endswith("…") and len(left) <= 32 and len(right) <= 32
+    assert all(w in sentences[4].split() for w in (left + right).replace("…", "").split())
+    assert ex[1 - c_river] == ("money at the ", "bank", " 3")  # row 9: the fourth money sentence, short: whole
+    real = pd.DataFrame({"left": ["On the\n  west "], "keyword": ["bank"], "right": [", of the river."]})
+    b = explore.Analysis(real, np.ones((1, 2), np.float32), a.projection, explore.Clustering(np.zeros(1, int), 1, 0.0, {}, True))
+    assert explore.typical_examples(b) == {0: ("On the west ", "bank", ", of the river.")}  # spacing as written
+
+
+def test_names_param_round_trip_escapes_and_caps():
+    names = {0: "river side", 1: "money, cash: 100%", 3: "  ", 2: "x" * 60}
+    value = explore.names_param(names)
+    assert value.startswith("1:river side,2:money%2C cash%3A 100%25,3:")  # 1-based, like "Sense 1"
+    assert explore.parse_names_param(value) == {0: "river side", 1: "money, cash: 100%", 2: "x" * explore.NAME_CHARS}
+    assert explore.parse_names_param("0:a,2:b,x:c,99:d,3:,4:  e  f ,5") == {1: "b", 3: "e f"}
+    assert explore.parse_names_param(None) == {} and explore.parse_names_param("") == {}
+    many = explore.names_param({c: "y" * 40 for c in range(16)})
+    assert len(many) <= explore.NAMES_PARAM_CHARS < len(many) + 44  # as many whole entries as fit
+    assert explore.parse_names_param(many) == {c: "y" * 40 for c in range(9)}
 
 
 def test_kwic_keeps_the_end_of_a_long_left_context():

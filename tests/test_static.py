@@ -68,6 +68,16 @@ def test_compare_table_per_cluster(tiny_elmo):
     assert "'bank' alone (no context)" in names
 
 
+def test_compare_names_every_cluster_with_its_own_words(tiny_elmo):
+    comp = ss.compare(tiny_elmo, "bank", SENTENCES, INDICES, layer=2, k=4, n_substitutes=0)
+    assert comp.clustering.k == 4
+    for j, name in enumerate(comp.table["name"]):
+        own = {w for s, c in zip(SENTENCES, comp.clustering.labels, strict=True) if c == j for w in s}
+        assert name and not name.startswith("sense ") and set(name.split(" · ")) <= own - {"bank"}
+    assert all(f"{j + 1}: {n}" in [tr.name for tr in ss.contextual_figure(comp).data]
+               for j, n in enumerate(comp.table["name"]))
+
+
 def test_compare_with_a_corpus_average(tiny_elmo):
     avg = np.ones((3, tiny_elmo.dim), np.float32)
     comp = ss.compare(tiny_elmo, "bank", SENTENCES, INDICES, layer=1, k=2, n_substitutes=0, average=avg, n_average=999)
