@@ -160,6 +160,22 @@ def induction_section() -> str | None:
     return "\n".join(text)
 
 
+def names_section() -> str | None:
+    names = _load("names.json")
+    if names is None:
+        return None
+    rows = [[r["set"], num(r["words"]), num(r["senses"]), num(r["named"]), num(r["share"]), num(r["major_senses"]),
+             num(r["major_named"]), num(r["major_share"])] for r in names["summary"]]
+    return "\n".join([
+        "## Cluster names", "",
+        "`python -m senses.evaluate --names` (`names.json`): for each hand-labelled sense, the cluster of the "
+        "default view that holds most of its occurrences; is one of the sense's expected words "
+        "(`senses/gold/keywords/keywords.tsv`, written from the sense labels before any name was looked at) "
+        "in that cluster's name? Senses with ≥ 8 occurrences are counted apart. Several small senses share "
+        "their majority cluster with a bigger sense, whose words then name it.", "",
+        table(["set", "words", "senses", "named", "share", "senses (≥ 8)", "named", "share"], rows)])
+
+
 def examples_section() -> str | None:
     sys.path.insert(0, str(ROOT))
     from senses import measured
@@ -259,8 +275,9 @@ def shapes_section() -> str | None:
                       table(["shape", "body parameters", "tokens/s", "with LSTM clipping"], rows)])
 
 
-SECTIONS: tuple[Callable[[], str | None], ...] = (model_section, evaluation_section, induction_section,
-                                                  examples_section, speed_section, corpora_section, shapes_section)
+SECTIONS: tuple[Callable[[], str | None], ...] = (
+    model_section, evaluation_section, induction_section, names_section, examples_section, speed_section,
+    corpora_section, shapes_section)
 
 
 def render() -> str:
