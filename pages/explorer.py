@@ -18,6 +18,7 @@ import streamlit as st
 from corpora.builtin import DEFAULT_CORPUS
 from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
+from pages import compare
 from pages.common import (
     cached_analysis,
     cached_embeddings,
@@ -69,6 +70,8 @@ _QUERY = {
 _DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": DEFAULT_LIMIT,
              "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS,
              "rep": explore.DEFAULT_REPRESENTATION}
+_QUERY.update(compare.QUERY)  # "Compare with": another corpus or a split of this one
+_DEFAULTS.update(compare.DEFAULTS)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class View:
     proj: str
     k_choice: int | str
     representation: str = explore.DEFAULT_REPRESENTATION
+    compare: compare.Spec | None = None  # what the word is compared with (None: nothing)
 
     @property
     def search(self) -> tuple:
@@ -127,6 +131,7 @@ def _sync_query(view: View, color: str | None = None) -> None:
     want = {k: str(v) for k, v in want.items()}
     if {k: st.query_params.get(k) for k in want} != want:
         st.query_params.update(want)
+    compare.sync_query(view.compare)
 
 
 # ---- controls --------------------------------------------------------------------------------------
@@ -143,6 +148,7 @@ def _controls(p: str) -> View | None:
     corpus = c1.selectbox("Corpus", names, key=f"{p}_corpus")
     word = c2.text_input("Word", key=f"{p}_word", help="One word; in lemma mode all its forms are found.").strip()
     _examples(p, corpus)
+    cmp = compare.controls(p, corpus, names)
     match = c3.selectbox("Match", MATCHES, key=f"{p}_match",
                          help="lemma: cell finds cell and cells; form: only the exact form (case-insensitive).")
     limit = int(c4.number_input("Max occurrences", min_value=1, max_value=5000, step=50, key=f"{p}_limit",
@@ -174,7 +180,7 @@ def _controls(p: str) -> View | None:
         k_choice = st.selectbox("Number of senses (k)", K_CHOICES, key=f"{p}_k",
                                 help="auto: over-cluster, fold small clusters into large ones, and keep a split "
                                      "only when it separates the points better than random blobs would.")
-    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice, representation)
+    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice, representation, cmp)
     _sync_query(view)
     return view
 
@@ -311,6 +317,9 @@ def _page(p: str) -> None:
         return
     occ = _search(view)
     if occ is None:
+        return
+    if view.compare is not None:  # both sides in one space instead of the single-corpus view
+        compare.render(p, view)
         return
     a = _analyse(p, view, occ)
     if a is None:
