@@ -274,9 +274,7 @@ def _shares(p: str, result: shift.Shift, word: str) -> None:
     c2.metric("p-value", f"{result.p_value:.3f}",
               help=f"Permutation test: the side labels shuffled {result.rounds:,} times over the same clusters "
                    f"(seed {result.seed}); the share of shuffles that diverge at least as much.")
-    (st.success if result.different else st.info)(
-        f"{result.sentence} (p = {result.p_value:.3f}, {'below' if result.different else 'not below'} "
-        f"{shift.ALPHA:g})")
+    (st.success if result.different else st.info)(md(result.sentence))
     st.caption(md(result.summary()) + " A sense is marked as found on one side only when it holds at least "
                f"{shift.ONE_SIDE_OWN:.0%} of that side's occurrences and under {shift.ONE_SIDE_OTHER:.0%} of the "
                "other's.")

@@ -66,8 +66,8 @@ DEFAULT_CAP = 300  # occurrences per side at most (the Explorer's default "Max o
 SPLIT_SEARCH = 5000  # occurrences read from a corpus to split it (a seeded random sample of its hits above that)
 ONE_SIDE_OWN = 0.10  # "found on one side only": at least this share of one side's occurrences ...
 ONE_SIDE_OTHER = 0.05  # ... and under this share of the other side's
-DIFFERENT = "The senses are used differently on the two sides."
-SAME = "No difference beyond chance."
+DIFFERENT = "The senses are used differently on the two sides"
+SAME = "No difference beyond chance"
 _CHUNK = 1000  # permutation rounds counted at once
 
 
@@ -315,7 +315,9 @@ class Shift:
 
     @property
     def sentence(self) -> str:
-        return DIFFERENT if self.different else SAME
+        """The plain verdict: DIFFERENT when p < ALPHA, else SAME, with p ("...: p = 0.001 < 0.05.")."""
+        verdict, sign = (DIFFERENT, "<") if self.different else (SAME, "≥")
+        return f"{verdict}: p = {self.p_value:.3f} {sign} {ALPHA:g}."
 
     def only_text(self, c: int) -> str:
         side = self.only_on.get(c)
