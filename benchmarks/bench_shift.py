@@ -23,7 +23,8 @@ pooled 2n occurrences) and measured with senses.shift.measure (JSD, permutation 
 Estimated shares: every cluster is mapped to the gold sense of most of its occurrences; the estimated share of a
 sense on a side is the share of the side's occurrences in clusters mapped to it. mae: mean absolute error of
 the first sense's estimated share against the planted one, over both sides (with two senses the second sense's
-error is the same). jsd: the JSD of the clusters' shares (what the page shows) against planted_jsd, that of the
+error is the same); mae_sample: the same against the sample's own shares (for the drawn design they vary around
+the planted 1/2; elsewhere they are the planted ones), the clustering's part of the error. jsd: the JSD of the clusters' shares (what the page shows) against planted_jsd, that of the
 planted proportions. shift_rate: share of pairs with p < 0.05. k1_rate: share of pairs clustered into a single
 sense (the test can then never say "shift").
 
@@ -112,7 +113,9 @@ def score_pair(gold, layers, subs, rows_a, rows_b, pair, share_a, share_b, round
     b = np.arange(len(rows)) >= len(rows_a)
     est = [float(np.mean(mapped[~b] == pair[0])), float(np.mean(mapped[b] == pair[0]))]
     gold_counts = np.array([[np.sum(senses[~b] == s) for s in pair], [np.sum(senses[b] == s) for s in pair]])
-    return {"mae": (abs(est[0] - share_a) + abs(est[1] - share_b)) / 2, "est_a": est[0], "est_b": est[1],
+    drawn = gold_counts[:, 0] / gold_counts.sum(1)  # the sample's own shares (the planted ones unless drawn)
+    return {"mae": (abs(est[0] - share_a) + abs(est[1] - share_b)) / 2,
+            "mae_sample": (abs(est[0] - drawn[0]) + abs(est[1] - drawn[1])) / 2, "est_a": est[0], "est_b": est[1],
             "jsd": result.jsd, "jsd_sample": shift.jsd(gold_counts[0], gold_counts[1]), "p": result.p_value,
             "shift": result.different, "k": a.k, "seconds": seconds}
 
@@ -141,7 +144,7 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
         pa, pb = float(g["planted_a"].iloc[0]), float(g["planted_b"].iloc[0])
         out.append({"design": design, "n": int(n), "pairs": len(g), "words": g["word"].nunique(),
                     "planted_a": pa, "planted_b": pb, "est_a": g["est_a"].mean(), "est_b": g["est_b"].mean(),
-                    "mae": g["mae"].mean(), "planted_jsd": shift.jsd([pa, 1 - pa], [pb, 1 - pb]),
+                    "mae": g["mae"].mean(), "mae_sample": g["mae_sample"].mean(), "planted_jsd": shift.jsd([pa, 1 - pa], [pb, 1 - pb]),
                     "jsd": g["jsd"].mean(), "jsd_sample": g["jsd_sample"].mean(), "shift_rate": g["shift"].mean(),
                     "k_mean": g["k"].mean(), "k1_rate": (g["k"] == 1).mean(),
                     "with_replacement": g["with_replacement"].mean(), "seconds_per_pair": g["seconds"].mean()})
@@ -243,7 +246,7 @@ def main(argv=None) -> int:
         log(f"cost: {meta['cost']}")
     with pd.option_context("display.width", 220, "display.max_columns", 30, "display.float_format", "{:.3f}".format):
         print(summary.to_string(index=False))
-    print("\n" + _md(summary[["design", "n", "pairs", "planted_a", "planted_b", "est_a", "est_b", "mae",
+    print("\n" + _md(summary[["design", "n", "pairs", "planted_a", "planted_b", "est_a", "est_b", "mae", "mae_sample",
                               "planted_jsd", "jsd", "shift_rate", "k1_rate", "with_replacement"]]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "summary": summary.to_dict("records"),

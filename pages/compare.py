@@ -73,7 +73,7 @@ def controls(p: str, corpus: str, names: list[str]) -> Spec | None:
 
 
 def _controls(p: str, corpus: str, names: list[str]) -> Spec | None:
-    cols = st.columns([3, 2, 2, 2])
+    cols = st.columns([5, 2, 2, 2])
     mode = cols[0].radio("Compare with", MODES, key=f"{p}_cmp", format_func=MODE_LABELS.get, horizontal=True,
                          help="Another corpus, or two parts of this one by a metadata column: both sides are "
                               "sampled evenly and clustered together, and the senses' shares compared.")
@@ -107,8 +107,9 @@ def _split_controls(p: str, corpus: str, cols) -> Spec | None:
     if numeric:
         options = values[1:]  # from the second value on: the side before it is never empty
         _keep_valid(f"{p}_cmp_val", options, options[len(options) // 2])
-        value = cols[1].select_slider(f"{column}: before / from", options, key=f"{p}_cmp_val",
-                                      help="One side: the documents before this value; the other: from it on.")
+        pick = cols[1].select_slider if len(options) > 1 else cols[1].selectbox
+        value = pick(f"{column}: before / from", options, key=f"{p}_cmp_val",
+                     help="One side: the documents before this value; the other: from it on.")
         return Spec(SPLIT, column=column, value=value, numeric=True)
     _keep_valid(f"{p}_cmp_val", values)
     value = cols[1].selectbox(f"{column} =", values, key=f"{p}_cmp_val")
@@ -118,26 +119,29 @@ def _split_controls(p: str, corpus: str, cols) -> Spec | None:
     return Spec(SPLIT, column=column, value=value, vs=vs)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def split_columns(corpus: str) -> dict[str, tuple[bool, list[str]]]:
-    """Metadata columns of a stored corpus to split it by: column -> (numeric, its values as text, numbers
-    in order, others most frequent first). {} for a corpus that is not stored (yet)."""
+    """Metadata columns of a stored corpus to split it by: column -> (numeric, its values as text: numbers in
+    order, others most frequent first). {} for a corpus that is not stored (yet; that answer is not cached)."""
+    try:
+        return _split_columns(corpus, get_store().info(corpus)["hash"])
+    except CorpusError:
+        return {}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _split_columns(corpus: str, digest: str) -> dict[str, tuple[bool, list[str]]]:
+    """split_columns of the corpus stored with that content hash (a corpus stored again is read again)."""
     import pandas as pd
 
     store = get_store()
-    try:
-        kept = [c for c, n in store.meta_cardinality(corpus).items() if 2 <= n <= MAX_SPLIT_VALUES]
-        meta = store.documents_meta(corpus) if kept else None
-    except CorpusError:
-        return {}
+    kept = [c for c, n in store.meta_cardinality(corpus).items() if 2 <= n <= MAX_SPLIT_VALUES]
+    meta = store.documents_meta(corpus) if kept else None
     out = {}
     for c in kept:
-        col = meta[c if c in meta.columns else f"meta_{c}"].map(shift._text)
+        col = meta[c if c in meta.columns else f"meta_{c}"].map(shift.meta_text)
         col = col[col != ""]
-        numbers = pd.to_numeric(col, errors="coerce")
-        if len(col) and numbers.notna().all():
-            values = [shift._text(v) for v in sorted(col.unique(), key=float)]
-            out[c] = (True, values)
+        if len(col) and pd.to_numeric(col, errors="coerce").notna().all():
+            out[c] = (True, sorted(col.unique(), key=float))
         else:
             out[c] = (False, [str(v) for v in col.value_counts().index])
         if len(out[c][1]) < 2:

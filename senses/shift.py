@@ -77,9 +77,9 @@ class ShiftError(CorpusError):
 
 # ---- sides ------------------------------------------------------------------------------------------
 
-def _text(v) -> str:
+def meta_text(v) -> str:
     """A metadata value as text ("" for a missing one): 1900 -> "1900"."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or (not isinstance(v, str | list | dict) and pd.isna(v)):
         return ""
     return str(v)
 
@@ -137,11 +137,11 @@ class Split:
             raise ShiftError(f"the occurrences have no metadata column {self.column!r}; they have: "
                              f"{', '.join(have) or 'none'}")
         if self.before:
-            numbers = pd.to_numeric(occ[self.column].map(_text).replace("", np.nan), errors="coerce").to_numpy()
+            numbers = pd.to_numeric(occ[self.column].map(meta_text).replace("", np.nan), errors="coerce").to_numpy()
             known = ~np.isnan(numbers)
             a = known & (numbers < float(self.value))
             return a, known & ~a
-        values = occ[self.column].map(_text).to_numpy()
+        values = occ[self.column].map(meta_text).to_numpy()
         a = values == self.value
         return a, (values == self.other) if self.other is not None else ~a
 
