@@ -95,10 +95,14 @@ def _keep_valid(key: str, options: list, fallback=None) -> None:
 
 
 def _split_controls(p: str, corpus: str, cols) -> Spec | None:
+    try:
+        ensure_corpus(corpus)  # its metadata values come from the index: a built-in corpus is indexed first
+    except CorpusError as e:
+        cols[0].caption(md(e))
+        return None
     columns = split_columns(corpus)
     if not columns:
-        cols[0].caption(f"{md(corpus)} has no metadata column with 2 to {MAX_SPLIT_VALUES} values to split by"
-                        + (" (yet: it is being indexed)." if corpus not in get_store().corpus_names() else "."))
+        cols[0].caption(f"{md(corpus)} has no metadata column with 2 to {MAX_SPLIT_VALUES} values to split by.")
         return None
     _keep_valid(f"{p}_cmp_col", list(columns))
     column = cols[0].selectbox("Split by", list(columns), key=f"{p}_cmp_col",
@@ -255,8 +259,13 @@ def _caption(a: explore.Analysis) -> None:
     if a.note:
         st.caption(f"Note: {md(a.note)}.")
     how = "automatic k" if c.auto else "k chosen by you"
-    st.caption(f"{c.k} sense cluster{'s' if c.k != 1 else ''} ({how}) over the {len(a.frame):,} occurrences of "
-               "both sides, named by their most distinctive context words as on the single-corpus view.")
+    if c.k == 1:
+        st.warning(f"One sense cluster ({how}) over the {len(a.frame):,} occurrences of both sides, so its share is "
+                   "100 % on each: there is nothing to compare. Set the number of senses (k) in the sidebar to "
+                   "force a split.")
+        return
+    st.caption(f"{c.k} sense clusters ({how}) over the {len(a.frame):,} occurrences of both sides, named by their "
+               "most distinctive context words as on the single-corpus view.")
 
 
 def _plot(p: str, a: explore.Analysis, names: dict, word: str) -> None:

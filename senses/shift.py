@@ -403,8 +403,8 @@ def shares_figure(shift: Shift, word: str = "", height: int = 420) -> go.Figure:
     fig.update_layout(
         barmode="group", height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10},
         title={"text": f"“{html.escape(word)}”: share of each sense per side ({n:,} occurrences each)"},
-        yaxis_title="% of the side's occurrences", yaxis_range=[0, min(100, float(shift.shares.max()) * 100 * 1.18 + 5)
-                                                               if shift.counts.size else 100],
+        # headroom above the tallest bar for its count
+        yaxis_title="% of the side's occurrences", yaxis_range=[0, max(float(shift.shares.max(initial=0.0)), 0.05) * 118 + 5],
         legend_title_text="side")
     return fig
 
