@@ -235,7 +235,8 @@ def render(p: str, view) -> None:
         return
     a_side, b_side = pooled.sides
     st.subheader(f"“{md(view.word)}”: {md(a_side)} against {md(b_side)}")
-    (st.info if pooled.sampled else st.caption)(md(pooled.note()) + " Both sides are clustered together, in one space.")
+    cap = " “Max occurrences” caps each side." if pooled.n == view.limit else ""
+    (st.info if pooled.sampled else st.caption)(md(pooled.note()) + cap + " Both sides are clustered together, in one space.")
     if view.model is None or get_model(view.model) is None:
         if view.model is None:
             get_model(None)  # says that there is no model
