@@ -142,3 +142,11 @@ def test_compare_says_why_it_cannot(compare_env):
     # a link to a corpus that is not there falls back to one that is
     at = run_explorer(corpus=BANK, word="bank", cmp="corpus", cmp_corpus="gone")
     assert at.selectbox(key="ex_cmp_corpus").value != "gone" and not at.exception
+
+
+def test_one_cluster_says_there_is_nothing_to_compare(compare_env):
+    at = run_explorer(corpus=BANK, word="bank", cmp="corpus", cmp_corpus=OTHER, k=1)
+    assert "One sense cluster (k chosen by you) over the 40 occurrences" in texts(at, "warning")
+    assert "No difference beyond chance: p = 1.000" in texts(at, "info").replace("\\", "")
+    assert "“Max occurrences” caps each side" not in texts(at, "info")  # 20 each, under the cap of 300
+    assert share_table(at)[f"{BANK} %"].tolist() == [100.0]
