@@ -20,6 +20,7 @@ import streamlit as st
 from corpora.builtin import DEFAULT_CORPUS, missing_builtins, missing_note
 from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
+from pages import compare
 from pages.common import (
     cached_analysis,
     cached_embeddings,
@@ -80,6 +81,8 @@ _EXPECTED = {"match": "lemma or form", "limit": "a whole number",
 _DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": DEFAULT_LIMIT,
              "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS,
              "rep": explore.DEFAULT_REPRESENTATION}
+_QUERY.update(compare.QUERY)  # "Compare with": another corpus or a split of this one
+_DEFAULTS.update(compare.DEFAULTS)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class View:
     proj: str
     k_choice: int | str
     representation: str = explore.DEFAULT_REPRESENTATION
+    compare: compare.Spec | None = None  # what the word is compared with (None: nothing)
 
     @property
     def search(self) -> tuple:
@@ -144,6 +148,7 @@ def _sync_query(view: View, color: str | None = None) -> None:
     want = {k: str(v) for k, v in want.items()}
     if {k: st.query_params.get(k) for k in want} != want:
         st.query_params.update(want)
+    compare.sync_query(view.compare)
 
 
 # ---- controls --------------------------------------------------------------------------------------
@@ -169,6 +174,7 @@ def _controls(p: str) -> View | None:
                                  help="Occurrences shown; above this, a reproducible random sample (seed 0)."))
     _builtins_note(names)
     _examples(p, corpus, word)
+    cmp = compare.controls(p, corpus, names)
     with st.sidebar:
         st.subheader("View")
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
@@ -196,7 +202,7 @@ def _controls(p: str) -> View | None:
         k_choice = st.selectbox("Number of senses (k)", K_CHOICES, key=f"{p}_k",
                                 help="auto: over-cluster, fold small clusters into large ones, and keep a split "
                                      "only when it separates the points better than random blobs would.")
-    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice, representation)
+    view = View(corpus, word, match, limit, model, layer, weights, proj, k_choice, representation, cmp)
     _sync_query(view)
     return view
 
@@ -375,6 +381,9 @@ def _page(p: str) -> None:
     _ignored_note(p)
     occ = _search(view)
     if occ is None:
+        return
+    if view.compare is not None:  # both sides in one space instead of the single-corpus view
+        compare.render(p, view)
         return
     a = _analyse(p, view, occ)
     if a is None:
