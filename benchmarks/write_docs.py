@@ -176,6 +176,34 @@ def names_section() -> str | None:
         table(["set", "words", "senses", "named", "share", "senses (≥ 8)", "named", "share"], rows)])
 
 
+def shift_section() -> str | None:
+    sh = _load("shift.json")
+    if sh is None:
+        return None
+    meta, cost = sh["meta"], sh["meta"].get("cost") or {}
+    rows = [[r["design"], num(r["n"]), f"{r['planted_a']:.2f}/{r['planted_b']:.2f}", f"{r['est_a']:.3f}/{r['est_b']:.3f}",
+             num(r["mae"]), num(r["planted_jsd"]), num(r["jsd"]), num(r["shift_rate"]), num(r["k1_rate"]),
+             num(r["with_replacement"])] for r in sh["summary"]]
+    text = ["## Sense shift between two sides", "",
+            f"`benchmarks/bench_shift.py` (`shift.json`): planted shifts from the hand-labelled senses of "
+            f"{len(meta['words'])} gold words whose two main senses have ≥ {meta['min_sense']} occurrences each "
+            f"({', '.join(meta['words'])}); {meta['repeats']} seeded pairs of samples per word, design and n, each "
+            "pair clustered anew with the Explorer's default view; share of the first sense on side A / B, "
+            "planted and estimated (clusters mapped to gold senses by majority), mean absolute error, "
+            "Jensen–Shannon divergence (bits), and how often the permutation test "
+            f"({meta['rounds']} rounds) says \"shift\" at p < {meta['alpha']}. \"exact\": each side holds "
+            "exactly half of each sense; \"drawn\": each occurrence goes to a side at random (the test's null). "
+            "A sense with too few labelled occurrences is drawn with replacement (last column: share of such "
+            "pairs).", "",
+            table(["design", "n per side", "planted A/B", "estimated A/B", "MAE", "planted JSD", "JSD",
+                   "says shift", "k = 1", "with replacement"], rows)]
+    if cost:
+        text += ["", f"Cost (\"{cost['word']}\" on {cost['corpus']}, best of {cost['repeats']}): one side of "
+                 f"{cost['n_per_side']} occurrences {num(cost['one_side_s'], 2)} s, two sides of "
+                 f"{cost['n_per_side']} {num(cost['two_sides_s'], 2)} s (ratio {num(cost['ratio'], 2)})."]
+    return "\n".join(text)
+
+
 def examples_section() -> str | None:
     sys.path.insert(0, str(ROOT))
     from senses import measured
@@ -276,7 +304,7 @@ def shapes_section() -> str | None:
 
 
 SECTIONS: tuple[Callable[[], str | None], ...] = (
-    model_section, evaluation_section, induction_section, names_section, examples_section, speed_section,
+    model_section, evaluation_section, induction_section, names_section, shift_section, examples_section, speed_section,
     corpora_section, shapes_section)
 
 
