@@ -402,3 +402,26 @@ def warm_umap(busy: bool) -> None:
     w = _umap_warm_up()
     if w is not None:
         w.touch(busy)
+
+
+def export_buttons(key: str, make_frame, stem: str) -> None:
+    """An "Export" heading with CSV and Parquet buttons for the frame `make_frame()` returns. The files are
+    made when a button is clicked (not on every rerun), and a click does not rerun the page."""
+    from senses import explore
+
+    st.subheader("Export")
+    c1, c2 = st.columns(2)
+    c1.download_button("CSV", lambda: explore.to_csv(make_frame()), f"{stem}.csv", "text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    c2.download_button("Parquet", lambda: explore.to_parquet(make_frame()), f"{stem}.parquet",
+                       "application/octet-stream", key=f"{key}_parquet", on_click="ignore")
+
+
+def kwic_columns(columns=()) -> dict:
+    """Keyword in context: the left context right-aligned against the keyword. Fixed widths (metadata
+    `columns` small), so that the table fits its box (a wide one stretches them); hover a cell to read it."""
+    config = {c: st.column_config.Column(width="small") for c in columns}
+    return config | {"left": st.column_config.TextColumn(width="medium", alignment="right"),
+                     "keyword": st.column_config.TextColumn(width="small"),
+                     "right": st.column_config.TextColumn(width="medium"),
+                     "cluster_name": st.column_config.TextColumn("cluster", width="medium")}

@@ -17,8 +17,10 @@ from corpora.errors import escape_markdown as md
 from pages.common import (
     cached_occurrences,
     ensure_corpus,
+    export_buttons,
     get_model,
     get_store,
+    kwic_columns,
     load_model,
     model_dirs,
     rows_key,
@@ -311,22 +313,9 @@ def _sense_tables(p: str, a: explore.Analysis, names: dict, sides: tuple[str, st
         with st.expander(f"{md(label)} · " + " · ".join(f"{md(s)}: {int(counts.get(s, 0))}" for s in sides)):
             show_all = len(table) > TABLE_ROWS and st.toggle(f"Show all {len(table)}", key=f"{p}_cmp_more_{c}")
             st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
-                         key=f"{p}_cmp_kwic_{c}", column_config=_kwic_columns())
-
-
-def _kwic_columns() -> dict:
-    """Keyword in context, as on the single-corpus view: the left context right-aligned against the keyword."""
-    return {"left": st.column_config.TextColumn(width="large", alignment="right"),
-            "keyword": st.column_config.TextColumn(width="small"),
-            "right": st.column_config.TextColumn(width="large")}
+                         key=f"{p}_cmp_kwic_{c}", column_config=kwic_columns(table.columns))
 
 
 def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:
-    st.subheader("Export")
-    stem = f"{word}_compared"
-    c1, c2 = st.columns(2)
-    c1.download_button("CSV", lambda: explore.to_csv(shift.export_frame(a, names)), f"{stem}.csv", "text/csv",
-                       key=f"{p}_cmp_csv", on_click="ignore")
-    c2.download_button("Parquet", lambda: explore.to_parquet(shift.export_frame(a, names)), f"{stem}.parquet",
-                       "application/octet-stream", key=f"{p}_cmp_parquet", on_click="ignore")
+    export_buttons(f"{p}_cmp", lambda: shift.export_frame(a, names), f"{word}_compared")
     st.caption("The export has a side column; the address bar holds this comparison: copy the link to share it.")

@@ -28,11 +28,13 @@ from pages.common import (
     cached_placement,
     corpus_names,
     ensure_corpus,
+    export_buttons,
     frequent_words,
     get_model,
     index_finished,
     index_in_background,
     known_names,
+    kwic_columns,
     model_select,
     name_view,
     warm_umap,
@@ -495,16 +497,6 @@ def _sense_table(p: str, c: int, table) -> None:
                  key=f"{p}_kwic_{c}", column_config=kwic_columns(table.columns))
 
 
-def kwic_columns(columns=()) -> dict:
-    """Keyword in context: the left context right-aligned against the keyword. Fixed widths (metadata
-    `columns` small), so that the table fits its box (a wide one stretches them); hover a cell to read it."""
-    config = {c: st.column_config.Column(width="small") for c in columns}
-    return config | {"left": st.column_config.TextColumn(width="medium", alignment="right"),
-                     "keyword": st.column_config.TextColumn(width="small"),
-                     "right": st.column_config.TextColumn(width="medium"),
-                     "cluster_name": st.column_config.TextColumn("cluster", width="medium")}
-
-
 def _clustering_caption(a: explore.Analysis) -> None:
     if a.note:
         st.caption(f"Note: {md(a.note)}.")
@@ -572,14 +564,7 @@ def _misfit_figures() -> str:
 
 
 def _exports(p: str, a: explore.Analysis, names: dict, word: str) -> None:
-    st.subheader("Export")
-    stem = f"{word}_occurrences"
-    c1, c2 = st.columns(2)
-    # files are made when a button is clicked (not on every rerun); clicking does not rerun the page
-    c1.download_button("CSV", lambda: explore.to_csv(explore.export_frame(a, names)), f"{stem}.csv", "text/csv",
-                       key=f"{p}_csv", on_click="ignore")
-    c2.download_button("Parquet", lambda: explore.to_parquet(explore.export_frame(a, names)), f"{stem}.parquet",
-                       "application/octet-stream", key=f"{p}_parquet", on_click="ignore")
+    export_buttons(p, lambda: explore.export_frame(a, names), f"{word}_occurrences")
     if a.frame.attrs.get("source") == "scan":
         st.caption("The sent_id column is empty until the search index is ready (the text is read directly now).")
     st.caption("The address bar holds this view (corpus, word, layer, weights, k, colour and the names you typed): "
