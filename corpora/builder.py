@@ -18,6 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
+from .store import Store, default_data_dir
+
 ENV = "SENSE_EXPLORER_BACKGROUND_INDEX"  # "0": no background builds
 NICE = 10
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,8 +118,6 @@ def start_if_missing(name: str, store_path: str | os.PathLike | None = None) -> 
     process."""
     if not enabled():
         return None
-    from .store import Store, default_data_dir
-
     asked = (str(store_path or default_data_dir()), name)  # app.py calls this on every page run
     if asked in _checked:
         return _checked[asked]

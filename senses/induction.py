@@ -540,11 +540,7 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
     g = pd.read_csv(Path(folder) / f"{word}.tsv", sep="\t")
     corpus = str(g["corpus"].iloc[0])
     occ = occurrences(store, corpus, word, match="lemma")
-    with store._connect() as con:
-        cid = int(store._corpus_row(con, corpus)[0])
-        ids = {(int(d), int(n)): int(i) for i, d, n in con.execute(
-            "SELECT s.id, s.doc, s.sent_no FROM sentences s JOIN documents d ON d.doc = s.doc AND d.corpus_id = ? "
-            "WHERE s.id IN (SELECT value FROM json_each(?))", (cid, json.dumps([int(v) for v in occ["sent_id"]])))}
+    ids = store.sentence_ids(corpus, zip(g["doc"], g["sent_no"], strict=True))
     want = [ids.get((int(d), int(n))) for d, n in zip(g["doc"], g["sent_no"], strict=True)]
     occ = occ.set_index(["sent_id", "token_index"], drop=False)
     rows = []
