@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
-import os
 import sys
 from pathlib import Path
 
+from . import settings
 from .args import Parser, int_in, text
 from .errors import CorpusError
 from .readers import display_name, read_file, read_upload
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 2
     except Exception as e:  # a bug: one line, the traceback only when asked for
-        logging.basicConfig(level=logging.DEBUG if os.environ.get("SENSE_EXPLORER_DEBUG") else logging.WARNING)
+        logging.basicConfig(level=logging.DEBUG if settings.debug() else logging.WARNING)
         logging.getLogger("corpora").debug("unexpected error", exc_info=True)
         print(f"error: unexpected {type(e).__name__}: {_one_line(e)[:200]} (please report it)", file=sys.stderr)
         return 1

@@ -61,7 +61,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import names
+from . import names, settings
 from .builtin import Document, builtin_documents
 from .errors import (
     CorpusError,
@@ -77,7 +77,6 @@ from .readers import has_text
 from .search import matching_type_ids
 from .sentences import document_sentences, str_keys
 
-DATA_ENV = "SENSE_EXPLORER_DATA"
 DB_NAME = "corpora.sqlite3"
 SCHEMA_VERSION = 1
 MAX_META_DEPTH = 100  # metadata nested deeper is refused
@@ -140,16 +139,6 @@ _WRITE_BATCH = 100_000  # postings handed to SQLite at once
 
 def _meta_column(key: str) -> str:
     return f"meta_{key}" if key in ("doc", "n_tokens") else key
-
-
-def default_data_dir() -> Path:
-    """$SENSE_EXPLORER_DATA, else $XDG_DATA_HOME/sense-explorer, else ~/.local/share/sense-explorer."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "sense-explorer"
 
 
 def content_hash(documents: Iterable[Document]) -> str:
@@ -302,10 +291,10 @@ class Store:
     """Corpora in one SQLite file; safe to share between threads (a connection per call)."""
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool | None = None):
-        """The store at `path` (a file, or a folder holding DB_NAME; default: default_data_dir()).
+        """The store at `path` (a file, or a folder holding DB_NAME; default: corpora.settings.data_dir()).
 
         read_only None: read-only when the file exists but it or its folder is not writable."""
-        p = Path(path).expanduser() if path is not None else default_data_dir()
+        p = Path(path).expanduser() if path is not None else settings.data_dir()
         if path is None or p.is_dir() or p.suffix == "":
             p = p / DB_NAME
         if read_only is None:

@@ -57,6 +57,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from corpora import settings
+
 from .baselines import CONTEXT, StaticVectors, bow_matrix, shipped_vectors
 from .cluster import cluster, normalize
 
@@ -574,9 +576,9 @@ def scalar_mix_probe(layers: np.ndarray, y: np.ndarray, steps: int = 300, test_f
 def _default_model() -> Path:
     from elmo.embedder import bundled_model_dir
 
-    env = os.environ.get("SENSE_EXPLORER_MODEL")
+    env = settings.model_dir()
     if env:
-        return Path(env)
+        return env
     d = bundled_model_dir()
     if d is None:
         raise SystemExit("no model: the bundled elmo/models/en is missing; pass --model DIR")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from corpora import settings
 from corpora.builtin import Document
 from corpora.errors import (
     CorpusError,
@@ -542,10 +543,10 @@ def test_worker_env_zero_keeps_tokenising_in_process(monkeypatch):
     monkeypatch.setattr(text_module, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(text_module, "_cpus", lambda: 2)
     monkeypatch.setattr(text_module, "_load", lambda: 0.5)
-    monkeypatch.setenv(text_module.WORKER_ENV, "0")
+    monkeypatch.setenv(settings.TOKENISE_WORKER_ENV, "0")
     texts = _tricky_texts(20)
     assert list(text_module.split_rows(texts)) == [_spacy_reference(t, False) for t in texts]
-    monkeypatch.delenv(text_module.WORKER_ENV)
+    monkeypatch.delenv(settings.TOKENISE_WORKER_ENV)
     with pytest.raises(AssertionError, match="worker process was started"):
         list(text_module.split_rows(texts))
 
