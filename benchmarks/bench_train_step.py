@@ -43,7 +43,7 @@ def throughput(cfg: ELMoConfig, data, tc: TrainConfig, steps: int) -> float:
             t0, tokens = time.perf_counter(), 0
         ids, lengths = data.train.batch(groups[i % len(groups)])
         with _autocast(device, tc):
-            lf, lb, _ = model.lm_loss(ids, lengths, data.chars, data.targets)
+            lf, lb, _ = model.type_lm_loss(ids, lengths, data.chars, data.targets)
         opt.zero_grad(set_to_none=True)
         (lf + lb).backward()
         opt.step()

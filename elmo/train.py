@@ -211,7 +211,7 @@ def evaluate(model: TrainBiLM, seqs: Sequences, data: Data, tc: TrainConfig) -> 
     with torch.no_grad(), _autocast(seqs.flat.device, tc):
         for g in seqs.groups(tc.batch_tokens, None):
             ids, lengths = seqs.batch(g)
-            lf, lb, k = model.lm_loss(ids, lengths, data.chars, data.targets)
+            lf, lb, k = model.type_lm_loss(ids, lengths, data.chars, data.targets)
             k = float(k)
             tot_f += float(lf) * k
             tot_b += float(lb) * k
@@ -321,7 +321,7 @@ def train_loop(model: TrainBiLM, opt: torch.optim.Optimizer, data: Data, tc: Tra
             g["lr"] = lr_at(state["step"], tc)
         ids, lengths = data.train.batch(group)
         with _autocast(device, tc):
-            lf, lb, n = model.lm_loss(ids, lengths, data.chars, data.targets)
+            lf, lb, n = model.type_lm_loss(ids, lengths, data.chars, data.targets)
         opt.zero_grad(set_to_none=True)
         (lf + lb).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)
