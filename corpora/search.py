@@ -52,6 +52,7 @@ from .sentences import document_sentences, str_keys
 
 MATCHES = ("form", "lemma", "regex")
 MAX_WORD_CHARS = 100
+SAMPLE_LIMIT = 300  # occurrences of a word used by default, a seeded sample beyond (the Explorer, averages, gold)
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 SUGGESTIONS = 5
 SUGGESTION_POOL = 50_000  # the most frequent types considered for "did you mean"
