@@ -572,7 +572,8 @@ def scalar_mix_probe(layers: np.ndarray, y: np.ndarray, steps: int = 300, test_f
 # ---- command line --------------------------------------------------------------------------------
 
 
-def _default_model() -> Path:
+def default_model_dir() -> Path:
+    """$SENSE_EXPLORER_MODEL, else the bundled model; SystemExit when neither is there (the CLIs' default)."""
     from elmo.embedder import bundled_model_dir
 
     env = settings.model_dir()
@@ -635,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip",
               file=sys.stderr)
         return 2
-    model_dir = args.model or _default_model()
+    model_dir = args.model or default_model_dir()
     model = ELMo.load(model_dir)
     t0 = time.time()
     last = [""]

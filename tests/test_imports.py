@@ -1,6 +1,6 @@
 """The project's import graph, read from the source (every import statement, those inside functions too):
 no cycle among the project's modules, no import of the benchmark harness (benchmarks/) by the library or
-the app, and no torch in corpora/."""
+the app, no private name (_name) imported from another module, and no torch in corpora/."""
 
 from __future__ import annotations
 
@@ -36,6 +36,14 @@ def module_files() -> dict[str, Path]:
     return out
 
 
+def _source(node: ast.ImportFrom, package: str) -> str:
+    """The absolute module name of a `from ... import` (relative ones resolved against `package`)."""
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")
+    return ".".join([*parts[: len(parts) - node.level + 1], *([node.module] if node.module else [])])
+
+
 def imported_names(name: str, path: Path) -> set[str]:
     """Every dotted name an import statement of the module names (relative imports resolved): for
     `from a import b` both "a" and "a.b" (b may be a submodule)."""
@@ -45,13 +53,7 @@ def imported_names(name: str, path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             out.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                if not package:  # a relative import in a top-level script cannot happen
-                    continue
-                source = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                source = node.module or ""
+            source = _source(node, package)
             out.add(source)
             out.update(f"{source}.{alias.name}" for alias in node.names)
     return out
@@ -152,3 +154,15 @@ def test_corpora_never_imports_torch_elmo_senses_or_pages():
             continue
         roots = {d.split(".")[0] for d in imported_names(name, path)}
         assert not roots & {"torch", "elmo", "senses", "pages", "benchmarks"}, (name, roots)
+
+
+def test_no_private_name_is_imported_from_another_module():
+    modules = module_files()
+    crossing = []
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and project_target(_source(node, package), modules):
+                crossing += [(name, _source(node, package), a.name) for a in node.names
+                             if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not crossing
