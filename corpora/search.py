@@ -40,7 +40,6 @@ import difflib
 import json
 import time
 from collections.abc import Sequence
-from contextlib import closing
 from functools import lru_cache
 
 import numpy as np
@@ -136,25 +135,24 @@ def _compile(pattern: str, case: bool):
                          "look-around are not supported.)") from e
 
 
-def _regex_type_ids(store, corpus: str, pattern: str, case: bool, seconds: float) -> list[int]:
+def _regex_type_ids(reader, pattern: str, case: bool, seconds: float) -> list[int]:
     """Ids of the types fully matching `pattern`; QueryError when it takes longer than `seconds`."""
     rx = _compile(pattern, case)
     deadline = time.monotonic() + seconds
     ids = []
-    with closing(store.iter_types(corpus)) as types:
-        for n, (i, f) in enumerate(types):
-            if rx.fullmatch(f):
-                ids.append(i)
-            if n % 1024 == 0 and time.monotonic() > deadline:
-                raise QueryError(f'The regular expression "{pattern}" took more than {seconds:g} s over the words '
-                                 "of this corpus and was stopped; make it simpler or more specific.")
+    for n, (i, f) in enumerate(reader.iter_types()):
+        if rx.fullmatch(f):
+            ids.append(i)
+        if n % 1024 == 0 and time.monotonic() > deadline:
+            raise QueryError(f'The regular expression "{pattern}" took more than {seconds:g} s over the words of '
+                             "this corpus and was stopped; make it simpler or more specific.")
     return ids
 
 
 def _suggest(store, corpus: str, word: str) -> list[str]:
-    frequent = store.types(corpus, limit=SUGGESTION_POOL)
-    counts = {w: int(c) for w, c in zip(frequent["word"], frequent["count"], strict=True)
-              if any(ch.isalnum() for ch in w)}
+    with store.reader(corpus) as reader:
+        rows = reader.frequent_types(SUGGESTION_POOL)
+    counts = {w: c for w, c in rows if any(ch.isalnum() for ch in w)}
     close = difflib.get_close_matches(word.lower(), list(counts), n=SUGGESTIONS * 2, cutoff=0.6)
     close.sort(key=lambda w: -counts[w])  # stable: equally frequent keep difflib's similarity order
     return close[:SUGGESTIONS]
@@ -169,14 +167,15 @@ def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: 
                       regex_seconds: float | None = None) -> list[int]:
     """Ids of the corpus's token types matching the query; raises QueryError / WordNotFoundError."""
     word = _check_word(word, match)
-    if match == "regex":
-        ids = _regex_type_ids(store, corpus, word, case, REGEX_SECONDS if regex_seconds is None else regex_seconds)
-    elif match == "lemma":
-        ids = store.type_ids_by_lower(corpus, sorted(lemma_forms(word)))
-    elif case:
-        ids = store.type_ids_by_form(corpus, word)
-    else:
-        ids = store.type_ids_by_lower(corpus, [word.lower()])
+    with store.reader(corpus) as reader:
+        if match == "regex":
+            ids = _regex_type_ids(reader, word, case, REGEX_SECONDS if regex_seconds is None else regex_seconds)
+        elif match == "lemma":
+            ids = reader.type_ids_by_lower(sorted(lemma_forms(word)))
+        elif case:
+            ids = reader.type_ids_by_form(word)
+        else:
+            ids = reader.type_ids_by_lower([word.lower()])
     if not ids:
         if match == "regex":
             raise WordNotFoundError(f'No word of {corpus} matches the regular expression "{word}".')
@@ -230,25 +229,26 @@ def occurrences(store, corpus: str, word: str, match: str = "form", case: bool =
     """Every occurrence of `word` in `corpus` (a sample of `limit` of them), one KWIC row each."""
     _check_limit(limit, seed)
     type_ids = matching_type_ids(store, corpus, word, match=match, case=case)
-    meta_keys = store.meta_columns(corpus)
-    hits = store.postings(type_ids)
-    total = len(hits)
-    hits = hits[np.lexsort((hits[:, 1], hits[:, 0]))]
-    keep = _sample(total, limit, seed)
-    if keep is not None:
-        hits = hits[keep]
-    sents = store.sentences_by_id(sorted({int(s) for s in hits[:, 0]}))
-    metas = store.documents_meta_of(corpus, sorted({v[0] for v in sents.values()}))
-    wanted: dict[int, set[int]] = {}
-    for doc, sent_no, *_ in sents.values():
-        wanted.setdefault(doc, set()).update(range(max(0, sent_no - WIDE_SPAN), sent_no + WIDE_SPAN + 1))
-    near = store.sentence_tokens(corpus, wanted)
+    with store.reader(corpus) as reader:
+        meta_keys = reader.meta_keys
+        hits = reader.postings(type_ids)
+        total = len(hits)
+        hits = hits[np.lexsort((hits[:, 1], hits[:, 0]))]
+        keep = _sample(total, limit, seed)
+        if keep is not None:
+            hits = hits[keep]
+        sents = reader.sentences_by_id(sorted({int(s) for s in hits[:, 0]}))
+        metas = reader.documents_meta(sorted({v[0] for v in sents.values()}))
+        wanted: dict[int, set[int]] = {}
+        for doc, sent_no, *_ in sents.values():
+            wanted.setdefault(doc, set()).update(range(max(0, sent_no - WIDE_SPAN), sent_no + WIDE_SPAN + 1))
+        near = reader.sentence_tokens(wanted)
     parsed: dict[int, tuple] = {}
     found = []
     for sid, pos in hits.tolist():
         if sid not in parsed:
             doc, sent_no, text, toks, offs = sents[sid]
-            parsed[sid] = (doc, sent_no, text, toks, offs, _wide(near[doc], sent_no))
+            parsed[sid] = (doc, sent_no, text, json.loads(toks), json.loads(offs), _wide(near[doc], sent_no))
         found.append((sid, pos, *parsed[sid]))
     return _frame(corpus, word, match, meta_keys, metas, found, total)
 

@@ -287,6 +287,70 @@ def _index(prep: _Prepared, flat: list[str], lengths: np.ndarray) -> None:
     prep.posting_form, prep.posting_sent, prep.posting_pos = form[order], sent[order], pos[order]
 
 
+class CorpusReader:
+    """Reads of one corpus over one open connection (Store.reader): the token index as corpora.search reads it."""
+
+    def __init__(self, con: sqlite3.Connection, corpus_id: int, meta_keys: list[str]) -> None:
+        self._con = con
+        self.corpus_id = corpus_id
+        self.meta_keys = meta_keys  # the documents' metadata keys, in first-seen order
+
+    def type_ids_by_lower(self, lowers: Iterable[str]) -> list[int]:
+        """Ids of the token types whose lower-cased form is one of `lowers`."""
+        return [r[0] for r in self._con.execute(
+            "SELECT id FROM types WHERE corpus_id=? AND lower IN (SELECT value FROM json_each(?))",
+            (self.corpus_id, json.dumps(list(lowers))))]
+
+    def type_ids_by_form(self, form: str) -> list[int]:
+        """Ids of the token types written exactly as `form`."""
+        return [r[0] for r in self._con.execute("SELECT id FROM types WHERE corpus_id=? AND form=?",
+                                                (self.corpus_id, form))]
+
+    def iter_types(self) -> Iterator[tuple[int, str]]:
+        """(id, form) of every token type, read as the caller goes."""
+        return iter(self._con.execute("SELECT id, form FROM types WHERE corpus_id=?", (self.corpus_id,)))
+
+    def frequent_types(self, limit: int) -> list[tuple[str, int]]:
+        """(lower-cased form, count) of the `limit` most frequent types."""
+        return self._con.execute(
+            "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC LIMIT ?",
+            (self.corpus_id, int(limit))).fetchall()
+
+    def postings(self, type_ids: list[int]) -> np.ndarray:
+        """(sentence id, token position) of every occurrence of the given types: int64 of shape (n, 2), unsorted."""
+        rows = self._con.execute("SELECT sent_id, pos FROM postings WHERE type_id IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(type_ids),)).fetchall()
+        return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+    def sentences_by_id(self, sent_ids: list[int]) -> dict[int, tuple[int, int, str, str, str]]:
+        """Sentence id -> (doc, sent_no, text, tokens JSON, offsets JSON) of the given sentences."""
+        return {r[0]: r[1:] for r in self._con.execute(
+            "SELECT id, doc, sent_no, text, tokens, offsets FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sent_ids),))}
+
+    def documents_meta(self, docs: list[int]) -> dict[int, dict]:
+        """doc -> metadata (as stored: str keys) of the given documents."""
+        return {d: json.loads(m) for d, m in self._con.execute(
+            "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
+            (self.corpus_id, json.dumps(docs)))}
+
+    def sentence_tokens(self, wanted: dict[int, Iterable[int]]) -> dict[int, dict[int, list[str]]]:
+        """doc -> sentence number -> tokens, for the sentence numbers `wanted` of each doc (those that exist)."""
+        return {doc: {n: json.loads(t) for n, t in self._con.execute(
+            "SELECT sent_no, tokens FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
+            "(SELECT value FROM json_each(?))", (self.corpus_id, doc, json.dumps(sorted(numbers))))}
+            for doc, numbers in wanted.items()}
+
+    def sentence_ids(self, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+        """(doc, sentence number) -> sentence id, for those of `positions` the corpus has."""
+        wanted: dict[int, set[int]] = {}
+        for doc, n in positions:
+            wanted.setdefault(int(doc), set()).add(int(n))
+        return {(doc, n): i for doc, numbers in wanted.items() for i, n in self._con.execute(
+            "SELECT id, sent_no FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
+            "(SELECT value FROM json_each(?))", (self.corpus_id, doc, json.dumps(sorted(numbers))))}
+
+
 class Store:
     """Corpora in one SQLite file; safe to share between threads (a connection per call)."""
 
@@ -391,69 +455,12 @@ class Store:
         with self._connect() as con:
             return int(self._corpus_row(con, name)[0])
 
-    # ---- the token index, as corpora.search reads it ----------------------------------------------------
-
-    def type_ids_by_lower(self, name: str, lowers: Iterable[str]) -> list[int]:
-        """Ids of the corpus's token types whose lower-cased form is one of `lowers`."""
+    @contextmanager
+    def reader(self, name: str) -> Iterator[CorpusReader]:
+        """Reads of corpus `name` over one connection (UnknownCorpusError when there is no such corpus)."""
         with self._connect() as con:
-            cid = int(self._corpus_row(con, name)[0])
-            return [r[0] for r in con.execute(
-                "SELECT id FROM types WHERE corpus_id=? AND lower IN (SELECT value FROM json_each(?))",
-                (cid, json.dumps(list(lowers))))]
-
-    def type_ids_by_form(self, name: str, form: str) -> list[int]:
-        """Ids of the corpus's token types written exactly as `form`."""
-        with self._connect() as con:
-            cid = int(self._corpus_row(con, name)[0])
-            return [r[0] for r in con.execute("SELECT id FROM types WHERE corpus_id=? AND form=?", (cid, form))]
-
-    def iter_types(self, name: str) -> Iterator[tuple[int, str]]:
-        """(id, form) of every token type of the corpus, read as the caller goes (close the iterator to stop)."""
-        with self._connect() as con:
-            cid = int(self._corpus_row(con, name)[0])
-            yield from con.execute("SELECT id, form FROM types WHERE corpus_id=?", (cid,))
-
-    def postings(self, type_ids: list[int]) -> np.ndarray:
-        """(sentence id, token position) of every occurrence of the given types: int64 of shape (n, 2), unsorted."""
-        with self._connect() as con:
-            rows = con.execute("SELECT sent_id, pos FROM postings WHERE type_id IN (SELECT value FROM json_each(?))",
-                               (json.dumps(type_ids),)).fetchall()
-        return np.array(rows, dtype=np.int64).reshape(-1, 2)
-
-    def sentences_by_id(self, sent_ids: list[int]) -> dict[int, tuple[int, int, str, list[str], list[int]]]:
-        """Sentence id -> (doc, sent_no, text, tokens, offsets) of the given sentences."""
-        with self._connect() as con:
-            rows = con.execute("SELECT id, doc, sent_no, text, tokens, offsets FROM sentences "
-                               "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(sent_ids),)).fetchall()
-        return {i: (doc, n, text, json.loads(toks), json.loads(offs)) for i, doc, n, text, toks, offs in rows}
-
-    def sentence_tokens(self, name: str, wanted: dict[int, Iterable[int]]) -> dict[int, dict[int, list[str]]]:
-        """doc -> sentence number -> tokens, for the sentence numbers `wanted` of each doc (those that exist)."""
-        with self._connect() as con:
-            cid = int(self._corpus_row(con, name)[0])
-            return {doc: {n: json.loads(t) for n, t in con.execute(
-                "SELECT sent_no, tokens FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
-                "(SELECT value FROM json_each(?))", (cid, doc, json.dumps(sorted(numbers))))}
-                for doc, numbers in wanted.items()}
-
-    def sentence_ids(self, name: str, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
-        """(doc, sentence number) -> sentence id, for those of `positions` the corpus has."""
-        wanted: dict[int, set[int]] = {}
-        for doc, n in positions:
-            wanted.setdefault(int(doc), set()).add(int(n))
-        with self._connect() as con:
-            cid = int(self._corpus_row(con, name)[0])
-            return {(doc, n): i for doc, numbers in wanted.items() for i, n in con.execute(
-                "SELECT id, sent_no FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
-                "(SELECT value FROM json_each(?))", (cid, doc, json.dumps(sorted(numbers))))}
-
-    def documents_meta_of(self, name: str, docs: list[int]) -> dict[int, dict]:
-        """doc -> metadata (as stored: str keys) of the given documents."""
-        with self._connect() as con:
-            cid = int(self._corpus_row(con, name)[0])
-            return {d: json.loads(m) for d, m in con.execute(
-                "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
-                (cid, json.dumps(docs)))}
+            row = self._corpus_row(con, name)
+            yield CorpusReader(con, int(row[0]), json.loads(row[8]))
 
     # ---- adding ---------------------------------------------------------------------------------------
 
@@ -643,14 +650,13 @@ class Store:
         """Metadata keys of the corpus's documents, in first-seen order."""
         return list(self.info(name)["meta_keys"])
 
-    def types(self, name: str, limit: int | None = None) -> pd.DataFrame:
-        """Lower-cased word types with their counts, most frequent first (columns word, count); the first
-        `limit` of them when given."""
+    def types(self, name: str) -> pd.DataFrame:
+        """Lower-cased word types with their counts, most frequent first (columns word, count)."""
         with self._connect() as con:
             cid = int(self._corpus_row(con, name)[0])
             rows = con.execute(
-                "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC, lower "
-                "LIMIT ?", (cid, -1 if limit is None else int(limit)),
+                "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC, lower",
+                (cid,),
             ).fetchall()
         return pd.DataFrame(rows, columns=["word", "count"])
 

@@ -539,7 +539,8 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
     g = pd.read_csv(Path(folder) / f"{word}.tsv", sep="\t")
     corpus = str(g["corpus"].iloc[0])
     occ = occurrences(store, corpus, word, match="lemma")
-    ids = store.sentence_ids(corpus, zip(g["doc"], g["sent_no"], strict=True))
+    with store.reader(corpus) as reader:
+        ids = reader.sentence_ids(zip(g["doc"], g["sent_no"], strict=True))
     want = [ids.get((int(d), int(n))) for d, n in zip(g["doc"], g["sent_no"], strict=True)]
     occ = occ.set_index(["sent_id", "token_index"], drop=False)
     rows = []
