@@ -3,6 +3,7 @@
     store = Store()                                   # $SENSE_EXPLORER_DATA/corpora.sqlite3
     store.add_corpus("mine", read_upload("a.csv", data), progress=lambda f, msg: ...)
     store.ensure_builtin("wiki")                      # indexes a built-in corpus once, on first use
+    with store.reader("wiki") as r: r.postings(ids)   # reads of one corpus over one connection (search)
 
 Layout (WAL mode, so searches keep working while a corpus is being added):
 
