@@ -75,18 +75,19 @@ def run_first_page(page) -> None:
     off meanwhile (its passes over the growing heap took ~0.6 s of 2.5 s), then everything that exists is
     frozen (gc.freeze), so that the full collection streamlit runs after each page run no longer walks the
     libraries' objects (0.2-0.7 s per run before)."""
-    from corpora.store import gc_paused
-
     state = _process_state()
     if state["first_run_done"]:
         run_page(page)
         return
-    with gc_paused():
-        try:
-            run_page(page)
-        finally:
-            state["first_run_done"] = True
-            gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        run_page(page)
+    finally:
+        state["first_run_done"] = True
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 page = st.navigation(pages)

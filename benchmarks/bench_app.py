@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from corpora.search import SAMPLE_LIMIT  # noqa: E402
+
 TARGETS = {"cold_plot_s": 3.0, "cold_names_s": 5.0, "warm_s": 0.3, "peak_rss_mb": 1024.0}
 
 
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--word", default="cell")
     ap.add_argument("--corpus", default="wiki")
     ap.add_argument("--match", default="lemma")
-    ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--limit", type=int, default=SAMPLE_LIMIT)
     ap.add_argument("--model", help="model directory (default: the bundled elmo/models/en)")
     ap.add_argument("--repeat", type=int, default=5, help="warm repetitions (median reported)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "app.json"))

@@ -25,7 +25,7 @@ from elmo.config import ELMoConfig, LSTMConfig  # noqa: E402
 from elmo.fast import TrainBiLM  # noqa: E402
 from elmo.model import count_parameters  # noqa: E402
 from elmo.pack import Pack  # noqa: E402
-from elmo.train import TrainConfig, _autocast, device_of, hardware, prepare_data  # noqa: E402
+from elmo.train import TrainConfig, device_of, hardware, prepare_data, training_autocast  # noqa: E402
 
 
 def throughput(cfg: ELMoConfig, data, tc: TrainConfig, steps: int) -> float:
@@ -42,8 +42,8 @@ def throughput(cfg: ELMoConfig, data, tc: TrainConfig, steps: int) -> float:
                 torch.cuda.synchronize()
             t0, tokens = time.perf_counter(), 0
         ids, lengths = data.train.batch(groups[i % len(groups)])
-        with _autocast(device, tc):
-            lf, lb, _ = model.lm_loss(ids, lengths, data.chars, data.targets)
+        with training_autocast(device, tc):
+            lf, lb, _ = model.type_lm_loss(ids, lengths, data.chars, data.targets)
         opt.zero_grad(set_to_none=True)
         (lf + lb).backward()
         opt.step()

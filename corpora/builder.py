@@ -18,17 +18,15 @@ import sys
 import threading
 from pathlib import Path
 
-ENV = "SENSE_EXPLORER_BACKGROUND_INDEX"  # "0": no background builds
+from . import settings
+from .store import Store
+
 NICE = 10
 ROOT = Path(__file__).resolve().parents[1]
 _CHILD = ("import os, sys\n"
           f"if hasattr(os, 'nice'):\n    os.nice({NICE})\n"
           "from corpora.__main__ import main\n"
           "sys.exit(main(sys.argv[1:]))")
-
-
-def enabled() -> bool:
-    return os.environ.get(ENV, "1") != "0"
 
 
 class Build:
@@ -114,11 +112,9 @@ def start_if_missing(name: str, store_path: str | os.PathLike | None = None) -> 
     """Start building built-in corpus `name` into the store (default: the app's) unless it is stored
     already, the store is read-only or background builds are off; checked once per store and corpus in a
     process."""
-    if not enabled():
+    if not settings.background_index():
         return None
-    from .store import Store, default_data_dir
-
-    asked = (str(store_path or default_data_dir()), name)  # app.py calls this on every page run
+    asked = (str(store_path or settings.data_dir()), name)  # app.py calls this on every page run
     if asked in _checked:
         return _checked[asked]
     store = Store(store_path)

@@ -64,7 +64,7 @@ def wiki_documents() -> Iterator[Document]:
 
 def nltk_available(name: str) -> bool:
     """True when NLTK_DATA (or NLTK's default paths) hold corpora/<name>(.zip)."""
-    import nltk
+    import nltk  # lazy: NLTK takes over a second to import
 
     for p in nltk.data.path:
         if (Path(p) / "corpora" / f"{name}.zip").exists() or (Path(p) / "corpora" / name).is_dir():
@@ -74,7 +74,7 @@ def nltk_available(name: str) -> bool:
 
 def use_nltk_data_env() -> None:
     """Put the folders of $NLTK_DATA first on NLTK's search path (the one NLTK path rule)."""
-    import nltk
+    import nltk  # lazy: NLTK takes over a second to import
 
     env = os.environ.get("NLTK_DATA")
     if env:
@@ -91,7 +91,7 @@ def _untok(words: list[str]) -> str:
 
 
 def brown_documents() -> Iterator[Document]:
-    from nltk.corpus import brown
+    from nltk.corpus import brown  # lazy: NLTK takes over a second to import
 
     for fid in brown.fileids():
         genre = brown.categories(fid)[0]
@@ -100,7 +100,7 @@ def brown_documents() -> Iterator[Document]:
 
 
 def senseval_documents() -> Iterator[Document]:
-    from nltk.corpus import senseval
+    from nltk.corpus import senseval  # lazy: NLTK takes over a second to import
 
     for fid in senseval.fileids():
         for inst in senseval.instances(fid):
@@ -117,7 +117,7 @@ def senseval_documents() -> Iterator[Document]:
 
 
 def _plain(reader_name: str, meta_fn: Callable[[str], dict]) -> Iterator[Document]:
-    import nltk.corpus
+    import nltk.corpus  # lazy: NLTK takes over a second to import
 
     reader = getattr(nltk.corpus, reader_name)
     for fid in reader.fileids():
@@ -152,7 +152,7 @@ BUILTIN_NAMES: tuple[str, ...] = (DEFAULT_CORPUS, *NLTK_SOURCES)  # reserved: no
 
 def _grouped(sents: list[list[str]], meta: dict, size: int = 20) -> Iterator[Document]:
     """Sentence-per-line corpora: documents of `size` sentences, each re-tokenised with our tokenizer."""
-    from .text import tokenize
+    from .text import tokenize  # lazy: corpora.text loads spaCy
 
     for i in range(0, len(sents), size):
         group = [_untok(s) for s in sents[i : i + size]]
@@ -161,7 +161,7 @@ def _grouped(sents: list[list[str]], meta: dict, size: int = 20) -> Iterator[Doc
 
 
 def masc_documents() -> Iterator[Document]:
-    from nltk.corpus import masc_tagged
+    from nltk.corpus import masc_tagged  # lazy: NLTK takes over a second to import
 
     for fid in masc_tagged.fileids():
         for para in masc_tagged.paras(fid):
@@ -170,7 +170,7 @@ def masc_documents() -> Iterator[Document]:
 
 def shakespeare_documents() -> Iterator[Document]:
     """One document per scene: its speeches' lines, one speech per paragraph."""
-    from nltk.corpus import shakespeare
+    from nltk.corpus import shakespeare  # lazy: NLTK takes over a second to import
 
     for fid in shakespeare.fileids():
         play = shakespeare.xml(fid)
@@ -184,7 +184,7 @@ def shakespeare_documents() -> Iterator[Document]:
 
 
 def _sentence_lines(reader_name: str) -> Iterator[Document]:
-    import nltk.corpus
+    import nltk.corpus  # lazy: NLTK takes over a second to import
 
     reader = getattr(nltk.corpus, reader_name)
     for fid in reader.fileids():
@@ -192,7 +192,7 @@ def _sentence_lines(reader_name: str) -> Iterator[Document]:
 
 
 def review_documents(reader_name: str) -> Iterator[Document]:
-    import nltk.corpus
+    import nltk.corpus  # lazy: NLTK takes over a second to import
 
     reader = getattr(nltk.corpus, reader_name)
     for fid in reader.fileids():
@@ -204,7 +204,7 @@ def review_documents(reader_name: str) -> Iterator[Document]:
 
 def switchboard_documents() -> Iterator[Document]:
     """One document per conversation, one turn per line."""
-    from nltk.corpus import switchboard
+    from nltk.corpus import switchboard  # lazy: NLTK takes over a second to import
 
     for i, disc in enumerate(switchboard.discourses()):
         yield Document(text="\n".join(_untok(list(turn)) for turn in disc), meta={"conversation": i})

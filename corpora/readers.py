@@ -53,6 +53,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import charset_normalizer
+
 from .builtin import Document
 from .errors import ReadError, check_unicode, lone_surrogate, surrogate_message
 
@@ -127,8 +129,6 @@ def decode(filename: str, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    import charset_normalizer
-
     best = charset_normalizer.from_bytes(data).best()
     try:
         western = data.decode("cp1252")

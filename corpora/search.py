@@ -44,11 +44,14 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import re2
 
 from .errors import QueryError, WordNotFoundError, check_unicode
+from .sentences import document_sentences, str_keys
 
 MATCHES = ("form", "lemma", "regex")
 MAX_WORD_CHARS = 100
+SAMPLE_LIMIT = 300  # occurrences of a word used by default, a seeded sample beyond (the Explorer, averages, gold)
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 SUGGESTIONS = 5
 SUGGESTION_POOL = 50_000  # the most frequent types considered for "did you mean"
@@ -63,7 +66,7 @@ _UNICODE_CLASSES = {"w": (r"\pL\pN_", r"[\pL\pN_]"), "d": (r"\p{Nd}", r"\p{Nd}")
 @lru_cache(maxsize=8192)
 def lemma_forms(word: str) -> frozenset[str]:
     """Lower-cased forms of every inflection of the word's lemmas (see the module docstring); cached."""
-    from lemminflect import getAllInflections, getAllLemmas
+    from lemminflect import getAllInflections, getAllLemmas  # lazy: it loads its word tables on import
 
     w = word.lower()
     lemmas = {lemma.lower() for ls in getAllLemmas(w).values() for lemma in ls}
@@ -120,8 +123,6 @@ def _unicode_classes(pattern: str) -> str:
 
 def _compile(pattern: str, case: bool):
     """An RE2 pattern object (linear-time matching); raises QueryError for invalid or unsupported syntax."""
-    import re2
-
     opts = re2.Options()
     opts.log_errors = False
     opts.case_sensitive = case
@@ -134,12 +135,12 @@ def _compile(pattern: str, case: bool):
                          "look-around are not supported.)") from e
 
 
-def _regex_type_ids(con, cid: int, pattern: str, case: bool, seconds: float) -> list[int]:
+def _regex_type_ids(reader, pattern: str, case: bool, seconds: float) -> list[int]:
     """Ids of the types fully matching `pattern`; QueryError when it takes longer than `seconds`."""
     rx = _compile(pattern, case)
     deadline = time.monotonic() + seconds
     ids = []
-    for n, (i, f) in enumerate(con.execute("SELECT id, form FROM types WHERE corpus_id=?", (cid,))):
+    for n, (i, f) in enumerate(reader.iter_types()):
         if rx.fullmatch(f):
             ids.append(i)
         if n % 1024 == 0 and time.monotonic() > deadline:
@@ -148,12 +149,9 @@ def _regex_type_ids(con, cid: int, pattern: str, case: bool, seconds: float) -> 
     return ids
 
 
-def _suggest(store, cid: int, word: str) -> list[str]:
-    with store._connect() as con:
-        rows = con.execute(
-            "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC LIMIT ?",
-            (cid, SUGGESTION_POOL),
-        ).fetchall()
+def _suggest(store, corpus: str, word: str) -> list[str]:
+    with store.reader(corpus) as reader:
+        rows = reader.frequent_types(SUGGESTION_POOL)
     counts = {w: c for w, c in rows if any(ch.isalnum() for ch in w)}
     close = difflib.get_close_matches(word.lower(), list(counts), n=SUGGESTIONS * 2, cutoff=0.6)
     close.sort(key=lambda w: -counts[w])  # stable: equally frequent keep difflib's similarity order
@@ -169,24 +167,19 @@ def matching_type_ids(store, corpus: str, word: str, match: str = "form", case: 
                       regex_seconds: float | None = None) -> list[int]:
     """Ids of the corpus's token types matching the query; raises QueryError / WordNotFoundError."""
     word = _check_word(word, match)
-    with store._connect() as con:
-        cid = int(store._corpus_row(con, corpus)[0])
+    with store.reader(corpus) as reader:
         if match == "regex":
-            ids = _regex_type_ids(con, cid, word, case, REGEX_SECONDS if regex_seconds is None else regex_seconds)
+            ids = _regex_type_ids(reader, word, case, REGEX_SECONDS if regex_seconds is None else regex_seconds)
         elif match == "lemma":
-            forms = sorted(lemma_forms(word))
-            ids = [r[0] for r in con.execute(
-                "SELECT id FROM types WHERE corpus_id=? AND lower IN (SELECT value FROM json_each(?))",
-                (cid, json.dumps(forms)))]
+            ids = reader.type_ids_by_lower(sorted(lemma_forms(word)))
         elif case:
-            ids = [r[0] for r in con.execute("SELECT id FROM types WHERE corpus_id=? AND form=?", (cid, word))]
+            ids = reader.type_ids_by_form(word)
         else:
-            ids = [r[0] for r in con.execute("SELECT id FROM types WHERE corpus_id=? AND lower=?",
-                                             (cid, word.lower()))]
+            ids = reader.type_ids_by_lower([word.lower()])
     if not ids:
         if match == "regex":
             raise WordNotFoundError(f'No word of {corpus} matches the regular expression "{word}".')
-        sugg = _suggest(store, cid, word)
+        sugg = _suggest(store, corpus, word)
         msg = _not_found(word, corpus, match, case)
         if sugg:
             msg += f" Did you mean: {', '.join(sugg)}?"
@@ -236,33 +229,20 @@ def occurrences(store, corpus: str, word: str, match: str = "form", case: bool =
     """Every occurrence of `word` in `corpus` (a sample of `limit` of them), one KWIC row each."""
     _check_limit(limit, seed)
     type_ids = matching_type_ids(store, corpus, word, match=match, case=case)
-    with store._connect() as con:
-        cid = int(store._corpus_row(con, corpus)[0])
-        meta_keys = json.loads(con.execute("SELECT meta_keys FROM corpora WHERE id=?", (cid,)).fetchone()[0])
-        hits = np.array(con.execute(
-            "SELECT sent_id, pos FROM postings WHERE type_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(type_ids),)).fetchall(), dtype=np.int64).reshape(-1, 2)
+    with store.reader(corpus) as reader:
+        meta_keys = reader.meta_keys
+        hits = reader.postings(type_ids)
         total = len(hits)
         hits = hits[np.lexsort((hits[:, 1], hits[:, 0]))]
         keep = _sample(total, limit, seed)
         if keep is not None:
             hits = hits[keep]
-        sent_ids = sorted({int(s) for s in hits[:, 0]})
-        sents = {r[0]: r[1:] for r in con.execute(
-            "SELECT id, doc, sent_no, text, tokens, offsets FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sent_ids),))}
-        doc_ids = sorted({v[0] for v in sents.values()})
-        metas = {d: json.loads(m) for d, m in con.execute(
-            "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
-            (cid, json.dumps(doc_ids)))}
+        sents = reader.sentences_by_id(sorted({int(s) for s in hits[:, 0]}))
+        metas = reader.documents_meta(sorted({v[0] for v in sents.values()}))
         wanted: dict[int, set[int]] = {}
         for doc, sent_no, *_ in sents.values():
             wanted.setdefault(doc, set()).update(range(max(0, sent_no - WIDE_SPAN), sent_no + WIDE_SPAN + 1))
-        near: dict[int, dict[int, list[str]]] = {}
-        for doc, numbers in wanted.items():
-            near[doc] = {n: json.loads(t) for n, t in con.execute(
-                "SELECT sent_no, tokens FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
-                "(SELECT value FROM json_each(?))", (cid, doc, json.dumps(sorted(numbers))))}
+        near = reader.sentence_tokens(wanted)
     parsed: dict[int, tuple] = {}
     found = []
     for sid, pos in hits.tolist():
@@ -311,8 +291,6 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
     once the documents are stored as `corpus`, except sent_id (a store id), which is <NA>; attrs["source"]
     is "scan". For the first view of a built-in corpus while its index is built. Match modes "form" and
     "lemma" only; raises WordNotFoundError (without suggestions: they need the index) when nothing matches."""
-    from .store import _str_keys, _tokenised
-
     _check_limit(limit, seed)
     word = _check_word(word, match)
     if match == "regex":
@@ -333,7 +311,7 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
             picked.append(di)
     found = []
     doc_sentences: dict[int, dict[int, list[str]]] = {}  # the picked documents' sentences, for _wide
-    for di, sents in zip(picked, _tokenised([documents[i] for i in picked]), strict=True):
+    for di, sents in zip(picked, document_sentences([documents[i] for i in picked]), strict=True):
         doc_sentences[di] = {n: toks for n, (_, toks, _) in enumerate(sents)}
         for sent_no, (text, toks, offs) in enumerate(sents):
             found.extend((None, pos, di, sent_no, text, toks, offs) for pos, t in enumerate(toks) if hit(t))
@@ -344,7 +322,7 @@ def scan_occurrences(documents, corpus: str, word: str, match: str = "form", cas
     if keep is not None:
         found = [found[i] for i in keep.tolist()]
     found = [(*f, _wide(doc_sentences[f[2]], f[3])) for f in found]  # only for the rows kept
-    metas = {di: json.loads(json.dumps(_str_keys(documents[di].meta), ensure_ascii=False, default=str))  # as stored
+    metas = {di: json.loads(json.dumps(str_keys(documents[di].meta), ensure_ascii=False, default=str))  # as stored
              for di in sorted({f[2] for f in found})}
     df = _frame(corpus, word, match, list(meta_keys), metas, found, total)
     df.attrs["source"] = "scan"

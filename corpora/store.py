@@ -3,6 +3,7 @@
     store = Store()                                   # $SENSE_EXPLORER_DATA/corpora.sqlite3
     store.add_corpus("mine", read_upload("a.csv", data), progress=lambda f, msg: ...)
     store.ensure_builtin("wiki")                      # indexes a built-in corpus once, on first use
+    with store.reader("wiki") as r: r.postings(ids)   # reads of one corpus over one connection (search)
 
 Layout (WAL mode, so searches keep working while a corpus is being added):
 
@@ -16,7 +17,7 @@ Layout (WAL mode, so searches keep working while a corpus is being added):
   is an append.
 
 Sentences: blank lines always end a sentence (paragraphs are split first); a sentence longer than
-MAX_SENTENCE_TOKENS tokens (text without punctuation) is cut into pieces of that many tokens.
+corpora.sentences.MAX_SENTENCE_TOKENS tokens (text without punctuation) is cut into pieces of that many tokens.
 Pre-tokenised documents (Senseval) keep their sentences and token positions as given.
 
 Adding a corpus tokenises every document first, outside any transaction (other writers are not held
@@ -45,7 +46,6 @@ StoreError saying the store is read-only. With its folder read-only too, the fil
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import math
@@ -62,7 +62,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import names
+from . import names, settings
 from .builtin import Document, builtin_documents
 from .errors import (
     CorpusError,
@@ -75,11 +75,11 @@ from .errors import (
     surrogate_message,
 )
 from .readers import has_text
+from .search import matching_type_ids
+from .sentences import document_sentences, str_keys
 
-DATA_ENV = "SENSE_EXPLORER_DATA"
 DB_NAME = "corpora.sqlite3"
 SCHEMA_VERSION = 1
-MAX_SENTENCE_TOKENS = 200
 MAX_META_DEPTH = 100  # metadata nested deeper is refused
 BUSY_TIMEOUT_S = 60.0  # a writer waits this long for another one's transaction, then StoreBusyError
 BUILTIN_SOURCE = "builtin"
@@ -135,35 +135,11 @@ CREATE TABLE IF NOT EXISTS postings (
 """
 
 _WORDLIKE = re.compile(r"\w")
-_POS_BITS = 20  # a pre-tokenised sentence has fewer than 2**20 tokens
 _WRITE_BATCH = 100_000  # postings handed to SQLite at once
 
 
 def _meta_column(key: str) -> str:
     return f"meta_{key}" if key in ("doc", "n_tokens") else key
-
-
-def default_data_dir() -> Path:
-    """$SENSE_EXPLORER_DATA, else $XDG_DATA_HOME/sense-explorer, else ~/.local/share/sense-explorer."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "sense-explorer"
-
-
-def _str_keys(meta):
-    """Metadata with str keys at every level, as JSON stores them (keys 1 and "a" together cannot be sorted);
-    CorpusError when two keys would become one (1 and "1")."""
-    if isinstance(meta, dict):
-        out = {str(k): _str_keys(v) for k, v in meta.items()}
-        if len(out) < len(meta):
-            raise CorpusError(f"metadata keys {sorted(map(repr, meta))} collide once written as text")
-        return out
-    if isinstance(meta, list | tuple):
-        return [_str_keys(v) for v in meta]
-    return meta
 
 
 def content_hash(documents: Iterable[Document]) -> str:
@@ -175,26 +151,13 @@ def content_hash(documents: Iterable[Document]) -> str:
     for d in documents:
         h.update(d.text.encode("utf-8"))
         h.update(b"\x00")
-        h.update(json.dumps(_str_keys(d.meta), sort_keys=True, ensure_ascii=False, default=str,
+        h.update(json.dumps(str_keys(d.meta), sort_keys=True, ensure_ascii=False, default=str,
                             allow_nan=False).encode("utf-8"))
         if d.sentences is not None:
             h.update(b"\x00")
             h.update(json.dumps(d.sentences, ensure_ascii=False).encode("utf-8"))
         h.update(b"\x1e")
     return h.hexdigest()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off (the rows made while indexing hold no cycles; its passes over
-    them took 3-7 % of the time), then back as it was."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _document_problem(i: int, d: Document) -> str | None:
@@ -254,61 +217,6 @@ def _report(progress: Progress, fraction: float, message: str) -> None:
         progress(min(max(float(fraction), 0.0), 1.0), message)
 
 
-def _locate(text: str, tokens: list[str]) -> tuple[str, list[int]]:
-    """(sentence text, offsets) of pre-split tokens found in order inside `text`; else the tokens joined."""
-    offs, cursor = [], 0
-    for t in tokens:
-        i = text.find(t, cursor) if t else -1
-        if i < 0:
-            break
-        offs.append(i)
-        cursor = i + len(t)
-    else:
-        if tokens:
-            start, end = offs[0], offs[-1] + len(tokens[-1])
-            return text[start:end], [o - start for o in offs]
-    joined, offs, cursor = " ".join(tokens), [], 0
-    for t in tokens:
-        offs.append(cursor)
-        cursor += len(t) + 1
-    return joined, offs
-
-
-def _chunks(text: str, tokens: list[str], offsets: list[int]) -> Iterator[tuple[str, list[str], list[int]]]:
-    """Cut an over-long sentence into pieces of MAX_SENTENCE_TOKENS tokens (text sliced accordingly)."""
-    if len(tokens) <= MAX_SENTENCE_TOKENS:
-        yield text, tokens, offsets
-        return
-    for i in range(0, len(tokens), MAX_SENTENCE_TOKENS):
-        toks, offs = tokens[i : i + MAX_SENTENCE_TOKENS], offsets[i : i + MAX_SENTENCE_TOKENS]
-        start, end = offs[0], offs[-1] + len(toks[-1])
-        yield text[start:end], toks, [o - start for o in offs]
-
-
-def _tokenised(documents: list[Document],
-               on_piece: Callable[[int], object] | None = None) -> Iterator[list[tuple[str, list[str], list[int]]]]:
-    """Per document, its sentences as (text, tokens, offsets); on_piece(n_chars) as corpora.text.split_rows
-    (which tokenises a large corpus in two processes)."""
-    from .text import split_rows
-
-    split = split_rows([d.text for d in documents if d.sentences is None], paragraphs=True, on_piece=on_piece)
-    for i, d in enumerate(documents):
-        out: list[tuple[str, list[str], list[int]]] = []
-        if d.sentences is None:
-            for text, toks, offs in next(split):
-                out.extend(_chunks(text, toks, offs))
-        else:
-            cursor_text = d.text
-            for toks in d.sentences:
-                toks = [str(t) for t in toks]
-                if len(toks) >= 1 << _POS_BITS:
-                    raise CorpusError(f"A pre-tokenised sentence of document {i} is too long.")
-                if toks:
-                    text, offs = _locate(cursor_text, toks)
-                    out.append((text, toks, offs))
-        yield out
-
-
 class _Prepared:
     """A tokenised corpus, ready to write: rows without ids (given under the write lock)."""
 
@@ -349,7 +257,7 @@ def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
 
     flat: list[str] = []  # every token, in corpus order
     lengths = array("q")  # tokens per sentence
-    for di, (d, sents) in enumerate(zip(docs, _tokenised(docs, on_piece=on_piece), strict=True)):
+    for di, (d, sents) in enumerate(zip(docs, document_sentences(docs, on_piece=on_piece), strict=True)):
         current[0] = di
         doc_tokens = 0
         for sno, (text, toks, offs) in enumerate(sents):
@@ -360,7 +268,7 @@ def _prepare(docs: list[Document], progress: Progress) -> _Prepared:
         prep.n_tokens += doc_tokens
         for k in d.meta:
             meta_keys.setdefault(str(k), None)
-        prep.documents.append((json.dumps(_str_keys(d.meta), ensure_ascii=False, default=str), doc_tokens))
+        prep.documents.append((json.dumps(str_keys(d.meta), ensure_ascii=False, default=str), doc_tokens))
     if prep.n_tokens == 0:
         raise CorpusError("The documents contain no words to index.")
     _index(prep, flat, np.frombuffer(lengths, dtype=np.int64))
@@ -380,14 +288,78 @@ def _index(prep: _Prepared, flat: list[str], lengths: np.ndarray) -> None:
     prep.posting_form, prep.posting_sent, prep.posting_pos = form[order], sent[order], pos[order]
 
 
+class CorpusReader:
+    """Reads of one corpus over one open connection (Store.reader): the token index as corpora.search reads it."""
+
+    def __init__(self, con: sqlite3.Connection, corpus_id: int, meta_keys: list[str]) -> None:
+        self._con = con
+        self.corpus_id = corpus_id
+        self.meta_keys = meta_keys  # the documents' metadata keys, in first-seen order
+
+    def type_ids_by_lower(self, lowers: Iterable[str]) -> list[int]:
+        """Ids of the token types whose lower-cased form is one of `lowers`."""
+        return [r[0] for r in self._con.execute(
+            "SELECT id FROM types WHERE corpus_id=? AND lower IN (SELECT value FROM json_each(?))",
+            (self.corpus_id, json.dumps(list(lowers))))]
+
+    def type_ids_by_form(self, form: str) -> list[int]:
+        """Ids of the token types written exactly as `form`."""
+        return [r[0] for r in self._con.execute("SELECT id FROM types WHERE corpus_id=? AND form=?",
+                                                (self.corpus_id, form))]
+
+    def iter_types(self) -> Iterator[tuple[int, str]]:
+        """(id, form) of every token type, read as the caller goes."""
+        return iter(self._con.execute("SELECT id, form FROM types WHERE corpus_id=?", (self.corpus_id,)))
+
+    def frequent_types(self, limit: int) -> list[tuple[str, int]]:
+        """(lower-cased form, count) of the `limit` most frequent types."""
+        return self._con.execute(
+            "SELECT lower, SUM(n) AS c FROM types WHERE corpus_id=? GROUP BY lower ORDER BY c DESC LIMIT ?",
+            (self.corpus_id, int(limit))).fetchall()
+
+    def postings(self, type_ids: list[int]) -> np.ndarray:
+        """(sentence id, token position) of every occurrence of the given types: int64 of shape (n, 2), unsorted."""
+        rows = self._con.execute("SELECT sent_id, pos FROM postings WHERE type_id IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(type_ids),)).fetchall()
+        return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+    def sentences_by_id(self, sent_ids: list[int]) -> dict[int, tuple[int, int, str, str, str]]:
+        """Sentence id -> (doc, sent_no, text, tokens JSON, offsets JSON) of the given sentences."""
+        return {r[0]: r[1:] for r in self._con.execute(
+            "SELECT id, doc, sent_no, text, tokens, offsets FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sent_ids),))}
+
+    def documents_meta(self, docs: list[int]) -> dict[int, dict]:
+        """doc -> metadata (as stored: str keys) of the given documents."""
+        return {d: json.loads(m) for d, m in self._con.execute(
+            "SELECT doc, meta FROM documents WHERE corpus_id=? AND doc IN (SELECT value FROM json_each(?))",
+            (self.corpus_id, json.dumps(docs)))}
+
+    def sentence_tokens(self, wanted: dict[int, Iterable[int]]) -> dict[int, dict[int, list[str]]]:
+        """doc -> sentence number -> tokens, for the sentence numbers `wanted` of each doc (those that exist)."""
+        return {doc: {n: json.loads(t) for n, t in self._con.execute(
+            "SELECT sent_no, tokens FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
+            "(SELECT value FROM json_each(?))", (self.corpus_id, doc, json.dumps(sorted(numbers))))}
+            for doc, numbers in wanted.items()}
+
+    def sentence_ids(self, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+        """(doc, sentence number) -> sentence id, for those of `positions` the corpus has."""
+        wanted: dict[int, set[int]] = {}
+        for doc, n in positions:
+            wanted.setdefault(int(doc), set()).add(int(n))
+        return {(doc, n): i for doc, numbers in wanted.items() for i, n in self._con.execute(
+            "SELECT id, sent_no FROM sentences WHERE corpus_id=? AND doc=? AND sent_no IN "
+            "(SELECT value FROM json_each(?))", (self.corpus_id, doc, json.dumps(sorted(numbers))))}
+
+
 class Store:
     """Corpora in one SQLite file; safe to share between threads (a connection per call)."""
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool | None = None):
-        """The store at `path` (a file, or a folder holding DB_NAME; default: default_data_dir()).
+        """The store at `path` (a file, or a folder holding DB_NAME; default: corpora.settings.data_dir()).
 
         read_only None: read-only when the file exists but it or its folder is not writable."""
-        p = Path(path).expanduser() if path is not None else default_data_dir()
+        p = Path(path).expanduser() if path is not None else settings.data_dir()
         if path is None or p.is_dir() or p.suffix == "":
             p = p / DB_NAME
         if read_only is None:
@@ -484,6 +456,13 @@ class Store:
         with self._connect() as con:
             return int(self._corpus_row(con, name)[0])
 
+    @contextmanager
+    def reader(self, name: str) -> Iterator[CorpusReader]:
+        """Reads of corpus `name` over one connection (UnknownCorpusError when there is no such corpus)."""
+        with self._connect() as con:
+            row = self._corpus_row(con, name)
+            yield CorpusReader(con, int(row[0]), json.loads(row[8]))
+
     # ---- adding ---------------------------------------------------------------------------------------
 
     _check_name = staticmethod(names.check_name)
@@ -529,17 +508,16 @@ class Store:
         _report(progress, 0.0, f"Indexing {len(docs):,} documents…")
 
         t0 = time.perf_counter()
-        with gc_paused():
-            prepared = _prepare(docs, progress)
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    info = self._write(con, name, docs, prepared, source, digest, progress)
-                    con.execute("COMMIT")
-                except BaseException:
-                    if con.in_transaction:
-                        con.execute("ROLLBACK")
-                    raise
+        prepared = _prepare(docs, progress)
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                info = self._write(con, name, docs, prepared, source, digest, progress)
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
         info["seconds"] = round(time.perf_counter() - t0, 3)
         _report(progress, 1.0, f"Indexed {info['n_tokens']:,} tokens in {info['n_docs']:,} documents.")
         return info
@@ -718,8 +696,6 @@ class Store:
         Columns: <column>, count, tokens (all tokens of the documents with that value), per_million.
         Numeric values are sorted by value, others by count (descending).
         """
-        from .search import matching_type_ids
-
         if column not in self.meta_columns(name):
             raise CorpusError(f'The corpus "{name}" has no metadata column "{column}"; '
                               f"it has: {', '.join(self.meta_columns(name)) or 'none'}.")

@@ -34,11 +34,12 @@ from pathlib import Path
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
+from . import settings
+
 CHUNK_CHARS = 200_000  # longest piece given to spaCy at once
 PARALLEL_MIN_CHARS = 2_000_000  # split_rows uses a worker process above this many characters
 WORKER_SHARE = 0.35  # of the characters, for the worker (it first loads spaCy, 0.7 s)
 FRAME_CHARS = 100_000  # the worker reports progress (and sends results) every this many characters
-WORKER_ENV = "SENSE_EXPLORER_TOKENISE_WORKER"  # "0": never start the worker process
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")  # a blank line: always ends a sentence
 
 Row = tuple[str, list[str], list[int]]  # a sentence: its text, its tokens, each token's start in the text
@@ -158,7 +159,7 @@ def split_rows(texts: list[str], paragraphs: bool = False, on_piece: OnPiece = N
     If the worker fails, its pieces are tokenised here."""
     texts = texts if isinstance(texts, list) else list(texts)
     if parallel is None:
-        parallel = (os.environ.get(WORKER_ENV, "1") != "0" and _cpus() >= 2 and _load() < _cpus() - 0.5
+        parallel = (settings.tokenise_worker() and _cpus() >= 2 and _load() < _cpus() - 0.5
                     and sum(map(len, texts)) > PARALLEL_MIN_CHARS)
     if not parallel or not texts:
         yield from _split_serial(texts, paragraphs, on_piece)

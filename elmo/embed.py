@@ -81,7 +81,7 @@ def _column(values) -> object:
 # ---- word mode -----------------------------------------------------------------------------------
 
 
-def embed_occurrences(model: ELMo, occ, layer: str | int = ALL, progress: Callable[[int, int], None] | None = None):
+def occurrence_table(model: ELMo, occ, layer: str | int = ALL, progress: Callable[[int, int], None] | None = None):
     """An occurrence DataFrame (corpora.search.occurrences) -> a pyarrow Table with vector columns."""
     import pyarrow as pa
 
@@ -307,7 +307,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{done}/{total} occurrences, {rate:.1f} sentences/s, ETA {_duration(eta)}",
                   file=sys.stderr, flush=True)
 
-        table = embed_occurrences(model, occ, args.layer, progress=show)
+        table = occurrence_table(model, occ, args.layer, progress=show)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.out.with_name(args.out.name + ".tmp")
         pq.write_table(table, tmp)

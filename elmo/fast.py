@@ -1,4 +1,4 @@
-"""Training-time biLM: the same cell and weights as elmo.model.BiLM, laid out for fast training.
+"""Training-time biLM: elmo.model.BiLM itself, fed in the layout that trains fast.
 
 - one nn.LSTM with proj_size per layer and direction (cuDNN on CUDA, the fused kernel on CPU): it
   is elmo.model.ProjectedLSTM itself, whose weights are already in nn.LSTM layout (gates i, f, g, o;
@@ -14,34 +14,21 @@ its step loop (exact, and much slower: benchmarks/bench_lstm_clip.py measures th
 from __future__ import annotations
 
 import torch
-from torch import nn
 
 from .config import ELMoConfig
-from .model import BiLM, CharCNN, ProjectedLSTM, reverse_padded
+from .model import BiLM, reverse_padded
 
 
-class TrainBiLM(nn.Module):
-    """BiLM for training: input word-type ids, a char table and a target table; dropout inside."""
+class TrainBiLM(BiLM):
+    """BiLM for training: input word-type ids, a char table and a target table; dropout inside.
+
+    The same modules, parameters, LSTM stacks and loss (BiLM.pair_losses) as BiLM; only the input layout
+    differs: each distinct word type of a batch is encoded once by the char-CNN."""
 
     def __init__(self, cfg: ELMoConfig, dropout: float = 0.1):
-        super().__init__()
         if not cfg.n_tokens_vocab:
             raise ValueError("training needs an LM head: set n_tokens_vocab")
-        self.cfg = cfg
-        p = cfg.lstm.projection_dim
-        self.token_encoder = CharCNN(cfg.char_cnn, p)  # BiLM's own (conv1d); called on word types
-        self.forward_layers = nn.ModuleList(ProjectedLSTM(p, cfg.lstm) for _ in range(cfg.lstm.n_layers))
-        self.backward_layers = nn.ModuleList(ProjectedLSTM(p, cfg.lstm) for _ in range(cfg.lstm.n_layers))
-        self.softmax = nn.AdaptiveLogSoftmaxWithLoss(p, cfg.n_tokens_vocab, cutoffs=cfg.softmax_cutoffs,
-                                                     div_value=4.0)
-        self.drop = nn.Dropout(dropout)
-
-    def _stack(self, layers: nn.ModuleList, x: torch.Tensor) -> torch.Tensor:
-        for i, layer in enumerate(layers):
-            # float32 in: under CUDA autocast cuDNN's LSTM then runs in bf16, elsewhere in float32
-            y = layer(self.drop(x).float())
-            x = y + x if i > 0 and self.cfg.lstm.use_skip_connections else y
-        return x
+        super().__init__(cfg, dropout)
 
     def top_layers(self, ids: torch.Tensor, lengths: torch.Tensor, chars: torch.Tensor
                    ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -49,28 +36,21 @@ class TrainBiLM(nn.Module):
         uniq, inverse = torch.unique(ids, return_inverse=True)
         mask = (torch.arange(ids.shape[1], device=ids.device) < lengths.unsqueeze(1)).unsqueeze(-1)
         token = self.token_encoder.encode(chars[uniq].long())[inverse] * mask
-        fwd = self._stack(self.forward_layers, token)
-        bwd = reverse_padded(self._stack(self.backward_layers, reverse_padded(token, lengths)), lengths)
+        fwd = self._stack(self.forward_layers, token)[-1]
+        bwd = reverse_padded(self._stack(self.backward_layers, reverse_padded(token, lengths))[-1], lengths)
         return fwd, bwd
 
-    def lm_loss(self, ids: torch.Tensor, lengths: torch.Tensor, chars: torch.Tensor, targets: torch.Tensor
-                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def type_lm_loss(self, ids: torch.Tensor, lengths: torch.Tensor, chars: torch.Tensor, targets: torch.Tensor
+                     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Mean forward and backward losses (nats/token) and the number of predictions per direction.
 
         targets (n_types,) maps a type id to its vocabulary id; positions past a sequence's length are ignored.
         """
         fwd, bwd = self.top_layers(ids, lengths, chars)
-        t = ids.shape[1]
-        valid = torch.arange(t, device=ids.device) < lengths.unsqueeze(1)  # (B, T)
-        words = targets[ids]
-        keep = valid[:, 1:]
-        n = keep.sum()
-        losses = []
-        # forward: state at t predicts word t+1; backward: state at t predicts word t-1
-        for h, y in ((fwd[:, :-1], words[:, 1:]), (bwd[:, 1:], words[:, :-1])):
-            h, y = self.drop(h)[keep], y[keep]
-            losses.append(self.softmax(h.float(), y).loss)
-        return losses[0], losses[1], n
+        valid = torch.arange(ids.shape[1], device=ids.device) < lengths.unsqueeze(1)  # (B, T)
+        keep = valid[:, 1:]  # t+1 inside the sequence, so t too
+        lf, lb = self.pair_losses(fwd, bwd, targets[ids], keep)
+        return lf, lb, keep.sum()
 
 
 # ---- conversion: TrainBiLM <-> BiLM (exact: the same modules and parameter names) ----------------

@@ -140,9 +140,12 @@ class BiLMOutput(NamedTuple):
 
 
 class BiLM(nn.Module):
-    """Char-CNN + forward and backward stacks of projected LSTMs; every sentence starts from zero state."""
+    """Char-CNN + forward and backward stacks of projected LSTMs; every sentence starts from zero state.
 
-    def __init__(self, cfg: ELMoConfig):
+    dropout (0 here; elmo.fast.TrainBiLM trains with it) applies to every LSTM input and to the top layer
+    before the softmax, as bilm-tf, and only in training mode."""
+
+    def __init__(self, cfg: ELMoConfig, dropout: float = 0.0):
         super().__init__()
         self.cfg = cfg
         p = cfg.lstm.projection_dim
@@ -154,11 +157,14 @@ class BiLM(nn.Module):
             if cfg.n_tokens_vocab
             else None
         )
+        self.drop = nn.Dropout(dropout)
 
     def _stack(self, layers: nn.ModuleList, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every layer's output (B, T, P) of one direction's LSTM stack over x (B, T, P)."""
         outs = []
         for i, layer in enumerate(layers):
-            y = layer(x)
+            # in the weights' dtype: float32 under CUDA autocast, where cuDNN's LSTM then runs in bf16
+            y = layer(self.drop(x).to(layer.lstm.weight_ih_l0.dtype))
             if i > 0 and self.cfg.lstm.use_skip_connections:
                 y = y + x
             outs.append(y)
@@ -188,12 +194,20 @@ class BiLM(nn.Module):
         if self.softmax is None:
             raise ValueError("this model has no language-model head (n_tokens_vocab is 0)")
         out = self.forward(chars)
-        # forward: state at t predicts word t+1; backward: state at t predicts word t-1
         # a pair counts when both the state's token and the predicted token are real (not padding)
         keep = (word_ids[:, 1:] >= 0) & (word_ids[:, :-1] >= 0)
-        f_h, f_y = out.forward[-1][:, :-1], word_ids[:, 1:]
-        b_h, b_y = out.backward[-1][:, 1:], word_ids[:, :-1]
-        losses = [self.softmax(h[keep], y[keep]).loss for h, y in ((f_h, f_y), (b_h, b_y))]
+        return self.pair_losses(out.forward[-1], out.backward[-1], word_ids, keep)
+
+    def pair_losses(self, fwd: torch.Tensor, bwd: torch.Tensor, words: torch.Tensor, keep: torch.Tensor
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The LM losses of both directions: the one loss of every input layout (lm_loss, TrainBiLM).
+
+        fwd, bwd (B, T, P) top layers, words (B, T) vocabulary ids, keep (B, T-1) bool: the pairs (t, t+1)
+        that count. Forward: the state at t predicts word t+1; backward: the state at t+1 predicts word t.
+        Returns the mean forward and backward losses (nats/token)."""
+        dtype = self.softmax.head.weight.dtype
+        losses = [self.softmax(self.drop(h)[keep].to(dtype), y[keep]).loss
+                  for h, y in ((fwd[:, :-1], words[:, 1:]), (bwd[:, 1:], words[:, :-1]))]
         return losses[0], losses[1]
 
 

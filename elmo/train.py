@@ -200,7 +200,8 @@ def lr_at(step: int, tc: TrainConfig) -> float:
     return tc.lr * (tc.min_lr_ratio + (1 - tc.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * f)))
 
 
-def _autocast(device: torch.device, tc: TrainConfig):
+def training_autocast(device: torch.device, tc: TrainConfig):
+    """bf16 autocast on CUDA when tc.bf16 asks for it; a no-op context elsewhere."""
     return torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda" and tc.bf16)
 
 
@@ -208,10 +209,10 @@ def evaluate(model: TrainBiLM, seqs: Sequences, data: Data, tc: TrainConfig) -> 
     """Mean held-out loss per direction (nats/token), without dropout."""
     model.eval()
     tot_f = tot_b = n = 0.0
-    with torch.no_grad(), _autocast(seqs.flat.device, tc):
+    with torch.no_grad(), training_autocast(seqs.flat.device, tc):
         for g in seqs.groups(tc.batch_tokens, None):
             ids, lengths = seqs.batch(g)
-            lf, lb, k = model.lm_loss(ids, lengths, data.chars, data.targets)
+            lf, lb, k = model.type_lm_loss(ids, lengths, data.chars, data.targets)
             k = float(k)
             tot_f += float(lf) * k
             tot_b += float(lb) * k
@@ -320,8 +321,8 @@ def train_loop(model: TrainBiLM, opt: torch.optim.Optimizer, data: Data, tc: Tra
         for g in opt.param_groups:
             g["lr"] = lr_at(state["step"], tc)
         ids, lengths = data.train.batch(group)
-        with _autocast(device, tc):
-            lf, lb, n = model.lm_loss(ids, lengths, data.chars, data.targets)
+        with training_autocast(device, tc):
+            lf, lb, n = model.type_lm_loss(ids, lengths, data.chars, data.targets)
         opt.zero_grad(set_to_none=True)
         (lf + lb).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from corpora import settings
 from corpora.errors import CorpusError, escape_markdown
-from corpora.store import default_data_dir
 from elmo.embedder import ELMo, bundled_model_dir
 
 
@@ -26,7 +26,7 @@ def _numba_cache() -> None:
     spec = find_spec("umap")
     folder = Path(spec.origin).parent if spec and spec.origin else None
     if "NUMBA_CACHE_DIR" not in os.environ and (folder is None or not os.access(folder, os.W_OK)):
-        os.environ["NUMBA_CACHE_DIR"] = str(default_data_dir() / "numba-cache")
+        os.environ["NUMBA_CACHE_DIR"] = str(settings.data_dir() / "numba-cache")
 
 
 _numba_cache()
@@ -48,20 +48,18 @@ def _leave_legacy_pages_mode() -> None:
 
 _leave_legacy_pages_mode()
 
-MODEL_ENV = "SENSE_EXPLORER_MODEL"  # a model directory to use instead of the bundled one (tests, users)
-MODELS_ENV = "SENSE_EXPLORER_MODELS"  # extra folder whose sub-directories are model directories
 
 
 def model_dirs() -> dict[str, Path]:
     """Model name -> directory: $SENSE_EXPLORER_MODEL, the bundled one, $SENSE_EXPLORER_MODELS/*, uploaded ones."""
     out: dict[str, Path] = {}
-    env = os.environ.get(MODEL_ENV)
-    if env and (Path(env) / "model.safetensors").is_file():
-        out[Path(env).name] = Path(env)
+    env = settings.model_dir()
+    if env and (env / "model.safetensors").is_file():
+        out[env.name] = env
     bundled = bundled_model_dir()
     if bundled is not None:
         out.setdefault("en (bundled)", bundled)
-    for folder in (os.environ.get(MODELS_ENV), uploaded_models_dir()):
+    for folder in (settings.models_dir(), uploaded_models_dir()):
         if folder and Path(folder).is_dir():
             for d in sorted(Path(folder).iterdir()):
                 if (d / "model.safetensors").is_file():
@@ -71,7 +69,7 @@ def model_dirs() -> dict[str, Path]:
 
 def uploaded_models_dir() -> Path:
     """Where models uploaded on the Model page are kept (as safetensors directories), beside the store."""
-    return default_data_dir() / "models"
+    return settings.data_dir() / "models"
 
 
 @st.cache_resource(show_spinner="Loading model…")
@@ -97,7 +95,7 @@ def get_model(name: str | None = None) -> ELMo | None:
     dirs = model_dirs()
     if not dirs:
         st.error("No model found: the bundled English model (elmo/models/en) is missing and "
-                 f"{MODEL_ENV} is not set to a model directory.")
+                 f"{settings.MODEL_ENV} is not set to a model directory.")
         return None
     name = name if name in dirs else next(iter(dirs))
     try:
@@ -193,7 +191,7 @@ def index_in_background(name: str):
     from corpora.builtin import BUILTIN_NAMES
 
     store = get_store()
-    if not builder.enabled() or store.read_only or name not in BUILTIN_NAMES or name in store.corpus_names():
+    if not settings.background_index() or store.read_only or name not in BUILTIN_NAMES or name in store.corpus_names():
         return None
     build = builder.start(store.path, name)
     return build if build.running() else None
@@ -361,7 +359,6 @@ def clear_corpus_caches() -> None:
 
 
 
-WARM_UMAP_ENV = "SENSE_EXPLORER_WARM_UMAP"  # "0": no background UMAP compilation
 WARM_UMAP_IDLE_S = 8.0  # the warm-up waits for the page to be idle this long (it slows reruns while it runs)
 
 
@@ -393,7 +390,7 @@ class _UmapWarmUp:
 
 @st.cache_resource(show_spinner=False)
 def _umap_warm_up() -> _UmapWarmUp | None:
-    return None if os.environ.get(WARM_UMAP_ENV, "1") == "0" else _UmapWarmUp()
+    return _UmapWarmUp() if settings.warm_umap() else None
 
 
 def warm_umap(busy: bool) -> None:

@@ -19,6 +19,7 @@ import streamlit as st
 
 from corpora.builtin import DEFAULT_CORPUS, missing_builtins, missing_note
 from corpora.errors import escape_markdown as md
+from corpora.search import SAMPLE_LIMIT
 from corpora.text import tokenize
 from pages import compare
 from pages.common import (
@@ -48,7 +49,6 @@ EXAMPLES = measured.example_words()
 DEFAULT_WORD = EXAMPLES[0]
 # representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
 REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC, induction.SUBS_STATIC_FORM, induction.LAYERS)
-DEFAULT_LIMIT = 300
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
 TABLE_ROWS = 20  # rows per sense shown before "show all"
@@ -80,7 +80,7 @@ _QUERY = {
 _EXPECTED = {"match": "lemma or form", "limit": "a whole number",
              "layer": "0, 1, 2 or mix", "k": "auto or 1 to 8", "proj": " or ".join(PROJECTIONS),
              "w": f"{N_WEIGHTS} finite numbers", "rep": " or ".join(REPRESENTATIONS)}
-_DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": DEFAULT_LIMIT,
+_DEFAULTS = {"corpus": DEFAULT_CORPUS, "word": DEFAULT_WORD, "match": "lemma", "limit": SAMPLE_LIMIT,
              "layer": explore.MIX, "k": "auto", "proj": "PCA", "color": "cluster", "w": (0.0,) * N_WEIGHTS,
              "rep": explore.DEFAULT_REPRESENTATION}
 _QUERY.update(compare.QUERY)  # "Compare with": another corpus or a split of this one

@@ -152,7 +152,7 @@ def render_evaluation(key: str, model: ELMo) -> None:
                "format; not the Senseval-2 lexical-sample task, so the figures do not compare with published "
                f"Senseval-2 scores. 1-NN (cosine) and logistic-regression accuracy, {ev.N_FOLDS}-fold stratified "
                f"CV, per layer; baselines: most frequent sense and the static context (mean layer-0 vector of "
-               f"±{ev.STATIC_WINDOW} words); ARI of our clustering against gold senses. The biLM reads "
+               f"±{ev.BASELINE_WINDOW} words); ARI of our clustering against gold senses. The biLM reads "
                f"{ev.window_text(ev.WINDOW)} as one sequence. Full run: `python -m senses.evaluate`.")
     if RESULTS.is_file():
         try:

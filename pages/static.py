@@ -15,12 +15,13 @@ import streamlit as st
 from corpora.builtin import DEFAULT_CORPUS
 from corpora.errors import CorpusError
 from corpora.errors import escape_markdown as md
+from corpora.search import SAMPLE_LIMIT
 from corpora.text import tokenize
 from elmo.io import ModelFileError
 from pages.common import cached_occurrences as search_occurrences
 from pages.common import corpus_names, ensure_corpus, get_store, session_model
 from senses import static as ss
-from senses.baselines import AVERAGE_CAP, average_of_meanings, shipped_vectors
+from senses.baselines import average_of_meanings, shipped_vectors
 from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
 from senses.naming import FUNCTION_WORDS
@@ -56,12 +57,12 @@ def occurrence_layers(key: str, source: str, word: str, limit: int, text: str, _
 @st.cache_data(max_entries=16, show_spinner="Averaging the word's meanings over the corpus…")
 def average_layers(key: str, source: str, word: str, limit: int, text: str, _model) -> tuple[np.ndarray, int]:
     """(average of meanings (L, 2P), occurrences averaged): the shown occurrences when they hold all of them
-    (or more than AVERAGE_CAP), else a seeded sample of AVERAGE_CAP occurrences of the source."""
+    (or more than SAMPLE_LIMIT), else a seeded sample of SAMPLE_LIMIT occurrences of the source."""
     occ = source_occurrences(source, word, limit, text)
     if ss.averages_shown(occ):
         layers = occurrence_layers(key, source, word, limit, text, _model)
         return layers.mean(0), len(layers)
-    more = source_occurrences(source, word, AVERAGE_CAP, text)
+    more = source_occurrences(source, word, SAMPLE_LIMIT, text)
     return average_of_meanings(_model, more.tokens, more.index)
 
 
@@ -197,7 +198,7 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
     st.metric("Cosine distance: word alone ↔ average of meanings", f"{comp.alone_to_average:.3f}")
     st.caption(f"Word alone = “{md(word)}” embedded as a one-token sentence at this layer. Average of meanings = its "
                f"mean contextual vector over {comp.n_average:,} of its {occ.total:,} occurrences in {md(source)} "
-               f"(a seeded sample beyond {AVERAGE_CAP}). Cosine distances, in [0, 2].")
+               f"(a seeded sample beyond {SAMPLE_LIMIT}). Cosine distances, in [0, 2].")
     st.dataframe(comp.table.style.format({"share": "{:.0%}", "distance to alone": "{:.3f}",
                                           "distance to average": "{:.3f}"}), hide_index=True, key=f"table_{slot}",
                  width="stretch", column_config={c: st.column_config.TextColumn(width=w)  # fits the page

@@ -27,17 +27,18 @@ from pathlib import Path
 
 import numpy as np
 
+from corpora.search import SAMPLE_LIMIT
+
 STATIC_DIR = Path(__file__).with_name("static_vectors")
 VECTORS_FILE = "vectors.safetensors"
 VOCAB_FILE = "vocab.txt"
 META_FILE = "build.json"
-CONTEXT = 5  # words on each side for the context baselines
+BASELINE_WINDOW = 5  # words on each side for the context baselines (and Word2Vec's training window)
 DEFAULT_PACK = Path("data/pack_en.npz")  # python -m elmo.pack's default output
-AVERAGE_CAP = 300  # occurrences averaged at most (seeded sample beyond)
 SEED = 0
 
 
-def context_window(tokens: Sequence[str], index: int, size: int = CONTEXT) -> list[str]:
+def context_window(tokens: Sequence[str], index: int, size: int = BASELINE_WINDOW) -> list[str]:
     """The lower-cased tokens within `size` of tokens[index], the target excluded."""
     return [t.lower() for t in (*tokens[max(0, index - size) : index], *tokens[index + 1 : index + size + 1])]
 
@@ -74,7 +75,7 @@ class StaticVectors:
         return self.vectors[rows].mean(0) if rows else np.zeros(self.dim, np.float32)
 
     def context_features(self, tokens: Sequence[Sequence[str]], index: Sequence[int],
-                         size: int = CONTEXT) -> np.ndarray:
+                         size: int = BASELINE_WINDOW) -> np.ndarray:
         """Per occurrence: [mean vector of the +-size context words, vector of the target form]: (n, 2 dim)."""
         zero = np.zeros(self.dim, np.float32)
         out = [np.concatenate([self.mean(context_window(s, i, size)), _or(self.vector(s[i]), zero)])
@@ -118,7 +119,7 @@ def _or(v: np.ndarray | None, default: np.ndarray) -> np.ndarray:
     return default if v is None else v
 
 
-def train_word2vec(sentences: Sequence[Sequence[str]], dim: int = 100, window: int = CONTEXT, min_count: int = 5,
+def train_word2vec(sentences: Sequence[Sequence[str]], dim: int = 100, window: int = BASELINE_WINDOW, min_count: int = 5,
                    epochs: int = 5, max_vocab: int = 30000, seed: int = SEED,
                    log: Callable[[str], None] = print) -> StaticVectors:
     """gensim Word2Vec (skip-gram, negative sampling) on lower-cased sentences; one worker, so it is reproducible."""
@@ -153,7 +154,7 @@ def pack_sentences(pack, corpora: Sequence[str] | None = None) -> list[list[str]
     return [pack.sentence(i) for i in np.flatnonzero(mask)]
 
 
-def build(out: Path = STATIC_DIR, dim: int = 100, epochs: int = 5, max_vocab: int = 30000, window: int = CONTEXT,
+def build(out: Path = STATIC_DIR, dim: int = 100, epochs: int = 5, max_vocab: int = 30000, window: int = BASELINE_WINDOW,
           pack_path: Path = DEFAULT_PACK, log: Callable[[str], None] = print) -> StaticVectors:
     """Word2Vec on the training split of the bundled biLM's corpora (elmo.pack.BASE_CORPORA; a pack of other
     corpora: all of them) in a packed text (python -m elmo.pack); the pack is built first when `pack_path`
@@ -186,7 +187,7 @@ def _relative(path: Path) -> str:
 # ---- the average of meanings ----------------------------------------------------------------------
 
 
-def average_of_meanings(model, sentences: Sequence[Sequence[str]], indices: Sequence[int], cap: int = AVERAGE_CAP,
+def average_of_meanings(model, sentences: Sequence[Sequence[str]], indices: Sequence[int], cap: int = SAMPLE_LIMIT,
                         seed: int = SEED) -> tuple[np.ndarray, int]:
     """(mean of the occurrences' contextual vectors (L, D), occurrences averaged); a seeded sample of `cap`."""
     if not len(sentences):
@@ -212,7 +213,7 @@ def find_occurrences(sentences: Sequence[Sequence[str]], forms: set[str] | froze
 # ---- bag of words ---------------------------------------------------------------------------------
 
 
-def bow_matrix(tokens: Sequence[Sequence[str]], index: Sequence[int], size: int = CONTEXT):
+def bow_matrix(tokens: Sequence[Sequence[str]], index: Sequence[int], size: int = BASELINE_WINDOW):
     """Sparse binary features: the +-size context words ("c=word") and the target form ("t=form")."""
     from sklearn.feature_extraction import DictVectorizer
 
@@ -231,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--max-vocab", type=int, default=30000)
-    ap.add_argument("--window", type=int, default=CONTEXT, help=f"context words on each side (default {CONTEXT})")
+    ap.add_argument("--window", type=int, default=BASELINE_WINDOW, help=f"context words on each side (default {BASELINE_WINDOW})")
     ap.add_argument("--pack", type=Path, default=DEFAULT_PACK,
                     help=f"packed training text (default {DEFAULT_PACK}; built when missing)")
     ap.add_argument("--neighbours", default="cell,bank,plant", help="words whose neighbours are printed")

@@ -57,7 +57,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .baselines import CONTEXT, StaticVectors, bow_matrix, shipped_vectors
+from corpora import settings
+
+from .baselines import BASELINE_WINDOW, StaticVectors, bow_matrix, shipped_vectors
 from .cluster import cluster, normalize
 
 WORDS = ("hard", "interest", "line", "serve")
@@ -65,7 +67,6 @@ CORPUS_NAME = "NLTK senseval (hard/interest/line/serve in Senseval-2 format)"
 Window = int | str  # tokens kept on each side of the target, or "sentence"
 SENTENCE = "sentence"
 WINDOW: Window = 24  # chosen by measurement, see the module docstring and WINDOWS_MD
-STATIC_WINDOW = CONTEXT  # words on each side for the context baselines
 N_FOLDS = 5
 SEED = 0
 AVG = "layer avg"
@@ -98,13 +99,13 @@ def senseval_available() -> bool:
 @dataclass
 class WordSample:
     """Senseval instances of one word: windowed token lists (the biLM's input), the target index in each,
-    gold senses, and the +-STATIC_WINDOW tokens of the full context (for the context baselines)."""
+    gold senses, and the +-BASELINE_WINDOW tokens of the full context (for the context baselines)."""
 
     word: str
     tokens: list[list[str]]
     index: list[int]
     senses: np.ndarray  # (n,) str
-    near: list[list[str]] = field(default_factory=list)  # +-STATIC_WINDOW tokens of the full context
+    near: list[list[str]] = field(default_factory=list)  # +-BASELINE_WINDOW tokens of the full context
     near_index: list[int] = field(default_factory=list)  # the target's index in `near`
     full: list[list[str]] = field(default_factory=list)  # the instance's whole context (one to several sentences)
     full_index: list[int] = field(default_factory=list)  # the target's index in `full`
@@ -200,7 +201,7 @@ def load_senseval(word: str, max_per_word: int | None = None, seed: int = SEED, 
         words = [w[0] if isinstance(w, tuple) else w for w in inst.context]
         full.append((words, int(inst.position)))
         tokens.append(cut_window(words, int(inst.position), window))
-        near.append(cut_window(words, int(inst.position), STATIC_WINDOW))
+        near.append(cut_window(words, int(inst.position), BASELINE_WINDOW))
         senses.append(inst.senses[0] if inst.senses else "")
     y = np.asarray(senses)
     keep = np.arange(len(y)) if max_per_word is None else stratified_subsample(y, max_per_word, seed)
@@ -219,7 +220,7 @@ def layer_features(layers: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def static_context(model, tokens: Sequence[Sequence[str]], index: Sequence[int], size: int = STATIC_WINDOW) -> np.ndarray:
+def static_context(model, tokens: Sequence[Sequence[str]], index: Sequence[int], size: int = BASELINE_WINDOW) -> np.ndarray:
     """Mean layer-0 (char-CNN) vector of the `size` words on each side of the target, target excluded: (n, P)."""
     contexts = [[*s[max(0, i - size) : i], *s[i + 1 : i + size + 1]] for s, i in zip(tokens, index, strict=True)]
     types = sorted({w for c in contexts for w in c})
@@ -340,7 +341,7 @@ def feature_sets(model, layers: np.ndarray, tokens: Sequence[Sequence[str]], ind
                  context: tuple[Sequence[Sequence[str]], Sequence[int]] | None = None) -> dict:
     """The benchmark's feature sets for occurrences tokens[i][index[i]] with target vectors `layers` (n, L, D):
     the layers, their average, and the baselines (MEANING, BOW, W2V when `static` is given, STATIC).
-    The context baselines read the +-STATIC_WINDOW tokens of `context` (tokens, index), default the same."""
+    The context baselines read the +-BASELINE_WINDOW tokens of `context` (tokens, index), default the same."""
     ctoks, cidx = context if context is not None else (tokens, index)
     forms = [t[i].lower() for t, i in zip(tokens, index, strict=True)]
     feats = layer_features(layers)
@@ -483,11 +484,11 @@ def to_markdown(df: pd.DataFrame, meta: dict) -> str:
         "Features: `layer 0` = the character CNN (spelling-based, context-free: one vector per form); "
         "`layer 1`, `layer 2`, `layer avg` = the biLM's contextual vectors of the target. Baselines: "
         f"`{MEANING}` = each form's mean contextual vector (layer avg) over all its occurrences here, one "
-        f"vector per form; `{BOW}` = binary bag of the ±{STATIC_WINDOW} context words plus the target form; "
-        f"`{W2V}` = [mean Word2Vec vector of the ±{STATIC_WINDOW} words, Word2Vec vector of the target] "
+        f"vector per form; `{BOW}` = binary bag of the ±{BASELINE_WINDOW} context words plus the target form; "
+        f"`{W2V}` = [mean Word2Vec vector of the ±{BASELINE_WINDOW} words, Word2Vec vector of the target] "
         f"({static.get('library', 'gensim')} {static.get('model', '')}, {static.get('dim', '?')} d, trained "
         f"on the biLM's training text: `{static.get('command', 'python -m senses.baselines --build')}`); "
-        f"`{STATIC}` = mean layer-0 vector of the ±{STATIC_WINDOW} words; `{MFS}` = majority sense of the "
+        f"`{STATIC}` = mean layer-0 vector of the ±{BASELINE_WINDOW} words; `{MFS}` = majority sense of the "
         "training folds.",
         "",
         markdown_table(df),
@@ -571,12 +572,13 @@ def scalar_mix_probe(layers: np.ndarray, y: np.ndarray, steps: int = 300, test_f
 # ---- command line --------------------------------------------------------------------------------
 
 
-def _default_model() -> Path:
+def default_model_dir() -> Path:
+    """$SENSE_EXPLORER_MODEL, else the bundled model; SystemExit when neither is there (the CLIs' default)."""
     from elmo.embedder import bundled_model_dir
 
-    env = os.environ.get("SENSE_EXPLORER_MODEL")
+    env = settings.model_dir()
     if env:
-        return Path(env)
+        return env
     d = bundled_model_dir()
     if d is None:
         raise SystemExit("no model: the bundled elmo/models/en is missing; pass --model DIR")
@@ -634,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip",
               file=sys.stderr)
         return 2
-    model_dir = args.model or _default_model()
+    model_dir = args.model or default_model_dir()
     model = ELMo.load(model_dir)
     t0 = time.time()
     last = [""]

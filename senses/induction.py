@@ -18,7 +18,7 @@ word's spelling (layer 0 is the char-CNN encoding of the form itself, and layers
 * ``substitutes+context+form-centred``: that LSA vector beside FORM_WEIGHT x the form-centred layer vectors;
 * ``context-vectors``: the context words through the shipped Word2Vec vectors (senses.baselines.StaticVectors,
   trained on the model's own training text): the weighted mean of the static vectors of the content
-  words within STATIC_WINDOW tokens (weights: SIF-like frequency weight x distance decay), centred over
+  words within WORD2VEC_WINDOW tokens (weights: SIF-like frequency weight x distance decay), centred over
   the occurrences. Unlike a bag, two contexts with related but different words ("membrane" / "tissue")
   come out close: semantic smoothing;
 * ``substitutes+context-vectors`` (the Explorer's default before): the substitutes' LSA vector beside the
@@ -39,7 +39,7 @@ ones, tested against Gaussian blobs) or "silhouette" (today's). The substitutes 
 Goldberg was tried (ELMo.substitute_log_probs(pattern="and")); with this model its substitutes follow
 the form (form-ARI ~0.5), so it is not used.
 
-Parameters (STATIC_WINDOW, the weights, OVER_K) were chosen on the tuning half of the wiki gold words (even
+Parameters (WORD2VEC_WINDOW, the weights, OVER_K) were chosen on the tuning half of the wiki gold words (even
 positions of the sorted list, wiki_half) and checked on the report half and Senseval. Tried there and not
 kept (no gain on the tuning half): probability-weighted or sampled substitute bags (Amrami & Goldberg's
 representatives), the substitutes' mean Word2Vec vector, Ward / k-means / spectral clustering, silhouette
@@ -49,7 +49,7 @@ Benchmark (``python -m senses.evaluate --induction`` or ``python -m senses.induc
 ``senses.explore.analyse`` (the Explorer's function) for every candidate on two gold sets, the wiki gold
 set in senses/gold/ (hand-labelled occurrences from the default corpus) and NLTK's ``senseval`` corpus
 (the hard / interest / line / serve data in Senseval-2 format; not the Senseval-2 lexical-sample task),
-a seeded sample of SENSEVAL_SAMPLE instances per word. Per word and as a mean: ARI of the automatic
+a seeded sample of SAMPLE_LIMIT instances per word. Per word and as a mean: ARI of the automatic
 clusters vs gold, ARI at the gold number of senses, k_auto vs gold k, form-ARI (ARI of the clusters vs
 the lower-cased surface form: high = the clusters follow spelling) and the 5-NN accuracy of the gold
 senses in the plotted 2D coordinates. Writes benchmarks/results/induction.json and induction.md.
@@ -72,7 +72,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corpora.search import WIDE_COLUMN, wide_window
+from corpora.search import SAMPLE_LIMIT, WIDE_COLUMN, wide_window
 
 from .baselines import shipped_vectors
 from .cluster import MERGE, SILHOUETTE
@@ -118,7 +118,7 @@ LSA_DIM = 50
 SOURCES = ("forward", "backward", "both")
 CONTEXT_WINDOW = 10
 SUBSTITUTE_STOP = frozenset({"s", "'s", "n't", "unk"})
-STATIC_WINDOW = 20  # context words on each side for the Word2Vec context vector
+WORD2VEC_WINDOW = 20  # context words on each side for the Word2Vec context vector
 STATIC_SIF = 100.0  # frequency weight (r + 1) / (r + 1 + STATIC_SIF) for the word of frequency rank r (Zipf: ~ SIF a / (a + p))
 STATIC_DECAY = 0.5  # distance weight 1 / (1 + distance) ** STATIC_DECAY
 STATIC_FORM_WEIGHT = 0.3
@@ -126,7 +126,6 @@ WIDE_WEIGHT = 0.5  # weight of the wide-context vector beside the substitutes an
 
 GOLD_DIR = Path(__file__).parent / "gold"
 SENSEVAL_WORDS = ("hard", "interest", "line", "serve")
-SENSEVAL_SAMPLE = 300  # the Explorer's default cap
 GOLD_MIN = 8  # a gold sense counts towards k_major with at least this many occurrences (the gold README's rule)
 KNN = 5
 SMALL_SIZES = (30, 60)  # the default view on small corpora (an upload): seeded subsamples of each gold word
@@ -270,7 +269,7 @@ class BagLSA:
 
 
 def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[int], static=None,
-                           window: int = STATIC_WINDOW) -> np.ndarray | None:
+                           window: int = WORD2VEC_WINDOW) -> np.ndarray | None:
     """Per occurrence, the weighted mean static vector of the content words within `window` tokens (the
     target's own forms left out): (n, dim), zero rows where no word is known; None without static vectors.
 
@@ -540,11 +539,8 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
     g = pd.read_csv(Path(folder) / f"{word}.tsv", sep="\t")
     corpus = str(g["corpus"].iloc[0])
     occ = occurrences(store, corpus, word, match="lemma")
-    with store._connect() as con:
-        cid = int(store._corpus_row(con, corpus)[0])
-        ids = {(int(d), int(n)): int(i) for i, d, n in con.execute(
-            "SELECT s.id, s.doc, s.sent_no FROM sentences s JOIN documents d ON d.doc = s.doc AND d.corpus_id = ? "
-            "WHERE s.id IN (SELECT value FROM json_each(?))", (cid, json.dumps([int(v) for v in occ["sent_id"]])))}
+    with store.reader(corpus) as reader:
+        ids = reader.sentence_ids(zip(g["doc"], g["sent_no"], strict=True))
     want = [ids.get((int(d), int(n))) for d, n in zip(g["doc"], g["sent_no"], strict=True)]
     occ = occ.set_index(["sent_id", "token_index"], drop=False)
     rows = []
@@ -559,7 +555,7 @@ def load_wiki_gold(store, word: str, folder: Path = GOLD_DIR) -> GoldWord:
     return GoldWord("wiki", word, frame, g["sense"].astype(str).to_numpy())
 
 
-def load_senseval_gold(word: str, n: int = SENSEVAL_SAMPLE) -> GoldWord:
+def load_senseval_gold(word: str, n: int = SAMPLE_LIMIT) -> GoldWord:
     """A seeded, stratified sample of n Senseval instances of a word as an occurrence frame (±40-token window)."""
     from .evaluate import load_senseval, split_token_sentences
 
@@ -732,7 +728,7 @@ def run_benchmark(model, store=None, wiki_words: Sequence[str] | None = None,
     return pd.DataFrame(rows)
 
 
-def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", limit: int = SENSEVAL_SAMPLE,
+def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", limit: int = SAMPLE_LIMIT,
                       repeats: int = 2) -> dict:
     """Seconds from search result to named clusters for the Explorer's default view, today's pipeline
     (embed_targets, layer mix + silhouette k, names from per-cluster LM passes), the previous default
@@ -805,7 +801,7 @@ def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tupl
         f"{meta['seconds']} s on {meta['threads']} thread(s).\n\n" + timing +
         "Gold sets: wiki = senses/gold (hand-labelled occurrences from the default corpus); senseval = NLTK's "
         "`senseval` corpus (hard / interest / line / serve in Senseval-2 format, not the Senseval-2 lexical-sample "
-        f"task), a seeded sample of {SENSEVAL_SAMPLE} instances per word. The wiki words at even positions of the "
+        f"task), a seeded sample of {SAMPLE_LIMIT} instances per word. The wiki words at even positions of the "
         "sorted list are the tuning half (parameters were chosen on it), the others the report half. Every row runs senses.explore.analyse, the "
         "Explorer's own function. k_gold counts every gold label (name / other included); k_major the senses with "
         f">= {GOLD_MIN} occurrences. form_ari: ARI of the clusters vs the lower-cased form (high = clusters follow "
@@ -836,12 +832,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from elmo.embedder import ELMo
 
-    from .evaluate import _default_model, senseval_available
+    from .evaluate import default_model_dir, senseval_available
     from .explore import DEFAULT_AUTO_K, DEFAULT_REPRESENTATION
 
     threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
     torch.set_num_threads(threads)
-    model_dir = args.model or _default_model()
+    model_dir = args.model or default_model_dir()
     model = ELMo.load(model_dir)
     sv = [w for w in args.senseval.split(",") if w.strip()]
     if sv and not senseval_available():

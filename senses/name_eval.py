@@ -150,11 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from corpora.search import lemma_forms
     from elmo.embedder import ELMo
 
-    from .evaluate import _default_model, senseval_available
+    from .evaluate import default_model_dir, senseval_available
 
     threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
     torch.set_num_threads(threads)
-    model_dir = args.model or _default_model()
+    model_dir = args.model or default_model_dir()
     model = ELMo.load(model_dir, word_forms=lemma_forms)  # as the app loads it
     sv = [w for w in args.senseval.split(",") if w.strip()]
     if sv and not senseval_available():

@@ -31,7 +31,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .baselines import AVERAGE_CAP, StaticVectors, find_occurrences
+from corpora.search import SAMPLE_LIMIT
+
+from .baselines import StaticVectors, find_occurrences
 from .cluster import Clustering, cluster, normalize, project
 from .evaluate import WORDS as SENSEVAL_WORDS
 from .evaluate import accuracy_table, feature_sets, load_senseval
@@ -80,7 +82,7 @@ def is_store_corpus(source: str) -> bool:
     return source not in (SENSEVAL, OWN_TEXT)
 
 
-def averages_shown(occ: Occurrences, cap: int = AVERAGE_CAP) -> bool:
+def averages_shown(occ: Occurrences, cap: int = SAMPLE_LIMIT) -> bool:
     """Whether the average of meanings is the mean of the shown occurrences: they are all of the word's
     occurrences, or at least `cap` of them (a seeded sample); else a sample of `cap` is averaged."""
     return len(occ) >= min(occ.total, cap)

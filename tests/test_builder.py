@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from corpora import builder
+from corpora import builder, settings
 from corpora.builtin import Document
 from corpora.errors import QueryError, WordNotFoundError
 from corpora.search import occurrences, scan_occurrences
@@ -58,7 +58,7 @@ def test_scan_keeps_gold_senses_and_refuses_what_needs_the_index(tmp_path):
 
 
 def test_failed_build_reports_the_error(tmp_path, monkeypatch):
-    monkeypatch.setenv(builder.ENV, "1")
+    monkeypatch.setenv(settings.BACKGROUND_INDEX_ENV, "1")
     build = builder.start(Store(tmp_path).path, "no_such_corpus")
     assert builder.start(Store(tmp_path).path, "no_such_corpus") is build  # once per store and corpus
     assert build.wait(60)
@@ -67,10 +67,10 @@ def test_failed_build_reports_the_error(tmp_path, monkeypatch):
 
 
 def test_start_if_missing(tmp_path, monkeypatch):
-    monkeypatch.setenv(builder.ENV, "0")
+    monkeypatch.setenv(settings.BACKGROUND_INDEX_ENV, "0")
     assert builder.start_if_missing("wiki", tmp_path / "off") is None
     assert builder.get(Store(tmp_path / "off").path, "wiki") is None
-    monkeypatch.setenv(builder.ENV, "1")
+    monkeypatch.setenv(settings.BACKGROUND_INDEX_ENV, "1")
     store = Store(tmp_path / "has")
     store.add_corpus("wiki", [Document("a bank")], source="builtin")
     assert builder.start_if_missing("wiki", tmp_path / "has") is None  # stored already: nothing to do
@@ -79,7 +79,7 @@ def test_start_if_missing(tmp_path, monkeypatch):
 @pytest.fixture
 def background_env(tiny_model_dir, data_dir, monkeypatch):
     monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
-    monkeypatch.setenv(builder.ENV, "1")
+    monkeypatch.setenv(settings.BACKGROUND_INDEX_ENV, "1")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield Store()

@@ -133,7 +133,7 @@ def test_load_senseval_matches_nltk():
     gold = Counter(i.senses[0] for i in senseval.instances("interest.pos"))
     assert Counter(full.senses.tolist()) == gold
     for toks, i, near, j in zip(full.tokens[:50], full.index[:50], full.near[:50], full.near_index[:50], strict=True):
-        assert toks[i].lower().startswith("interest") and near[j] == toks[i] and len(near) <= 2 * ev.STATIC_WINDOW + 1
+        assert toks[i].lower().startswith("interest") and near[j] == toks[i] and len(near) <= 2 * ev.BASELINE_WINDOW + 1
     ten = ev.load_senseval("interest", window=10)
     assert max(map(len, ten.tokens)) <= 21 and ten.near == full.near
     small = ev.load_senseval("interest", 60)

@@ -55,14 +55,14 @@ def test_converted_module_computes_the_models_numbers(clip):
     assert out.forward[-1].abs().max() > 0.05  # random weights give non-trivial states
     # the same LM losses, padded and unpadded
     targets = torch.arange(len(table)) % 30
-    lf, lb, n = fast.lm_loss(ids, lengths, table, targets)
+    lf, lb, n = fast.type_lm_loss(ids, lengths, table, targets)
     ref_f, ref_b = bilm.lm_loss(chars, targets[ids].masked_fill(~out.mask, -1))
     assert int(n) == int((lengths - 1).sum()) and torch.allclose(lf, ref_f, atol=1e-5)
     assert torch.allclose(lb, ref_b, atol=1e-5)
     same = [WORDS[:6], WORDS[6:12]]
     chars, ids, lengths, table = fast_inputs(same, bilm.cfg.char_cnn.max_characters_per_token)
     targets = torch.arange(len(table)) % 30
-    lf, lb, _ = fast.lm_loss(ids, lengths, table, targets)
+    lf, lb, _ = fast.type_lm_loss(ids, lengths, table, targets)
     ref_f, ref_b = bilm.lm_loss(chars, targets[ids])
     assert torch.allclose(lf, ref_f, atol=1e-5) and torch.allclose(lb, ref_b, atol=1e-5)
 

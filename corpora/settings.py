@@ -1,0 +1,73 @@
+"""Every environment variable the project reads (SENSE_EXPLORER_*), in one place.
+
+Each is read when asked for (not at import), so a test may set one with monkeypatch. corpora is the bottom
+layer (it imports neither torch nor elmo, senses or pages), so every part of the project may import this.
+
+    SENSE_EXPLORER_DATA              the data folder: corpus store, uploaded models (data_dir)
+    SENSE_EXPLORER_MODEL             a model directory to use instead of the bundled one (model_dir)
+    SENSE_EXPLORER_MODELS            a folder whose sub-directories are model directories (models_dir)
+    SENSE_EXPLORER_BACKGROUND_INDEX  "0": built-in corpora are indexed in the page, not in the background
+    SENSE_EXPLORER_WARM_UMAP         "0": no background UMAP compilation when the app starts
+    SENSE_EXPLORER_TOKENISE_WORKER   "0": never a second process to tokenise a large corpus
+    SENSE_EXPLORER_DEBUG             set: the command line logs the traceback of an unexpected error
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATA_ENV = "SENSE_EXPLORER_DATA"
+MODEL_ENV = "SENSE_EXPLORER_MODEL"
+MODELS_ENV = "SENSE_EXPLORER_MODELS"
+BACKGROUND_INDEX_ENV = "SENSE_EXPLORER_BACKGROUND_INDEX"
+WARM_UMAP_ENV = "SENSE_EXPLORER_WARM_UMAP"
+TOKENISE_WORKER_ENV = "SENSE_EXPLORER_TOKENISE_WORKER"
+DEBUG_ENV = "SENSE_EXPLORER_DEBUG"
+
+
+def _switch(name: str) -> bool:
+    """A switch that is on unless set to "0"."""
+    return os.environ.get(name, "1") != "0"
+
+
+def data_dir() -> Path:
+    """$SENSE_EXPLORER_DATA, else $XDG_DATA_HOME/sense-explorer, else ~/.local/share/sense-explorer."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "sense-explorer"
+
+
+def model_dir() -> Path | None:
+    """$SENSE_EXPLORER_MODEL as a path, None when unset or empty (callers check that it holds a model)."""
+    env = os.environ.get(MODEL_ENV)
+    return Path(env) if env else None
+
+
+def models_dir() -> Path | None:
+    """$SENSE_EXPLORER_MODELS as a path, None when unset or empty."""
+    env = os.environ.get(MODELS_ENV)
+    return Path(env) if env else None
+
+
+def background_index() -> bool:
+    """Whether built-in corpora are indexed by a background process (default on)."""
+    return _switch(BACKGROUND_INDEX_ENV)
+
+
+def warm_umap() -> bool:
+    """Whether the app compiles UMAP in the background when it starts (default on)."""
+    return _switch(WARM_UMAP_ENV)
+
+
+def tokenise_worker() -> bool:
+    """Whether a large corpus may be tokenised with a second (worker) process (default on)."""
+    return _switch(TOKENISE_WORKER_ENV)
+
+
+def debug() -> bool:
+    """Whether $SENSE_EXPLORER_DEBUG is set to anything non-empty."""
+    return bool(os.environ.get(DEBUG_ENV))
