@@ -209,13 +209,13 @@ def main(argv=None) -> int:
     from corpora.search import lemma_forms
     from corpora.store import Store
     from elmo.embedder import ELMo
-    from senses.evaluate import _default_model
+    from senses.evaluate import default_model_dir
     from senses.induction import gold_words, load_wiki_gold, occurrence_substitutes
 
     os.chdir(ROOT)  # relative paths in and out
     torch.set_num_threads(1)
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    model_dir = _default_model()
+    model_dir = default_model_dir()
     model = ELMo.load(model_dir, word_forms=lemma_forms)
     store = Store()
     store.ensure_builtin("wiki")

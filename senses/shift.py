@@ -490,11 +490,11 @@ def _load_model(path: str | None):
     from corpora.search import lemma_forms
     from elmo.embedder import ELMo
 
-    from .evaluate import _default_model
+    from .evaluate import default_model_dir
 
     threads = os.environ.get("OMP_NUM_THREADS", "")
     torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
-    return ELMo.load(path or _default_model(), word_forms=lemma_forms)
+    return ELMo.load(path or default_model_dir(), word_forms=lemma_forms)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
