@@ -292,6 +292,8 @@ def _search(view: View):
     if len(occ) == 0:
         st.warning(f"No occurrences of “{md(view.word)}” in {md(view.corpus)}.")
         return None
+    if view.compare is not None:  # the compare view says how it sampled each side
+        return occ
     if total > len(occ):
         st.info(f"Showing {len(occ):,} of {total:,} occurrences (a reproducible random sample; "
                 "raise “Show at most” to see more).")

@@ -62,6 +62,7 @@ def test_two_corpora_in_one_space(compare_env):
     assert f"“bank”: {BANK} against {OTHER}" in [h.value for h in at.subheader]
     # 30 against 20 occurrences: 20 each, and the page says it sampled
     assert "Sampled evenly" in texts(at, "info") and "20 occurrences from each side" in texts(at, "info")
+    assert "occurrences of “bank” in" not in texts(at, "caption")  # the single view's count is not shown
     sc = scatter(at)
     assert {t["name"] for t in sc["data"]} == {BANK, OTHER}
     assert sorted(len(values(t["x"])) for t in sc["data"]) == [20, 20]
