@@ -20,9 +20,6 @@ KNOWN_CYCLE_IMPORTS = {
     ("senses.induction", "senses.explore"),
     # naming <-> induction (both inside functions); also explore -> naming -> induction -> explore
     ("senses.naming", "senses.induction"),
-    # static -> baselines at the top, baselines -> static inside a function; also
-    # induction -> evaluate -> baselines -> static -> induction
-    ("senses.baselines", "senses.static"),
 }
 
 
