@@ -38,8 +38,8 @@ from .cluster import Clustering, cluster, normalize, project
 from .evaluate import WORDS as SENSEVAL_WORDS
 from .evaluate import accuracy_table, feature_sets, load_senseval
 from .explore import DEFAULT_AUTO_K, MIX, PALETTE, analyse, hover_text, layer_label, mix_layers
-from .induction import LAYERS
 from .naming import name_clusters, word_forms
+from .represent import LAYERS
 
 LayerChoice = int | str  # 0, 1, 2 or "mix" (as in senses.explore)
 DEFAULT_LAYER: LayerChoice = MIX
