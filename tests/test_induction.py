@@ -1,4 +1,4 @@
-"""Sense induction (senses.induction, the Explorer's default representation and auto-k) on small fixtures."""
+"""Sense induction on small fixtures: senses.represent, auto-k and the benchmark (senses.induction)."""
 
 from __future__ import annotations
 
