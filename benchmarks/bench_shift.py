@@ -210,7 +210,8 @@ def main(argv=None) -> int:
     from corpora.store import Store
     from elmo.embedder import ELMo
     from senses.evaluate import default_model_dir
-    from senses.induction import gold_words, load_wiki_gold, occurrence_substitutes
+    from senses.induction import gold_words, load_wiki_gold
+    from senses.represent import occurrence_substitutes
 
     os.chdir(ROOT)  # relative paths in and out
     torch.set_num_threads(1)

@@ -40,15 +40,15 @@ from pages.common import (
     name_view,
     warm_umap,
 )
-from senses import explore, induction, measured, metadata
+from senses import explore, measured, metadata, represent
 from senses.cluster import OVER_K, PROJECTIONS
 from senses.evaluate import number_text
 
 # gold words the default corpus uses in two senses and the default view separates best (senses.measured)
 EXAMPLES = measured.example_words()
 DEFAULT_WORD = EXAMPLES[0]
-# representations offered on the page (senses.induction.REPRESENTATIONS; the benchmark compares them all)
-REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, induction.SUBS_STATIC, induction.SUBS_STATIC_FORM, induction.LAYERS)
+# representations offered on the page (senses.represent.REPRESENTATIONS; the benchmark compares them all)
+REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, represent.SUBS_STATIC, represent.SUBS_STATIC_FORM, represent.LAYERS)
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
 TABLE_ROWS = 20  # rows per sense shown before "show all"
@@ -181,7 +181,7 @@ def _controls(p: str) -> View | None:
         st.subheader("View")
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
         representation = st.selectbox(
-            "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=induction.LABELS.get,
+            "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=represent.LABELS.get,
             help="senses (default): the words the language model expects in the word's place (its "
                  "substitutes), the meaning of the context words (Word2Vec) and, more lightly, of the "
                  "neighbouring sentences of the same document (one sense per discourse), so clusters follow "
@@ -190,7 +190,7 @@ def _controls(p: str) -> View | None:
                  "spelling's own mean removed. Contextual vectors as they are: the chosen layer or mix "
                  "unchanged (plural and capitalised forms then often get clusters of their own). "
                  "python -m senses.evaluate --induction compares them against hand-labelled senses.")
-        uses_layers = representation not in induction.WORDS_ONLY
+        uses_layers = representation not in represent.WORDS_ONLY
         layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
                              disabled=not uses_layers,
                              help="Used by the representations with contextual vectors. "

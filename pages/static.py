@@ -21,7 +21,7 @@ from elmo.io import ModelFileError
 from pages.common import cached_occurrences as search_occurrences
 from pages.common import corpus_names, ensure_corpus, get_store, session_model
 from senses import static as ss
-from senses.baselines import average_of_meanings, shipped_vectors
+from senses.baselines import average_of_meanings, embedding_neighbours, shipped_vectors
 from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
 from senses.naming import FUNCTION_WORDS
@@ -120,7 +120,7 @@ def word2vec_view(word: str):
     """(figure: the word among the N_WORDS most frequent words (PCA), its 10 nearest words), or None when
     Word2Vec does not know the word. Cached: the PCA is not redone on every rerun."""
     sv = shipped_vectors()
-    nb = ss.embedding_neighbours(sv, word, 10)
+    nb = embedding_neighbours(sv, word, 10)
     if nb is None:
         return None
     fig = ss.static_figure(word, sv.words[:N_WORDS], sv.vectors[:N_WORDS], sv.vector(word), nb["word"].tolist(),

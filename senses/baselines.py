@@ -20,14 +20,17 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from corpora.search import SAMPLE_LIMIT
+from corpora.search import SAMPLE_LIMIT, lemma_forms
+
+from .cluster import normalize
 
 STATIC_DIR = Path(__file__).with_name("static_vectors")
 VECTORS_FILE = "vectors.safetensors"
@@ -225,6 +228,31 @@ def bow_matrix(tokens: Sequence[Sequence[str]], index: Sequence[int], size: int 
 # ---- command line --------------------------------------------------------------------------------
 
 
+def neighbours(query: np.ndarray, words: Sequence[str], vectors: np.ndarray, k: int = 10,
+               exclude: Iterable[str] = ()) -> pd.DataFrame:
+    """Nearest words to `query` by cosine: DataFrame(rank, word, similarity, distance), excluded forms skipped."""
+    skip = {w.lower() for w in exclude}
+    if len(words) == 0:
+        return pd.DataFrame(columns=["rank", "word", "similarity", "distance"])
+    sim = normalize(vectors) @ normalize(query[None])[0]
+    rows = []
+    for i in np.argsort(-sim, kind="stable"):
+        if words[i].lower() in skip:
+            continue
+        rows.append((len(rows) + 1, words[i], float(sim[i]), float(np.clip(1 - sim[i], 0, 2))))
+        if len(rows) >= k:
+            break
+    return pd.DataFrame(rows, columns=["rank", "word", "similarity", "distance"])
+
+
+def embedding_neighbours(vectors: StaticVectors, word: str, k: int = 10) -> pd.DataFrame | None:
+    """Nearest neighbours of the word in a static embedding (its forms skipped); None when it is not known."""
+    v = vectors.vector(word)
+    if v is None:
+        return None
+    return neighbours(v, vectors.words, vectors.vectors, k, exclude=lemma_forms(word) | {word.lower()})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m senses.baselines", description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", action="store_true", help="train the Word2Vec vectors and write them")
@@ -242,8 +270,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                    log=lambda m: print(m, file=sys.stderr, flush=True))
     else:
         sv = StaticVectors.load(args.out)
-    from .static import embedding_neighbours
-
     for w in [w.strip() for w in args.neighbours.split(",") if w.strip()]:
         nb = embedding_neighbours(sv, w, 10)
         print(f"{w}: " + ("not in the vocabulary" if nb is None else

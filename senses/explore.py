@@ -24,12 +24,26 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from corpora.search import WIDE_COLUMN
-from elmo.mix import MIX, scalar_mix, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
+from elmo.mix import MIX, softmax  # noqa: F401  (softmax: the pages' mix-weight display)
 
 from .cluster import MERGE, MIN_GROUP, MIN_SHARE, Clustering, Projection, cluster, normalize, project
-from .induction import LABELS as REPRESENTATION_LABELS
-from .induction import NEEDS_SUBSTITUTES, SUBS_STATIC_DOC, WORDS_ONLY, Representer
 from .naming import ClusterName, name_clusters, word_forms
+from .represent import LABELS as REPRESENTATION_LABELS
+from .represent import LAYERS as LAYER_MIX
+from .represent import (
+    NEEDS_CONTEXT,
+    NEEDS_STATIC,
+    NEEDS_SUBSTITUTES,
+    NEEDS_WIDE,
+    SUBS_STATIC_DOC,
+    WORDS_ONLY,
+    Representer,
+    context_lemmas,
+    mix_layers,
+    occurrence_substitutes,
+    static_context_vectors,
+    wide_context_vectors,
+)
 
 DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
@@ -49,27 +63,12 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 
 
-def mix_layers(layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
-               gamma: float = 1.0) -> np.ndarray:
-    """(n, L, D) per-layer vectors -> (n, D): one layer, or elmo.mix.scalar_mix(weights, gamma)."""
-    layers = np.asarray(layers, dtype=np.float32)
-    if layers.ndim != 3:
-        raise ValueError(f"expected (n, layers, dim) vectors, got shape {layers.shape}")
-    n_layers = layers.shape[1]
-    if layer != MIX:
-        li = int(layer)
-        if not 0 <= li < n_layers:
-            raise ValueError(f"layer {li} does not exist; the model has layers 0..{n_layers - 1}")
-        return layers[:, li]
-    return scalar_mix(layers, weights, gamma, axis=1)
-
-
 def layer_label(layer: int | str) -> str:
     return "scalar mix" if layer == MIX else f"layer {layer}"
 
 
 def uses_layers(representation: str) -> bool:
-    """Whether a representation (senses.induction.REPRESENTATIONS) uses the biLM's layer vectors."""
+    """Whether a representation (senses.represent.REPRESENTATIONS) uses the biLM's layer vectors."""
     return representation not in WORDS_ONLY
 
 
@@ -109,9 +108,9 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
             method: str = "PCA", k: int | None = None, seed: int = 0, k_max: int = 8,
             representation: str = DEFAULT_REPRESENTATION, substitutes: Sequence[Sequence[str]] | None = None,
             auto: str = DEFAULT_AUTO_K) -> Analysis:
-    """Represent the occurrences (senses.induction.represent), project to 2D and cluster.
+    """Represent the occurrences (senses.represent.represent), project to 2D and cluster.
 
-    `representation` (senses.induction.REPRESENTATIONS): the default puts the LM's substitutes for the
+    `representation` (senses.represent.REPRESENTATIONS): the default puts the LM's substitutes for the
     word (TF-IDF, LSA) beside its context words through the shipped Word2Vec vectors, so clusters follow
     meaning, not spelling; "layers" is the layer mix as it is. `substitutes`: per occurrence, from
     embed_occurrences (the same biLM pass as the layers); without them the substitutes are left out
@@ -119,15 +118,6 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     in the frame's hidden "_substitutes" column and name the clusters. `auto`: the auto-k rule
     (senses.cluster.AUTO_K). The projection shows exactly the vectors that were clustered.
     One occurrence: a single point, no clustering (k = 1)."""
-    from .induction import (
-        NEEDS_CONTEXT,
-        NEEDS_STATIC,
-        NEEDS_WIDE,
-        Representer,
-        context_lemmas,
-        static_context_vectors,
-        wide_context_vectors,
-    )
 
     if len(occ) != len(layers):
         raise ValueError(f"{len(occ)} occurrences but {len(layers)} vectors")
@@ -174,7 +164,6 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
 def embed_occurrences(model, occ: pd.DataFrame, progress=None) -> tuple[np.ndarray, list[list[str]] | None]:
     """One batched biLM pass over the occurrences: (n, L, 2P) target vectors and their substitutes (None
     when the model has no LM head, then only the vectors are computed). progress(done, total)."""
-    from .induction import occurrence_substitutes
 
     tokens = [list(t) for t in occ["tokens"]]
     index = [int(i) for i in occ["token_index"]]
@@ -457,19 +446,10 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
     it is placed by its vectors alone (a representation of words only: where the occurrence nearest by
     the layer mix is). Returns {"x", "y"} (None when the projection cannot place new
     points, i.e. UMAP / t-SNE), "cluster" and "similarity" of the nearest cluster centroid (cosine)."""
-    from .induction import (
-        LAYERS,
-        NEEDS_STATIC,
-        NEEDS_WIDE,
-        WORDS_ONLY,
-        context_lemmas,
-        static_context_vectors,
-        wide_context_vectors,
-    )
 
     layers = np.asarray(layers, np.float32)[None]
     rep = analysis.representer
-    if rep is None or rep.representation == LAYERS:
+    if rep is None or rep.representation == LAYER_MIX:
         v = mix_layers(layers, analysis.layer, weights if weights is not None else analysis.weights)[0]
     elif (tokens is None or index is None) and rep.representation in WORDS_ONLY:  # no words: the nearest occurrence's place
         v = rep.nearest_fitted(layers)[0]

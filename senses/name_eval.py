@@ -6,7 +6,7 @@ For every gold word, the Explorer's default view is computed exactly as the page
 for vectors and substitutes, senses.explore.analyse with the default representation and automatic k,
 senses.explore.name_senses); for every gold sense, its majority cluster (the cluster holding most of its
 occurrences) is found, and the sense counts as named when that cluster's name (ClusterName.label) holds
-one of its keywords, compared as lemmas (senses.induction.lemma), case-insensitive.
+one of its keywords, compared as lemmas (senses.naming.lemma), case-insensitive.
 
     python -m senses.name_eval [--wiki bank,star] [--senseval hard,interest] [--out benchmarks/results]
     python -m senses.evaluate --names          (the same)
@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .induction import DEFAULT_OUT, GOLD_DIR, GOLD_MIN, SENSEVAL_WORDS, GoldWord, lemma
+from .induction import DEFAULT_OUT, GOLD_DIR, GOLD_MIN, SENSEVAL_WORDS, GoldWord
+from .naming import lemma
 
 KEYWORDS = GOLD_DIR / "keywords" / "keywords.tsv"
 RESULTS = "names.json"

@@ -38,6 +38,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -67,6 +68,19 @@ TYPICAL_SHARE = 0.5  # the share of a cluster's occurrences, the most typical fi
 _WORD = re.compile(r"^[^\W\d_][\w'-]*$")
 
 
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """Lower-cased lemma of a word (lemminflect; noun reading first, then verb, adjective, any)."""
+    from lemminflect import getAllLemmas
+
+    w = word.lower()
+    found = getAllLemmas(w)
+    for pos in ("NOUN", "VERB", "ADJ"):
+        if found.get(pos):
+            return found[pos][0].lower()
+    return next(iter(found.values()), [w])[0].lower()
+
+
 def frequent_content_words(types: pd.DataFrame, n: int = 8) -> list[str]:
     """The n most frequent content words of a corpus's type counts (corpora.store.Store.types: word, count,
     most frequent first): letters only, 3+ characters, no stopword, one form per lemma (bank, not banks too)."""
@@ -76,7 +90,6 @@ def frequent_content_words(types: pd.DataFrame, n: int = 8) -> list[str]:
 
 def one_per_lemma(words: Iterable[str]) -> Iterator[str]:
     """The words, leaving out a later form of an earlier word's lemma (film, films -> film); lazily."""
-    from .induction import lemma
 
     seen: set[str] = set()
     for w in words:
@@ -189,7 +202,6 @@ def context_bags(tokens: Sequence[Sequence[str]], indices: Sequence[int],
     Weight: 1 / (1 + distance) ** decay for the content words (not FUNCTION_WORDS) within `window` tokens;
     the words of `wide` (the occurrence's discourse context, its own sentence included) weigh as a word
     `window` tokens away. A lemma keeps its largest weight; lemmas and forms in `exclude` are left out."""
-    from .induction import lemma
 
     far = 1.0 / (1.0 + window) ** decay
     bags: list[dict[str, float]] = []

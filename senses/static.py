@@ -33,13 +33,13 @@ import plotly.graph_objects as go
 
 from corpora.search import SAMPLE_LIMIT
 
-from .baselines import StaticVectors, find_occurrences
+from .baselines import StaticVectors, find_occurrences, neighbours
 from .cluster import Clustering, cluster, normalize, project
 from .evaluate import WORDS as SENSEVAL_WORDS
 from .evaluate import accuracy_table, feature_sets, load_senseval
 from .explore import DEFAULT_AUTO_K, MIX, PALETTE, analyse, hover_text, layer_label, mix_layers
-from .induction import LAYERS
 from .naming import name_clusters, word_forms
+from .represent import LAYERS
 
 LayerChoice = int | str  # 0, 1, 2 or "mix" (as in senses.explore)
 DEFAULT_LAYER: LayerChoice = MIX
@@ -189,36 +189,11 @@ def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
     return float(d[0]) if np.ndim(a) == 1 else d
 
 
-def neighbours(query: np.ndarray, words: Sequence[str], vectors: np.ndarray, k: int = 10,
-               exclude: Iterable[str] = ()) -> pd.DataFrame:
-    """Nearest words to `query` by cosine: DataFrame(rank, word, similarity, distance), excluded forms skipped."""
-    skip = {w.lower() for w in exclude}
-    if len(words) == 0:
-        return pd.DataFrame(columns=["rank", "word", "similarity", "distance"])
-    sim = normalize(vectors) @ normalize(query[None])[0]
-    rows = []
-    for i in np.argsort(-sim, kind="stable"):
-        if words[i].lower() in skip:
-            continue
-        rows.append((len(rows) + 1, words[i], float(sim[i]), float(np.clip(1 - sim[i], 0, 2))))
-        if len(rows) >= k:
-            break
-    return pd.DataFrame(rows, columns=["rank", "word", "similarity", "distance"])
-
-
 def static_neighbours(model, word: str, words: Sequence[str], k: int = 10,
                       vectors: np.ndarray | None = None) -> pd.DataFrame:
     """Nearest neighbours of the word's layer-0 (char-CNN) vector among those of `words` (its forms skipped)."""
     vecs = model.type_vectors(list(words)) if vectors is None else vectors
     return neighbours(type_vector(model, word), words, vecs, k, exclude=word_forms(word) | {word.lower()})
-
-
-def embedding_neighbours(vectors: StaticVectors, word: str, k: int = 10) -> pd.DataFrame | None:
-    """Nearest neighbours of the word in a static embedding (its forms skipped); None when it is not known."""
-    v = vectors.vector(word)
-    if v is None:
-        return None
-    return neighbours(v, vectors.words, vectors.vectors, k, exclude=word_forms(word) | {word.lower()})
 
 
 # ---- static vs contextual ------------------------------------------------------------------------

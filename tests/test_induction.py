@@ -1,4 +1,4 @@
-"""Sense induction (senses.induction, the Explorer's default representation and auto-k) on small fixtures."""
+"""Sense induction on small fixtures: senses.represent, auto-k and the benchmark (senses.induction)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
-from senses import cluster, explore, induction, naming
+from senses import cluster, explore, induction, naming, represent
 
 # two senses x two surface forms each: the words around the target and the substitutes follow the sense
 RIVER = ("We walked along the {} of the river where the water met the muddy shore",
@@ -43,7 +43,7 @@ def test_form_centring_removes_the_form_and_keeps_the_sense():
     frame, layers, _ = _fixture()
     forms = list(frame["keyword"])
     x = layers[:, 1, :16]
-    c = induction.centre_by_form(x, forms, shrink=0.0)
+    c = represent.centre_by_form(x, forms, shrink=0.0)
     for f in set(forms):  # each form's mean is gone
         assert np.allclose(c[np.array(forms) == f].mean(0), 0, atol=1e-5)
     raw = cluster.cluster(x, k=2).labels
@@ -52,21 +52,21 @@ def test_form_centring_removes_the_form_and_keeps_the_sense():
     assert adjusted_rand_score(frame["sense"], centred) > 0.8  # the centred ones by sense
     assert abs(adjusted_rand_score(forms, centred)) < 0.1
     # shrinkage: a form seen once is pulled towards the overall mean, not zeroed
-    one = induction.centre_by_form(x[:3], ["a", "b", "b"], shrink=3.0)
+    one = represent.centre_by_form(x[:3], ["a", "b", "b"], shrink=3.0)
     assert np.linalg.norm(one[0]) > 0.1
-    fitted = induction.FormCentring(0.0).fit(x, forms)
+    fitted = represent.FormCentring(0.0).fit(x, forms)
     assert np.allclose(fitted.transform(x[:2], forms[:2]), c[:2], atol=1e-5)
 
 
 def test_layer0_residual_removes_what_layer0_explains():
     frame, layers, _ = _fixture()
-    r = induction.layer0_residual(layers[:, 1], layers[:, 0, :16], alpha=1e-3)
+    r = represent.layer0_residual(layers[:, 1], layers[:, 0, :16], alpha=1e-3)
     assert abs(adjusted_rand_score(frame["keyword"], cluster.cluster(r, k=2).labels)) < 0.1
 
 
 def test_substitute_clustering_follows_senses_not_forms():
     frame, layers, subs = _fixture()
-    for rep in (induction.SUBSTITUTES, induction.SENSE_MIX, induction.SUBS_STATIC, induction.SUBS_STATIC_FORM):
+    for rep in (represent.SUBSTITUTES, represent.SENSE_MIX, represent.SUBS_STATIC, represent.SUBS_STATIC_FORM):
         a = explore.analyse(frame, layers, representation=rep, substitutes=subs)
         # auto k: every cluster holds one sense (over-splitting a sense is allowed), forms mixed
         assert a.k >= 2 and homogeneity_score(frame["sense"], a.clustering.labels) == pytest.approx(1.0), rep
@@ -76,7 +76,7 @@ def test_substitute_clustering_follows_senses_not_forms():
         # the plot shows the clustered vectors: the 2D coordinates separate the senses too
         assert induction.knn_accuracy(a.frame[["x", "y"]].to_numpy(), frame["sense"].to_numpy()) > 0.95
     # today's pipeline on the same data follows the spelling
-    old = explore.analyse(frame, layers, representation=induction.LAYERS, auto=cluster.SILHOUETTE)
+    old = explore.analyse(frame, layers, representation=represent.LAYERS, auto=cluster.SILHOUETTE)
     assert adjusted_rand_score(frame["keyword"], old.clustering.labels) == pytest.approx(1.0)
 
 
@@ -133,9 +133,9 @@ def test_place_sentence_uses_the_analysis_representation():
     assert placed["cluster"] == a.frame["cluster"][i]
     # the new occurrence is mapped exactly like the fitted ones: same vector, same point on the plot
     toks, j = frame["tokens"][i], int(frame["token_index"][i])
-    v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [induction.context_lemmas(toks, j)],
-                                induction.static_context_vectors([toks], [j]),
-                                induction.wide_context_vectors([toks], [frame["keyword"][i]]))  # no document: the sentence
+    v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [represent.context_lemmas(toks, j)],
+                                represent.static_context_vectors([toks], [j]),
+                                represent.wide_context_vectors([toks], [frame["keyword"][i]]))  # no document: the sentence
     assert np.allclose(v[0], a.vectors[i], atol=1e-5)
     assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
 
@@ -145,7 +145,7 @@ def test_analyse_without_substitutes_or_lm_head_says_so():
     a = explore.analyse(frame, layers)
     assert a.note and "substitutes" in a.note
     with pytest.raises(ValueError):
-        induction.represent(layers, list(frame["keyword"]), induction.SUBSTITUTES)
+        represent.represent(layers, list(frame["keyword"]), represent.SUBSTITUTES)
     with pytest.raises(ValueError):
         explore.analyse(frame, layers, representation="nope")
 
@@ -165,7 +165,7 @@ def test_batched_substitutes_match_one_sentence_log_probs(tiny_elmo):
     pat = tiny_elmo.substitute_log_probs(sents, idx, top=5, pattern="and")
     f, _ = tiny_elmo.lm_log_probs(["she", "sat", "on", "the", "bank", "and", "and", "bank", "of", "the", "river"], 6)
     assert np.allclose(pat.forward[0], np.sort(f)[::-1][:5], atol=1e-5)
-    layers, subs = induction.occurrence_substitutes(tiny_elmo, sents, idx, k=3)
+    layers, subs = represent.occurrence_substitutes(tiny_elmo, sents, idx, k=3)
     assert layers.shape == (3, 3, tiny_elmo.dim) and all(len(s) <= 9 for s in subs)
     assert all("bank" not in s for s in subs)
 
@@ -189,13 +189,13 @@ def test_static_context_vectors_weigh_near_rare_words_and_skip_the_target():
     sv = shipped_vectors()
     assert sv is not None  # shipped in senses/static_vectors
     toks = ["the", "banks", "of", "the", "river", "and", "the", "bank"]
-    v = induction.static_context_vectors([toks], [1], window=20)[0]
+    v = represent.static_context_vectors([toks], [1], window=20)[0]
     assert np.allclose(v, sv.vector("river"), atol=1e-5)  # stopwords and the target's own forms ("bank") left out
-    near = induction.static_context_vectors([["loan", "x", "bank", "river"]], [2])[0]
+    near = represent.static_context_vectors([["loan", "x", "bank", "river"]], [2])[0]
     # river at distance 1 outweighs loan at distance 2
     assert np.linalg.norm(near - sv.vector("river")) < np.linalg.norm(near - sv.vector("loan"))
-    assert not induction.static_context_vectors([["the", "bank", "."]], [1]).any()  # nothing known: zero row
-    c = induction.Centring()
+    assert not represent.static_context_vectors([["the", "bank", "."]], [1]).any()  # nothing known: zero row
+    c = represent.Centring()
     x = c.fit_transform(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], np.float32))
     assert np.allclose(x[2], 0) and np.allclose(np.linalg.norm(x[:2], axis=1), 1)
 
@@ -213,8 +213,8 @@ def test_static_context_groups_related_words_that_bags_cannot():
     frame = pd.DataFrame(rows)
     layers = np.random.default_rng(0).normal(size=(len(frame), 3, 8)).astype(np.float32)
     subs = [[] for _ in rows]
-    vec = explore.analyse(frame, layers, representation=induction.STATIC_CONTEXT, substitutes=subs, k=2)
-    bag = explore.analyse(frame, layers, representation=induction.CONTEXT, substitutes=subs, k=2)
+    vec = explore.analyse(frame, layers, representation=represent.STATIC_CONTEXT, substitutes=subs, k=2)
+    bag = explore.analyse(frame, layers, representation=represent.CONTEXT, substitutes=subs, k=2)
     assert adjusted_rand_score(frame["sense"], vec.clustering.labels) > 0.6
     assert adjusted_rand_score(frame["sense"], bag.clustering.labels) < 0.3
 
@@ -222,7 +222,7 @@ def test_static_context_groups_related_words_that_bags_cannot():
 def test_place_sentence_without_words_goes_where_its_nearest_occurrence_is():
     frame, layers, subs = _fixture()
     a = explore.analyse(frame, layers, substitutes=subs)  # the default: words only, no layer vectors
-    assert a.representation in induction.WORDS_ONLY
+    assert a.representation in represent.WORDS_ONLY
     i = 30
     placed = explore.place_sentence(a, layers[i] + 1e-4)
     assert placed["cluster"] == a.frame["cluster"][i]
@@ -277,8 +277,8 @@ def test_neighbouring_sentences_separate_identical_sentences(tmp_path):
     layers = np.zeros((len(occ), 3, 8), np.float32)
     subs = [["money"]] * len(occ)  # the same substitutes everywhere: only the context can tell
     doc = explore.analyse(occ, layers, substitutes=subs, k=2)
-    alone = explore.analyse(occ, layers, substitutes=subs, k=2, representation=induction.SUBS_STATIC)
-    assert explore.DEFAULT_REPRESENTATION == induction.SUBS_STATIC_DOC
+    alone = explore.analyse(occ, layers, substitutes=subs, k=2, representation=represent.SUBS_STATIC)
+    assert explore.DEFAULT_REPRESENTATION == represent.SUBS_STATIC_DOC
     assert adjusted_rand_score(gold, doc.frame["cluster"]) == pytest.approx(1.0)
     assert adjusted_rand_score(gold, alone.frame["cluster"]) < 0.2
 
@@ -287,7 +287,7 @@ def test_small_corpus_rows_score_seeded_subsamples():
     """The benchmark's small-corpus rows: seeded subsamples of a gold word, each analysed on its own."""
     frame, layers, subs = _fixture()
     gold = induction.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
-    cand = induction.Candidate("default", induction.SUBS_STATIC_DOC)
+    cand = induction.Candidate("default", represent.SUBS_STATIC_DOC)
     rows = induction.small_rows(gold, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
     assert [(r["set"], r["n"], r["sample"]) for r in rows] == [("t n=20", 20, 0), ("t n=20", 20, 1),
                                                                ("t n=30", 30, 0), ("t n=30", 30, 1)]

@@ -178,17 +178,17 @@ def test_example_sentence_prefers_real_occurrences():
 
 
 def test_shipped_word2vec_neighbours_are_about_meaning():
-    from senses.baselines import STATIC_DIR, StaticVectors
+    from senses.baselines import STATIC_DIR, StaticVectors, embedding_neighbours
 
     sv = StaticVectors.load()
     assert (STATIC_DIR / "vectors.safetensors").stat().st_size < 10_000_000
     assert len(sv.words) == sv.vectors.shape[0] > 20000 and sv.dim == 100
     assert sv.meta["library"].startswith("gensim") and "--build" in sv.meta["command"]
-    nb = ss.embedding_neighbours(sv, "cell", 10)["word"].tolist()
+    nb = embedding_neighbours(sv, "cell", 10)["word"].tolist()
     assert "cells" not in nb and {"stem", "gland", "zygote", "bladder"} & set(nb)
-    hard = ss.embedding_neighbours(sv, "hard", 10)["word"].tolist()
+    hard = embedding_neighbours(sv, "hard", 10)["word"].tolist()
     assert "difficult" in hard and "tough" in hard
-    assert ss.embedding_neighbours(sv, "qwzxv", 10) is None
+    assert embedding_neighbours(sv, "qwzxv", 10) is None
 
 
 def test_word2vec_training_is_seeded(tmp_path):
