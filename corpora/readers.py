@@ -287,19 +287,40 @@ def _check_fields(filename: str, n: int, obj: dict) -> None:
                 raise ReadError(surrogate_message(f"{filename}, line {n}: {what}", s, at))
 
 
+class JSONProblem(ValueError):
+    """Text that does not parse as JSON; its message says why in a few words."""
+
+
+def parse_json(text: str, max_depth: int = MAX_JSON_DEPTH, **options):
+    """json.loads(text, **options), every way it can fail (and nesting deeper than `max_depth`) a
+    JSONProblem: "not valid JSON (Expecting value, line 3)", "nested too deeply", "a number has more
+    than 4,300 digits", "nested more than 100 levels deep"."""
+    try:
+        obj = json.loads(text, **options)
+    except json.JSONDecodeError as e:
+        where = f", line {e.lineno}" if "\n" in text else ""
+        raise JSONProblem(f"not valid JSON ({e.msg}{where})") from e
+    except RecursionError as e:
+        raise JSONProblem("nested too deeply") from e
+    except _NotFinite:
+        raise
+    except ValueError as e:  # Python's limit on the digits of a whole number
+        raise JSONProblem(f"a number has more than {sys.get_int_max_str_digits():,} digits") from e
+    if nested_deeper(obj, max_depth):
+        raise JSONProblem(f"nested more than {max_depth} levels deep")
+    return obj
+
+
 def _parse_line(filename: str, n: int, line: str):
     try:
-        return json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+        return parse_json(line, parse_float=_finite, parse_constant=_no_constant)
     except _NotFinite as e:
         raise ReadError(f"{filename}, line {n}: {e.args[0][:30]} is not a finite number; NaN and Infinity are "
                         "not allowed (write null or a string instead).") from e
-    except json.JSONDecodeError as e:
-        raise ReadError(f"{filename}, line {n}: not valid JSON ({e.msg}).") from e
-    except RecursionError as e:
-        raise ReadError(f"{filename}, line {n}: the JSON is nested too deeply.") from e
-    except ValueError as e:  # Python's limit on the digits of a whole number
-        raise ReadError(f"{filename}, line {n}: a number has more than {sys.get_int_max_str_digits():,} digits; "
-                        "write it as a string.") from e
+    except JSONProblem as e:
+        hint = "; write it as a string" if "digits" in str(e) else ""
+        raise ReadError(f"{filename}, line {n}: the JSON is {e}{hint}." if "nested" in str(e)
+                        else f"{filename}, line {n}: {e}{hint}.") from e
 
 
 def _jsonl_documents(filename: str, text: str) -> list[Document]:
@@ -308,8 +329,6 @@ def _jsonl_documents(filename: str, text: str) -> list[Document]:
         if not line.strip():
             continue
         obj = _parse_line(filename, n, line)
-        if _too_deep(obj):
-            raise ReadError(f"{filename}, line {n}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
         if not isinstance(obj, dict):
             raise ReadError(f"{filename}, line {n}: expected a JSON object with a \"text\" field.")
         t = obj.get("text")
@@ -329,8 +348,8 @@ def _jsonl_documents(filename: str, text: str) -> list[Document]:
     return docs
 
 
-def _too_deep(obj, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when containers nest deeper than `limit` (checked without recursion)."""
+def nested_deeper(obj, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when the containers of parsed JSON nest deeper than `limit` (checked without recursion)."""
     stack = [(obj, 0)]
     while stack:
         o, depth = stack.pop()

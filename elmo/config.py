@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -23,35 +22,18 @@ class ModelFileError(ValueError):
     """A model file is missing, unreadable, malformed or does not fit the configuration."""
 
 
-def _depth_over(obj, limit: int) -> bool:
-    """True when containers nest deeper than `limit` (checked without recursion)."""
-    stack = [(obj, 0)]
-    while stack:
-        o, depth = stack.pop()
-        if isinstance(o, dict | list):
-            if depth >= limit:
-                return True
-            stack.extend((v, depth + 1) for v in (o.values() if isinstance(o, dict) else o))
-    return False
-
-
 def read_json(path: str | Path, what: str = "JSON file"):
     """The parsed content of a JSON file; ModelFileError naming the file when it cannot be read or parsed."""
+    from corpora.readers import JSONProblem, parse_json  # corpora never imports torch: no cycle
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = parse_json(Path(path).read_text(encoding="utf-8"), MAX_JSON_DEPTH)
     except OSError as e:
         raise ModelFileError(f"{path}: cannot be read ({e.strerror or e})") from e
     except UnicodeDecodeError as e:
         raise ModelFileError(f"{path}: not a {what} (not UTF-8 text: byte {e.start})") from e
-    except json.JSONDecodeError as e:
-        raise ModelFileError(f"{path}: not a valid {what} ({e.msg}, line {e.lineno})") from e
-    except RecursionError as e:
-        raise ModelFileError(f"{path}: not a valid {what} (nested too deeply)") from e
-    except ValueError as e:  # Python's limit on the digits of a whole number
-        raise ModelFileError(f"{path}: not a valid {what} (a number has more than {sys.get_int_max_str_digits():,} "
-                             "digits)") from e
-    if _depth_over(data, MAX_JSON_DEPTH):
-        raise ModelFileError(f"{path}: not a valid {what} (nested more than {MAX_JSON_DEPTH} levels deep)")
+    except JSONProblem as e:
+        raise ModelFileError(f"{path}: not a valid {what} ({e})") from e
     return data
 
 

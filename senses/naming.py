@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -129,6 +129,29 @@ def distinctive_words(tokens: Sequence[Sequence[str]], indices: Sequence[int], l
     return distinctive(bags, labels, top=top, min_count=min_count)
 
 
+def bag_matrix(bags: Sequence[Mapping[str, float]]) -> tuple[list[str], np.ndarray]:
+    """The sorted vocabulary of the bags ({word: count or weight}) and their (n, vocabulary) float64 matrix."""
+    vocab = sorted({w for b in bags for w in b})
+    col = {w: j for j, w in enumerate(vocab)}
+    x = np.zeros((len(bags), len(vocab)), np.float64)
+    for r, b in enumerate(bags):
+        for w, v in b.items():
+            x[r, col[w]] = v
+    return vocab, x
+
+
+def log_odds_z(inside: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """Per word, the z-score of the log-odds ratio of one cluster's counts (`inside`) against the rest of the
+    pooled counts, with an informative Dirichlet prior: the pooled counts scaled to 0.1 x their total
+    (Monroe, Colaresi & Quinn 2008)."""
+    alpha0 = max(1.0, 0.1 * pooled.sum())
+    alpha = pooled / pooled.sum() * alpha0
+    rest = pooled - inside
+    lo_in = np.log((inside + alpha) / (inside.sum() + alpha0 - inside - alpha))
+    lo_rest = np.log((rest + alpha) / (rest.sum() + alpha0 - rest - alpha))
+    return (lo_in - lo_rest) / np.sqrt(1.0 / (inside + alpha) + 1.0 / (rest + alpha))
+
+
 def distinctive(bags: Sequence[Sequence[str]], labels: Sequence[int], top: int = 5,
                 min_count: int = 2) -> dict[int, list[tuple[str, float]]]:
     """Per cluster, the `top` words of the occurrences' bags with the highest log-odds z-score against the
@@ -139,21 +162,10 @@ def distinctive(bags: Sequence[Sequence[str]], labels: Sequence[int], top: int =
     sentence cannot name a cluster (unless the cluster itself has fewer than 3 occurrences). With one
     cluster, the pooled counts rank the words (the most frequent)."""
     labels = np.asarray(labels)
-    per_occ = [Counter(b) for b in bags]
-    total: Counter = Counter()
-    for c in per_occ:
-        total.update(c)
-    if not total:
+    vocab, counts = bag_matrix([Counter(b) for b in bags])
+    if not vocab:
         return {int(c): [] for c in np.unique(labels)}
-    vocab = sorted(total)
-    col = {w: j for j, w in enumerate(vocab)}
-    counts = np.zeros((len(per_occ), len(vocab)), np.float64)
-    for r, c in enumerate(per_occ):
-        for w, n in c.items():
-            counts[r, col[w]] = n
     pooled = counts.sum(0)
-    alpha0 = max(1.0, 0.1 * pooled.sum())
-    alpha = pooled / pooled.sum() * alpha0
     out: dict[int, list[tuple[str, float]]] = {}
     clusters = sorted(int(v) for v in np.unique(labels))
     for c in clusters:
@@ -163,12 +175,7 @@ def distinctive(bags: Sequence[Sequence[str]], labels: Sequence[int], top: int =
             order = [j for j in np.argsort(-inside, kind="stable") if inside[j] >= floor]
             out[c] = [(vocab[j], float(inside[j])) for j in order[:top]]
             continue
-        rest = pooled - inside
-        n_in, n_rest = inside.sum(), rest.sum()
-        lo_in = np.log((inside + alpha) / (n_in + alpha0 - inside - alpha))
-        lo_rest = np.log((rest + alpha) / (n_rest + alpha0 - rest - alpha))
-        var = 1.0 / (inside + alpha) + 1.0 / (rest + alpha)
-        z = (lo_in - lo_rest) / np.sqrt(var)
+        z = log_odds_z(inside, pooled)
         order = [j for j in np.argsort(-z, kind="stable") if inside[j] >= floor and z[j] > 0]
         out[c] = [(vocab[j], float(z[j])) for j in order[:top]]
     return out
@@ -243,30 +250,17 @@ def sense_words(bags: Sequence[dict[str, float]], labels: Sequence[int], typical
     at least twice (once when that part has fewer than 3 occurrences). A cluster with fewer than two such
     words takes in any distinctive word of the whole cluster, then its most frequent words."""
     labels = np.asarray(labels)
-    vocab = sorted({w for b in bags for w in b})
+    vocab, x = bag_matrix(bags)
     clusters = sorted(int(v) for v in np.unique(labels))
     if not vocab:
         return {c: [] for c in clusters}
-    col = {w: j for j, w in enumerate(vocab)}
-    x = np.zeros((len(bags), len(vocab)), np.float64)
-    for r, b in enumerate(bags):
-        for w, v in b.items():
-            x[r, col[w]] = v
     pooled = x.sum(0)
-    alpha0 = max(1.0, 0.1 * pooled.sum())
-    alpha = pooled / pooled.sum() * alpha0
     typ = None if typicality is None else np.asarray(typicality, np.float64)
     out: dict[int, list[tuple[str, float]]] = {}
     for c in clusters:
         rows = np.flatnonzero(labels == c)
         inside = x[rows].sum(0)
-        if len(clusters) == 1:
-            z = np.ones(len(vocab))
-        else:
-            rest = pooled - inside
-            lo_in = np.log((inside + alpha) / (inside.sum() + alpha0 - inside - alpha))
-            lo_rest = np.log((rest + alpha) / (rest.sum() + alpha0 - rest - alpha))
-            z = (lo_in - lo_rest) / np.sqrt(1.0 / (inside + alpha) + 1.0 / (rest + alpha))
+        z = np.ones(len(vocab)) if len(clusters) == 1 else log_odds_z(inside, pooled)
         best = _typical(rows, typ, share)
         seen = (x[best] > 0).sum(0)
         score = np.maximum(z, 0.0) * np.log1p(x[best].sum(0))
