@@ -73,7 +73,7 @@ def uses_layers(representation: str) -> bool:
 
 def representation_label(representation: str, layer: int | str = MIX) -> str:
     """What the pages call a view's representation, with its layer when it uses the layer vectors:
-    "substitutes + context vectors + discourse", "layer vectors (layer 2)"."""
+    "substitutes + context vectors + discourse", "contextual vectors (layer 2)"."""
     label = REPRESENTATION_LABELS.get(representation, representation)
     return f"{label} ({layer_label(layer)})" if uses_layers(representation) else label
 

@@ -67,11 +67,11 @@ SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE = "substitutes+context-vectors+discourse"
 SUBSTITUTES_CONTEXT_VECTORS = "substitutes+context-vectors"
 SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED = "substitutes+context-vectors+form-centred"
 LAYERS = "layers"
-LABELS = {  # what the pages call them: the parts, as the id names them
+LABELS = {  # what the pages call them: the parts the id names (the layer mix: the app's "contextual vectors")
     SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE: "substitutes + context vectors + discourse",
     SUBSTITUTES_CONTEXT_VECTORS: "substitutes + context vectors",
     SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED: "substitutes + context vectors + form-centred",
-    LAYERS: "layer vectors",
+    LAYERS: "contextual vectors",
 }
 # the fields of Occurrences a part reads
 LAYER_FIELD, FORMS, SUBSTITUTES_FIELD, CONTEXT_WORDS, CONTEXT_VECTORS, DISCOURSE_VECTORS = (
