@@ -32,6 +32,7 @@ from senses.represent import (
     Build,
     ContextVectors,
     FormCentred,
+    LayerMix,
     Occurrences,
     Part,
     Representer,
@@ -60,14 +61,8 @@ def layer0_residual(x: np.ndarray, layer0: np.ndarray, alpha: float = RIDGE_ALPH
     return (x - Ridge(alpha=alpha).fit(layer0, x).predict(layer0)).astype(np.float32)
 
 
-class UpperLayers(Part):
+class UpperLayers(LayerMix):
     """The mix of layers 1..L-1 (layer 0, the form itself, left out), or one layer."""
-
-    reads = (LAYER_FIELD,)
-
-    def __init__(self, layer: int | str = MIX, weights: Sequence[float] | None = None):
-        self.layer = layer
-        self.weights = weights
 
     def transform(self, occ: Occurrences) -> np.ndarray:
         return upper_layers(self._field(occ, LAYER_FIELD), self.layer, self.weights)

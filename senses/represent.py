@@ -106,8 +106,6 @@ def mix_layers(layers: np.ndarray, layer: int | str = MIX, weights: Sequence[flo
     return scalar_mix(layers, weights, gamma, axis=1)
 
 
-
-
 # ---- substitutes -----------------------------------------------------------------------------------
 
 
@@ -426,10 +424,13 @@ class Representer(TransformerMixin, BaseEstimator):
     def parts(self) -> TransformerMixin:
         """The unfitted parts of the representation (a Part, or Parts side by side: weighted)."""
         catalogue = REPRESENTATIONS if self.catalogue is None else self.catalogue
-        r = LAYERS if self.layer in (0, "0") else self.representation
+        r = self._id()
         if r not in catalogue:
             raise ValueError(f"unknown representation {r!r}; choose one of {', '.join(catalogue)}")
         return catalogue[r](self.layer, self.weights, self.seed)
+
+    def _id(self) -> str:
+        return LAYERS if self.layer in (0, "0") else self.representation
 
     @property
     def reads(self) -> frozenset[str]:
@@ -446,7 +447,7 @@ class Representer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, occ: Occurrences, y=None) -> np.ndarray:
         """The (n, d) vectors of the occurrences (float32; the benchmark's form-centred alone: float64)."""
-        self.representation_ = LAYERS if self.layer in (0, "0") else self.representation
+        self.representation_ = self._id()
         self.parts_ = self.parts()
         self.nearest_ = None  # (layer mixes, vectors) of the fitted occurrences, for a representation of words only
         if len(occ) == 0:
