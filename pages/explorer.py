@@ -48,7 +48,8 @@ from senses.evaluate import number_text
 EXAMPLES = measured.example_words()
 DEFAULT_WORD = EXAMPLES[0]
 # representations offered on the page (senses.represent.REPRESENTATIONS; the benchmark compares them all)
-REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, represent.SUBS_STATIC, represent.SUBS_STATIC_FORM, represent.LAYERS)
+REPRESENTATIONS = (explore.DEFAULT_REPRESENTATION, represent.SUBSTITUTES_CONTEXT_VECTORS,
+                   represent.SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED, represent.LAYERS)
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
 TABLE_ROWS = 20  # rows per sense shown before "show all"
@@ -190,7 +191,7 @@ def _controls(p: str) -> View | None:
                  "spelling's own mean removed. Contextual vectors as they are: the chosen layer or mix "
                  "unchanged (plural and capitalised forms then often get clusters of their own). "
                  "python -m senses.evaluate --induction compares them against hand-labelled senses.")
-        uses_layers = representation not in represent.WORDS_ONLY
+        uses_layers = explore.uses_layers(representation)
         layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
                              disabled=not uses_layers,
                              help="Used by the representations with contextual vectors. "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -31,22 +31,21 @@ from .naming import ClusterName, name_clusters, word_forms
 from .represent import LABELS as REPRESENTATION_LABELS
 from .represent import LAYERS as LAYER_MIX
 from .represent import (
-    NEEDS_CONTEXT,
-    NEEDS_STATIC,
-    NEEDS_SUBSTITUTES,
-    NEEDS_WIDE,
-    SUBS_STATIC_DOC,
-    WORDS_ONLY,
+    REPRESENTATIONS,
+    SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE,
+    Build,
     Representer,
-    context_lemmas,
     mix_layers,
+    occurrence_inputs,
     occurrence_substitutes,
-    static_context_vectors,
-    wide_context_vectors,
 )
 
-DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
+DEFAULT_REPRESENTATION = SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE  # chosen by `python -m senses.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
+MISSING_NOTES = {  # what analyse says when a representation's input is missing
+    "substitutes": "no language-model substitutes (none given; the model may have no LM head): context words and "
+                   "vectors only",
+    "static vectors": "no static word vectors (senses/static_vectors missing): substitutes only"}
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
@@ -69,12 +68,12 @@ def layer_label(layer: int | str) -> str:
 
 def uses_layers(representation: str) -> bool:
     """Whether a representation (senses.represent.REPRESENTATIONS) uses the biLM's layer vectors."""
-    return representation not in WORDS_ONLY
+    return representation not in REPRESENTATIONS or Representer(representation).uses_layers
 
 
 def representation_label(representation: str, layer: int | str = MIX) -> str:
     """What the pages call a view's representation, with its layer when it uses the layer vectors:
-    "senses: substitutes + context", "contextual vectors (layer 2)"."""
+    "substitutes + context vectors + discourse", "contextual vectors (layer 2)"."""
     label = REPRESENTATION_LABELS.get(representation, representation)
     return f"{label} ({layer_label(layer)})" if uses_layers(representation) else label
 
@@ -107,8 +106,8 @@ class Analysis:
 def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weights: Sequence[float] | None = None,
             method: str = "PCA", k: int | None = None, seed: int = 0, k_max: int = 8,
             representation: str = DEFAULT_REPRESENTATION, substitutes: Sequence[Sequence[str]] | None = None,
-            auto: str = DEFAULT_AUTO_K) -> Analysis:
-    """Represent the occurrences (senses.represent.represent), project to 2D and cluster.
+            auto: str = DEFAULT_AUTO_K, catalogue: Mapping[str, Build] | None = None) -> Analysis:
+    """Represent the occurrences (senses.represent.Representer), project to 2D and cluster.
 
     `representation` (senses.represent.REPRESENTATIONS): the default puts the LM's substitutes for the
     word (TF-IDF, LSA) beside its context words through the shipped Word2Vec vectors, so clusters follow
@@ -116,35 +115,20 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     embed_occurrences (the same biLM pass as the layers); without them the substitutes are left out
     (Analysis.note says so). They are kept
     in the frame's hidden "_substitutes" column and name the clusters. `auto`: the auto-k rule
-    (senses.cluster.AUTO_K). The projection shows exactly the vectors that were clustered.
+    (senses.cluster.AUTO_K). `catalogue`: the representations by id (default senses.represent.REPRESENTATIONS;
+    the benchmark passes its candidates'). The projection shows exactly the vectors that were clustered.
     One occurrence: a single point, no clustering (k = 1)."""
 
     if len(occ) != len(layers):
         raise ValueError(f"{len(occ)} occurrences but {len(layers)} vectors")
-    tokens = list(occ["tokens"]) if len(occ) else []
-    index = [int(i) for i in occ["token_index"]] if len(occ) else []
-    note = ""
-    if substitutes is None and representation in NEEDS_SUBSTITUTES and len(occ):
-        substitutes = [[] for _ in tokens]
-        note = "no language-model substitutes (none given; the model may have no LM head): context words and vectors only"
-    if substitutes is not None and len(substitutes) != len(occ):
-        raise ValueError(f"{len(occ)} occurrences but {len(substitutes)} substitute lists")
-    contexts = [context_lemmas(t, i) for t, i in zip(tokens, index, strict=True)] \
-        if representation in NEEDS_CONTEXT else None
-    static = static_context_vectors(tokens, index) if representation in NEEDS_STATIC else None
-    if static is None and representation in NEEDS_STATIC:
-        static = np.zeros((len(tokens), 1), np.float32)
-        note = (note + "; " if note else "") + "no static word vectors (senses/static_vectors missing): substitutes only"
-    forms = [str(t[i]) for t, i in zip(tokens, index, strict=True)]
-    wide = None
-    if representation in NEEDS_WIDE and static is not None:
-        # the own and nearest sentences of the same document (corpora.search); without them, the sentence
-        wide_tokens = list(occ[WIDE_COLUMN]) if WIDE_COLUMN in occ.columns else tokens
-        wide = wide_context_vectors(wide_tokens, forms)
-        if wide is None or wide.shape[1] != static.shape[1]:
-            wide = np.zeros_like(static)
-    rep = Representer(representation, layer, weights, seed)
-    x = rep.fit_transform(layers, forms, substitutes, contexts, static, wide)
+    rep = Representer(representation, layer, weights, seed, catalogue)
+    inputs, missing = occurrence_inputs(
+        layers, rep.reads, list(occ["tokens"]) if len(occ) else [],
+        [int(i) for i in occ["token_index"]] if len(occ) else [], substitutes,
+        list(occ[WIDE_COLUMN]) if WIDE_COLUMN in occ.columns else None)  # the document's nearest sentences
+    note = "; ".join(MISSING_NOTES[m] for m in missing)
+    substitutes = inputs.substitutes
+    x = rep.fit_transform(inputs)
     proj = project(x, method=method, seed=seed)
     if len(x) < 2:
         clus = Clustering(np.zeros(len(x), int), min(1, len(x)), 0.0, {}, k is None)
@@ -157,7 +141,7 @@ def analyse(occ: pd.DataFrame, layers: np.ndarray, layer: int | str = MIX, weigh
     frame["row"] = np.arange(len(frame))
     if substitutes is not None:
         frame["_substitutes"] = [list(s) for s in substitutes]
-    return Analysis(frame, x, proj, clus, layer, rep.representation, None if weights is None else list(weights),
+    return Analysis(frame, x, proj, clus, layer, rep.representation_, None if weights is None else list(weights),
                     note, rep)
 
 
@@ -449,32 +433,21 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
 
     layers = np.asarray(layers, np.float32)[None]
     rep = analysis.representer
-    if rep is None or rep.representation == LAYER_MIX:
+    words = tokens is not None and index is not None
+    if rep is None or rep.representation_ == LAYER_MIX:
         v = mix_layers(layers, analysis.layer, weights if weights is not None else analysis.weights)[0]
-    elif (tokens is None or index is None) and rep.representation in WORDS_ONLY:  # no words: the nearest occurrence's place
+    elif not words and not rep.uses_layers:  # no words: the nearest occurrence's place
         v = rep.nearest_fitted(layers)[0]
-    else:
-        words = tokens is not None and index is not None
-        form = str(tokens[index]) if words else ""
-        ctx = [context_lemmas(tokens, index)] if words else [[]]
-        static = wide = None
-        if rep.representation in NEEDS_STATIC:
-            static = _as_fitted(static_context_vectors([tokens], [index]) if words else None, rep.static)
-        if rep.representation in NEEDS_WIDE:  # a typed sentence: its own words are its discourse
-            wide = _as_fitted(wide_context_vectors([list(tokens)], [form]) if words else None, rep.wide)
-        v = rep.transform(layers, [form], [list(substitutes or [])], ctx, static, wide)[0]
+    else:  # a typed sentence: its own words are its discourse
+        inputs, _ = occurrence_inputs(layers, rep.reads, [list(tokens)] if words else None, [int(index)] if words else None,
+                                      [list(substitutes or [])])
+        v = rep.transform(inputs)[0]
     xy = analysis.projection.transform(v[None])
     c, sim = nearest_cluster(v, analysis.centroids())
     out = {"x": None, "y": None, "cluster": c, "similarity": sim}
     if xy is not None:
         out["x"], out["y"] = float(xy[0, 0]), float(xy[0, 1]) if xy.shape[1] > 1 else 0.0
     return out
-
-
-def _as_fitted(v: np.ndarray | None, centring) -> np.ndarray:
-    """v when it has the width `centring` was fitted on, else one zero row of that width (no static vectors)."""
-    dim = len(centring.mean) if centring.mean is not None else 1
-    return v if v is not None and v.shape[1] == dim else np.zeros((1, dim), np.float32)
 
 
 def place_tokens(analysis: Analysis, model, tokens: Sequence[str], index: int) -> dict:

@@ -27,6 +27,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.representations import (
+    CATALOGUE,
+    CONTEXT,
+    CONTEXT_VECTORS,
+    FORM_CENTRED,
+    LAYER_0_RESIDUAL,
+    NO_LAYER_0,
+    SUBSTITUTES,
+    SUBSTITUTES_CONTEXT,
+    SUBSTITUTES_CONTEXT_FORM_CENTRED,
+)
 from corpora.search import SAMPLE_LIMIT, WIDE_COLUMN, occurrences, wide_window
 
 from .baselines import shipped_vectors
@@ -44,18 +55,10 @@ from .explore import (
 )
 from .naming import name_clusters
 from .represent import (
-    CONTEXT,
-    FORM_CENTRED,
     LAYERS,
-    NO_LAYER_0,
-    RESIDUAL,
-    SENSE_MIX,
-    STATIC_CONTEXT,
-    SUBS_CONTEXT,
-    SUBS_STATIC,
-    SUBS_STATIC_DOC,
-    SUBS_STATIC_FORM,
-    SUBSTITUTES,
+    SUBSTITUTES_CONTEXT_VECTORS,
+    SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE,
+    SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED,
     occurrence_substitutes,
 )
 
@@ -143,19 +146,19 @@ class Candidate:
 CANDIDATES = (
     Candidate("today: mix of layers 0-2, silhouette k (baseline)", LAYERS, SILHOUETTE),
     Candidate("no layer 0, silhouette k", NO_LAYER_0, SILHOUETTE),
-    Candidate("layer-0 residual, silhouette k", RESIDUAL, SILHOUETTE),
+    Candidate("layer-0 residual, silhouette k", LAYER_0_RESIDUAL, SILHOUETTE),
     Candidate("form-centred, silhouette k", FORM_CENTRED, SILHOUETTE),
     Candidate("form-centred", FORM_CENTRED),
     Candidate("substitutes", SUBSTITUTES),
     Candidate("context words", CONTEXT),
-    Candidate("substitutes + context words", SUBS_CONTEXT),
-    Candidate("substitutes + context + form-centred, silhouette k", SENSE_MIX, SILHOUETTE),
-    Candidate("substitutes + context + form-centred (previous default)", SENSE_MIX, k_max=6),
-    Candidate("Word2Vec context", STATIC_CONTEXT),
-    Candidate("substitutes + Word2Vec context + form-centred", SUBS_STATIC_FORM),
-    Candidate("substitutes + Word2Vec context, 6 over-clusters", SUBS_STATIC, k_max=6),
-    Candidate("substitutes + Word2Vec context (previous default)", SUBS_STATIC),
-    Candidate("substitutes + Word2Vec context + neighbouring sentences (default)", SUBS_STATIC_DOC),
+    Candidate("substitutes + context words", SUBSTITUTES_CONTEXT),
+    Candidate("substitutes + context + form-centred, silhouette k", SUBSTITUTES_CONTEXT_FORM_CENTRED, SILHOUETTE),
+    Candidate("substitutes + context + form-centred (previous default)", SUBSTITUTES_CONTEXT_FORM_CENTRED, k_max=6),
+    Candidate("Word2Vec context", CONTEXT_VECTORS),
+    Candidate("substitutes + Word2Vec context + form-centred", SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED),
+    Candidate("substitutes + Word2Vec context, 6 over-clusters", SUBSTITUTES_CONTEXT_VECTORS, k_max=6),
+    Candidate("substitutes + Word2Vec context (previous default)", SUBSTITUTES_CONTEXT_VECTORS),
+    Candidate("substitutes + Word2Vec context + neighbouring sentences (default)", SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE),
 )
 
 
@@ -188,10 +191,10 @@ def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: 
     k_major = sum(1 for s, c in counts.items() if c >= GOLD_MIN and s not in ("name", "other"))
     t0 = time.perf_counter()
     a = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, auto=cand.auto,
-                k_max=cand.k_max)
+                k_max=cand.k_max, catalogue=CATALOGUE)
     seconds = time.perf_counter() - t0
     at_k = analyse(occ, layers, representation=cand.representation, substitutes=subs, seed=seed, k=k_gold,
-                   auto=cand.auto, k_max=cand.k_max)
+                   auto=cand.auto, k_max=cand.k_max, catalogue=CATALOGUE)
     odd = misfits(gold.senses, a.clustering.labels)
     least = least_typical_rows(typicality(a))
     return {"set": gold.source, "word": gold.word, "candidate": cand.name, "n": len(occ), "k_gold": k_gold,
@@ -290,8 +293,8 @@ def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", li
                       repeats: int = 2) -> dict:
     """Seconds from search result to named clusters for the Explorer's default view, today's pipeline
     (embed_targets, layer mix + silhouette k, names from per-cluster LM passes), the previous default
-    (one pass for vectors + substitutes, SENSE_MIX + merge-small k, names from the substitutes) and the
-    default (the same with SUBS_STATIC); best of `repeats`, alternating."""
+    (one pass for vectors + substitutes, SUBSTITUTES_CONTEXT_FORM_CENTRED + merge-small k, names from the substitutes) and the
+    default (the same with SUBSTITUTES_CONTEXT_VECTORS); best of `repeats`, alternating."""
 
 
     occ = occurrences(store, corpus, word, match="lemma", limit=limit, seed=0)
@@ -304,7 +307,8 @@ def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", li
 
     def previous() -> None:
         layers, subs = embed_occurrences(model, occ)
-        a = analyse(occ, layers, substitutes=subs, representation=SENSE_MIX, k_max=6)
+        a = analyse(occ, layers, substitutes=subs, representation=SUBSTITUTES_CONTEXT_FORM_CENTRED, k_max=6,
+                    catalogue=CATALOGUE)
         name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
     def default() -> None:

@@ -411,7 +411,7 @@ def _title(at: AppTest) -> str:
 
 def test_plot_title_names_the_representation(app_env):
     at = run_explorer(corpus=BANK, word="bank", k=2)
-    assert "senses: substitutes + context" in _title(at)
+    assert "substitutes + context vectors + discourse" in _title(at)
     at.selectbox(key="ex_rep").select("layers").run()  # "contextual vectors"
     assert "contextual vectors (scalar mix)" in _title(at) and "substitutes" not in _title(at)
     at.selectbox(key="ex_layer").select(2).run()

@@ -1,4 +1,5 @@
-"""Sense induction on small fixtures: senses.represent, auto-k and the benchmark (senses.induction)."""
+"""Sense induction on small fixtures: senses.represent, the benchmark's candidates
+(benchmarks.representations), auto-k and the benchmark (senses.induction)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
+from benchmarks import representations as candidates
 from senses import cluster, explore, induction, naming, represent
 
 # two senses x two surface forms each: the words around the target and the substitutes follow the sense
@@ -60,18 +62,20 @@ def test_form_centring_removes_the_form_and_keeps_the_sense():
 
 def test_layer0_residual_removes_what_layer0_explains():
     frame, layers, _ = _fixture()
-    r = represent.layer0_residual(layers[:, 1], layers[:, 0, :16], alpha=1e-3)
+    r = candidates.layer0_residual(layers[:, 1], layers[:, 0, :16], alpha=1e-3)
     assert abs(adjusted_rand_score(frame["keyword"], cluster.cluster(r, k=2).labels)) < 0.1
 
 
 def test_substitute_clustering_follows_senses_not_forms():
     frame, layers, subs = _fixture()
-    for rep in (represent.SUBSTITUTES, represent.SENSE_MIX, represent.SUBS_STATIC, represent.SUBS_STATIC_FORM):
-        a = explore.analyse(frame, layers, representation=rep, substitutes=subs)
+    for rep in (candidates.SUBSTITUTES, candidates.SUBSTITUTES_CONTEXT_FORM_CENTRED,
+                represent.SUBSTITUTES_CONTEXT_VECTORS, represent.SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED):
+        a = explore.analyse(frame, layers, representation=rep, substitutes=subs, catalogue=candidates.CATALOGUE)
         # auto k: every cluster holds one sense (over-splitting a sense is allowed), forms mixed
         assert a.k >= 2 and homogeneity_score(frame["sense"], a.clustering.labels) == pytest.approx(1.0), rep
         assert adjusted_rand_score(frame["keyword"].str.lower(), a.clustering.labels) < 0.1, rep
-        two = explore.analyse(frame, layers, representation=rep, substitutes=subs, k=2)
+        two = explore.analyse(frame, layers, representation=rep, substitutes=subs, k=2,
+                              catalogue=candidates.CATALOGUE)
         assert adjusted_rand_score(frame["sense"], two.clustering.labels) == pytest.approx(1.0), rep
         # the plot shows the clustered vectors: the 2D coordinates separate the senses too
         assert induction.knn_accuracy(a.frame[["x", "y"]].to_numpy(), frame["sense"].to_numpy()) > 0.95
@@ -133,9 +137,10 @@ def test_place_sentence_uses_the_analysis_representation():
     assert placed["cluster"] == a.frame["cluster"][i]
     # the new occurrence is mapped exactly like the fitted ones: same vector, same point on the plot
     toks, j = frame["tokens"][i], int(frame["token_index"][i])
-    v = a.representer.transform(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [represent.context_lemmas(toks, j)],
+    one = represent.Occurrences(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [represent.context_lemmas(toks, j)],
                                 represent.static_context_vectors([toks], [j]),
                                 represent.wide_context_vectors([toks], [frame["keyword"][i]]))  # no document: the sentence
+    v = a.representer.transform(one)
     assert np.allclose(v[0], a.vectors[i], atol=1e-5)
     assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
 
@@ -144,8 +149,9 @@ def test_analyse_without_substitutes_or_lm_head_says_so():
     frame, layers, _ = _fixture()
     a = explore.analyse(frame, layers)
     assert a.note and "substitutes" in a.note
-    with pytest.raises(ValueError):
-        represent.represent(layers, list(frame["keyword"]), represent.SUBSTITUTES)
+    with pytest.raises(ValueError, match="substitutes"):
+        represent.Representer(represent.SUBSTITUTES_CONTEXT_VECTORS).fit_transform(
+            represent.Occurrences(layers, list(frame["keyword"]), context_vectors=np.zeros((len(layers), 4))))
     with pytest.raises(ValueError):
         explore.analyse(frame, layers, representation="nope")
 
@@ -213,8 +219,10 @@ def test_static_context_groups_related_words_that_bags_cannot():
     frame = pd.DataFrame(rows)
     layers = np.random.default_rng(0).normal(size=(len(frame), 3, 8)).astype(np.float32)
     subs = [[] for _ in rows]
-    vec = explore.analyse(frame, layers, representation=represent.STATIC_CONTEXT, substitutes=subs, k=2)
-    bag = explore.analyse(frame, layers, representation=represent.CONTEXT, substitutes=subs, k=2)
+    vec = explore.analyse(frame, layers, representation=candidates.CONTEXT_VECTORS, substitutes=subs, k=2,
+                          catalogue=candidates.CATALOGUE)
+    bag = explore.analyse(frame, layers, representation=candidates.CONTEXT, substitutes=subs, k=2,
+                          catalogue=candidates.CATALOGUE)
     assert adjusted_rand_score(frame["sense"], vec.clustering.labels) > 0.6
     assert adjusted_rand_score(frame["sense"], bag.clustering.labels) < 0.3
 
@@ -222,7 +230,7 @@ def test_static_context_groups_related_words_that_bags_cannot():
 def test_place_sentence_without_words_goes_where_its_nearest_occurrence_is():
     frame, layers, subs = _fixture()
     a = explore.analyse(frame, layers, substitutes=subs)  # the default: words only, no layer vectors
-    assert a.representation in represent.WORDS_ONLY
+    assert not a.representer.uses_layers and not explore.uses_layers(a.representation)
     i = 30
     placed = explore.place_sentence(a, layers[i] + 1e-4)
     assert placed["cluster"] == a.frame["cluster"][i]
@@ -277,8 +285,8 @@ def test_neighbouring_sentences_separate_identical_sentences(tmp_path):
     layers = np.zeros((len(occ), 3, 8), np.float32)
     subs = [["money"]] * len(occ)  # the same substitutes everywhere: only the context can tell
     doc = explore.analyse(occ, layers, substitutes=subs, k=2)
-    alone = explore.analyse(occ, layers, substitutes=subs, k=2, representation=represent.SUBS_STATIC)
-    assert explore.DEFAULT_REPRESENTATION == represent.SUBS_STATIC_DOC
+    alone = explore.analyse(occ, layers, substitutes=subs, k=2, representation=represent.SUBSTITUTES_CONTEXT_VECTORS)
+    assert explore.DEFAULT_REPRESENTATION == represent.SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE
     assert adjusted_rand_score(gold, doc.frame["cluster"]) == pytest.approx(1.0)
     assert adjusted_rand_score(gold, alone.frame["cluster"]) < 0.2
 
@@ -287,7 +295,7 @@ def test_small_corpus_rows_score_seeded_subsamples():
     """The benchmark's small-corpus rows: seeded subsamples of a gold word, each analysed on its own."""
     frame, layers, subs = _fixture()
     gold = induction.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
-    cand = induction.Candidate("default", represent.SUBS_STATIC_DOC)
+    cand = induction.Candidate("default", represent.SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE)
     rows = induction.small_rows(gold, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
     assert [(r["set"], r["n"], r["sample"]) for r in rows] == [("t n=20", 20, 0), ("t n=20", 20, 1),
                                                                ("t n=30", 30, 0), ("t n=30", 30, 1)]
