@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from senses.evaluate import senseval_available
+from corpora.senseval import senseval_available
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "model.py"
 
@@ -165,7 +165,7 @@ def test_model_card_headings_and_results_shown_once(tiny_model_dir, data_dir, mo
 def test_benchmark_section_names_its_data_and_formats_its_table(app):
     import re
 
-    from senses import evaluate as ev
+    from corpora import senseval as ev
 
     at = app.run()
     headers = [h.value for h in at.header]

@@ -1,13 +1,16 @@
-"""Sense induction on small fixtures: senses.represent, auto-k and the benchmark (senses.induction)."""
+"""Sense induction on small fixtures: senses.represent, auto-k and the benchmark (benchmarks.induction)."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
-from senses import cluster, explore, induction, naming, represent
+from benchmarks import gold, induction
+from senses import cluster, explore, measured, naming, represent
 
 # two senses x two surface forms each: the words around the target and the substitutes follow the sense
 RIVER = ("We walked along the {} of the river where the water met the muddy shore",
@@ -170,11 +173,37 @@ def test_batched_substitutes_match_one_sentence_log_probs(tiny_elmo):
     assert all("bank" not in s for s in subs)
 
 
+def test_the_default_candidate_is_the_explorers_default_view():
+    """senses.measured reads the default view's rows by this name; the benchmark must give it to that view."""
+    (default,) = [c for c in induction.CANDIDATES if c.name == measured.DEFAULT_CANDIDATE]
+    assert (default.representation, default.auto, default.k_max) == (
+        explore.DEFAULT_REPRESENTATION, explore.DEFAULT_AUTO_K, 8)
+
+
+def test_knn_accuracy_leaves_each_point_out_and_breaks_ties_to_the_nearest():
+    coords = np.array([[0.0, 0], [1, 0], [2, 0], [10, 0], [11, 0], [12, 0]])
+    # k=2: the two others of each group; a 1-1 tie goes to the nearest neighbour's sense
+    senses = np.array(["a", "a", "b", "b", "b", "a"])
+    # point 0: nbrs 1 (a), 2 (b) -> a right; 1: 0 (a) / 2 (b) tie at distance 1 -> the first found
+    got = induction.knn_accuracy(coords, senses, k=2)
+    manual = []
+    for i in range(len(coords)):
+        d = np.abs(coords[:, 0] - coords[i, 0])
+        d[i] = np.inf
+        order = np.argsort(d, kind="stable")[:2]
+        votes = Counter(senses[order])
+        top = max(votes.values())
+        manual.append(next(senses[j] for j in order if votes[senses[j]] == top) == senses[i])
+    assert got == pytest.approx(np.mean(manual))
+    assert induction.knn_accuracy(coords, np.array(["a"] * 3 + ["b"] * 3), k=2) == 1.0
+    assert np.isnan(induction.knn_accuracy(coords[:1], senses[:1]))
+
+
 def test_wiki_gold_set_is_well_formed():
-    words = induction.gold_words()
+    words = gold.gold_words()
     assert len(words) >= 12
     for w in words:
-        g = pd.read_csv(induction.GOLD_DIR / f"{w}.tsv", sep="\t")
+        g = pd.read_csv(measured.GOLD_DIR / f"{w}.tsv", sep="\t")
         assert list(g.columns) == ["corpus", "doc", "sent_id", "sent_no", "token_index", "form", "sense"]
         assert g["sense"].value_counts().iloc[:2].min() >= 8
 
@@ -248,7 +277,7 @@ def test_wide_window_radius_and_cap():
 
 
 def test_split_token_sentences_finds_the_target_sentence():
-    from senses.evaluate import split_token_sentences
+    from corpora.senseval import split_token_sentences
 
     sents, n = split_token_sentences("the line was busy . j . p . called the line again .".split(), 12)
     assert sents == [["the", "line", "was", "busy", "."], "j . p . called the line again .".split()]
@@ -286,7 +315,7 @@ def test_neighbouring_sentences_separate_identical_sentences(tmp_path):
 def test_small_corpus_rows_score_seeded_subsamples():
     """The benchmark's small-corpus rows: seeded subsamples of a gold word, each analysed on its own."""
     frame, layers, subs = _fixture()
-    gold = induction.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
+    gold = gold.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
     cand = induction.Candidate("default", represent.SUBS_STATIC_DOC)
     rows = induction.small_rows(gold, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
     assert [(r["set"], r["n"], r["sample"]) for r in rows] == [("t n=20", 20, 0), ("t n=20", 20, 1),

@@ -221,7 +221,7 @@ def test_average_of_meanings_and_bow(tiny_elmo):
 
 
 def test_sense_accuracy_needs_gold(tiny_elmo):
-    from senses import evaluate as ev
+    from senses import accuracy as ev
 
     layers = tiny_elmo.embed_targets(SENTENCES, INDICES)
     occ = ss.Occurrences(SENTENCES, INDICES, ["river", "money", "river", "prison"] * 4, 16)
