@@ -73,10 +73,10 @@ def test_senseval_word_accuracy_matches_model_card():
     """All Senseval "interest" instances, the card's window, layer 2, both classifiers on the card's folds
     (senses.accuracy): under 30 s on one core; all 2,368 instances, no subset."""
     import torch
-    from corpora.senseval import load_senseval
-    from senses.accuracy import cv_accuracy, layer_features, make_folds
 
+    from corpora.senseval import load_senseval
     from elmo.embedder import ELMo
+    from senses.accuracy import cv_accuracy, layer_features, make_folds
 
     torch.set_num_threads(1)
     row = rf"^\| {WORD} \| {FEATURES} \| \d+ \| \d+ \| ([\d.]+) \| ([\d.]+) \|"

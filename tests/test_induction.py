@@ -315,14 +315,14 @@ def test_neighbouring_sentences_separate_identical_sentences(tmp_path):
 def test_small_corpus_rows_score_seeded_subsamples():
     """The benchmark's small-corpus rows: seeded subsamples of a gold word, each analysed on its own."""
     frame, layers, subs = _fixture()
-    gold = gold.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
+    bank = gold.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
     cand = induction.Candidate("default", represent.SUBS_STATIC_DOC)
-    rows = induction.small_rows(gold, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
+    rows = induction.small_rows(bank, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
     assert [(r["set"], r["n"], r["sample"]) for r in rows] == [("t n=20", 20, 0), ("t n=20", 20, 1),
                                                                ("t n=30", 30, 0), ("t n=30", 30, 1)]
-    again = induction.small_rows(gold, layers, subs, cand, sizes=(20,), repeats=2)
+    again = induction.small_rows(bank, layers, subs, cand, sizes=(20,), repeats=2)
     assert [r["ari_auto"] for r in again] == [r["ari_auto"] for r in rows[:2]]  # seeded
-    sub, picked = induction.subsample(gold, 20, 1)
+    sub, picked = induction.subsample(bank, 20, 1)
     assert list(sub.frame["doc"]) == sorted(frame["doc"].iloc[picked]) and len(set(picked)) == 20
     assert rows[1]["k_gold"] == len(set(sub.senses))
     summary = induction.summarise(pd.DataFrame(rows))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from corpora.senseval import WORDS as SENSEVAL_WORDS
-from senses.measured import GOLD_DIR
 
 from benchmarks import name_eval
+from corpora.senseval import WORDS as SENSEVAL_WORDS
+from senses.measured import GOLD_DIR
 
 
 def test_every_gold_sense_has_two_to_four_keywords():
