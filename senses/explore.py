@@ -45,7 +45,7 @@ from .represent import (
     wide_context_vectors,
 )
 
-DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m senses.evaluate --induction`
+DEFAULT_REPRESENTATION = SUBS_STATIC_DOC  # chosen by `python -m benchmarks.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
