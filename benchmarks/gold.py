@@ -5,6 +5,9 @@ NLTK's `senseval` data (a seeded, stratified sample per word), and the command-l
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ import pandas as pd
 
 from corpora.search import SAMPLE_LIMIT, WIDE_COLUMN, occurrences, wide_window
 from corpora.senseval import WORDS as SENSEVAL_WORDS
-from corpora.senseval import load_senseval, split_token_sentences
+from corpora.senseval import load_senseval, senseval_available, split_token_sentences
 from senses.measured import GOLD_DIR, GOLD_MIN, gold_table
 
 from .common import DEFAULT_OUT
@@ -94,3 +97,34 @@ def gold_arguments(prog: str, description: str) -> argparse.ArgumentParser:
     ap.add_argument("--senseval", default=",".join(SENSEVAL_WORDS), help="comma-separated Senseval words")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     return ap
+
+
+@dataclass
+class GoldRun:
+    """What a gold-set benchmark's command line asked for: the loaded model and the words."""
+
+    model: Any  # elmo.embedder.ELMo
+    model_dir: Path
+    threads: int  # torch threads ($OMP_NUM_THREADS, default 1)
+    wiki: list[str] | None  # None: every kept wiki gold word
+    senseval: list[str]
+
+
+def gold_run(args: argparse.Namespace, word_forms: Callable[[str], Iterable[str]] | None = None) -> GoldRun | None:
+    """The model of --model (default: elmo.embedder.default_model_dir(); word_forms as ELMo.load takes them,
+    None for its default) and the words of --wiki / --senseval; None, said on stderr, when Senseval words
+    are asked for and NLTK's senseval corpus is missing."""
+    import torch
+
+    from elmo.embedder import ELMo, default_model_dir
+
+    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
+    torch.set_num_threads(threads)
+    model_dir = args.model or default_model_dir()
+    model = ELMo.load(model_dir) if word_forms is None else ELMo.load(model_dir, word_forms=word_forms)
+    sv = [w for w in args.senseval.split(",") if w.strip()]
+    if sv and not senseval_available():
+        print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip", file=sys.stderr)
+        return None
+    wiki = [w for w in args.wiki.split(",") if w.strip()] if args.wiki is not None else None
+    return GoldRun(model, Path(model_dir), threads, wiki, sv)

@@ -13,7 +13,6 @@ senses in the plotted 2D coordinates. Writes benchmarks/results/induction.json a
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -27,7 +26,6 @@ import pandas as pd
 
 from corpora.search import SAMPLE_LIMIT, occurrences
 from corpora.senseval import WORDS as SENSEVAL_WORDS
-from corpora.senseval import senseval_available
 from senses.baselines import shipped_vectors
 from senses.cluster import MERGE, SILHOUETTE
 from senses.explore import (
@@ -59,7 +57,7 @@ from senses.represent import (
 )
 
 from .common import DEFAULT_OUT, md_table, repo_path
-from .gold import GoldWord, gold_arguments, load_golds
+from .gold import GoldWord, gold_arguments, gold_run, load_golds
 
 KNN = 5
 SMALL_SIZES = (30, 60)  # the default view on small corpora (an upload): seeded subsamples of each gold word
@@ -296,26 +294,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="comma-separated sample sizes for the small-corpus rows ('' for none)")
     args = ap.parse_args([a for a in (argv if argv is not None else sys.argv[1:]) if a != "--induction"])
 
-    import torch
-
-    from elmo.embedder import ELMo, default_model_dir
-
-    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
-    torch.set_num_threads(threads)
-    model_dir = args.model or default_model_dir()
-    model = ELMo.load(model_dir)
-    sv = [w for w in args.senseval.split(",") if w.strip()]
-    if sv and not senseval_available():
-        print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip", file=sys.stderr)
+    setup = gold_run(args)
+    if setup is None:
         return 2
-    wiki = [w for w in args.wiki.split(",") if w.strip()] if args.wiki is not None else None
+    model = setup.model
     t0 = time.time()
     small = [int(n) for n in args.small.split(",") if n.strip()]
-    df = run_benchmark(model, wiki_words=wiki, senseval_words=sv, small=small,
+    df = run_benchmark(model, wiki_words=setup.wiki, senseval_words=setup.senseval, small=small,
                        log=lambda s: print(s, file=sys.stderr, flush=True))
     seconds = round(time.time() - t0, 1)
-    meta = {"model": repo_path(model_dir), "default": f"{DEFAULT_REPRESENTATION}, auto-k {DEFAULT_AUTO_K}",
-            "seconds": seconds, "threads": threads, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    meta = {"model": repo_path(setup.model_dir), "default": f"{DEFAULT_REPRESENTATION}, auto-k {DEFAULT_AUTO_K}",
+            "seconds": seconds, "threads": setup.threads, "created": datetime.now(UTC).isoformat(timespec="seconds")}
     if not args.no_timing:
         from corpora.store import Store
 

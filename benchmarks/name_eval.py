@@ -19,7 +19,6 @@ word's cluster names with their example sentences. The `name`/`other` labels hav
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import time
@@ -32,13 +31,12 @@ import numpy as np
 import pandas as pd
 
 from corpora.senseval import WORDS as SENSEVAL_WORDS
-from corpora.senseval import senseval_available
 from senses.explore import analyse, embed_occurrences, name_senses, typical_examples
 from senses.measured import GOLD_DIR, GOLD_MIN
 from senses.naming import lemma
 
 from .common import repo_path
-from .gold import GoldWord, gold_arguments, load_golds
+from .gold import GoldWord, gold_arguments, gold_run, load_golds
 
 KEYWORDS = GOLD_DIR / "keywords" / "keywords.tsv"
 RESULTS = "names.json"
@@ -134,25 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = gold_arguments("python -m benchmarks.name_eval", __doc__.split("\n\n")[0])
     args = ap.parse_args([a for a in (argv if argv is not None else sys.argv[1:]) if a != "--names"])
 
-    import torch
-
     from corpora.search import lemma_forms
-    from elmo.embedder import ELMo, default_model_dir
 
-    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
-    torch.set_num_threads(threads)
-    model_dir = args.model or default_model_dir()
-    model = ELMo.load(model_dir, word_forms=lemma_forms)  # as the app loads it
-    sv = [w for w in args.senseval.split(",") if w.strip()]
-    if sv and not senseval_available():
-        print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip", file=sys.stderr)
+    setup = gold_run(args, word_forms=lemma_forms)  # the model as the app loads it
+    if setup is None:
         return 2
-    wiki = [w for w in args.wiki.split(",") if w.strip()] if args.wiki is not None else None
     t0 = time.time()
-    rows, clusters = run(model, wiki, sv, log=lambda s: print(s, file=sys.stderr, flush=True))
+    rows, clusters = run(setup.model, setup.wiki, setup.senseval, log=lambda s: print(s, file=sys.stderr, flush=True))
     seconds = round(time.time() - t0, 1)
     summary = summarise(rows)
-    meta = {"model": repo_path(model_dir), "keywords": repo_path(KEYWORDS), "seconds": seconds, "threads": threads,
+    meta = {"model": repo_path(setup.model_dir), "keywords": repo_path(KEYWORDS), "seconds": seconds,
+            "threads": setup.threads,
             "created": datetime.now(UTC).isoformat(timespec="seconds")}
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / RESULTS
