@@ -57,9 +57,8 @@ def example_table(folder: Path = GOLD_DIR, results: Path = INDUCTION_RESULTS) ->
     scores = pd.DataFrame(columns=["word", "k_auto", "ari_auto"])
     if Path(results).is_file():
         rows = json.loads(Path(results).read_text(encoding="utf-8"))["rows"]
-        name = DEFAULT_CANDIDATE
         scores = pd.DataFrame([{"word": r["word"], "k_auto": r["k_auto"], "ari_auto": r["ari_auto"]} for r in rows
-                               if r["set"] == "wiki" and r["candidate"] == name])
+                               if r["set"] == "wiki" and r["candidate"] == DEFAULT_CANDIDATE])
     return table.merge(scores, on="word", how="left")[COLUMNS]
 
 
@@ -90,10 +89,9 @@ def misfit_shares(results: Path = INDUCTION_RESULTS) -> dict[str, tuple[float, f
     results."""
     if not Path(results).is_file():
         return {}
-    name = DEFAULT_CANDIDATE
     summary = json.loads(Path(results).read_text(encoding="utf-8"))["summary"]
     return {r["set"]: (float(r["misfit_least_typical"]), float(r["misfit_all"])) for r in summary
-            if r["candidate"] == name and r["set"] in ("wiki", "senseval")}
+            if r["candidate"] == DEFAULT_CANDIDATE and r["set"] in ("wiki", "senseval")}
 
 
 def number_text(v, digits: int = 3) -> str:
