@@ -94,25 +94,28 @@ CANDIDATES = (
 )
 
 
+def knn_tie_weights(k: int) -> Callable[[np.ndarray], np.ndarray]:
+    """KNeighborsClassifier weights that keep the majority vote and break a tie to the sense of the nearest tied
+    neighbour (a plain vote breaks it to the first sense in sorted order): 1 plus a share that halves with the
+    neighbour's rank, the shares summing to < 1/2."""
+    share = 0.25 * 0.5 ** np.arange(k)
+    return lambda dist: 1.0 + np.broadcast_to(share[: dist.shape[1]], dist.shape)
+
+
 def knn_accuracy(coords: np.ndarray, senses: np.ndarray, k: int = KNN) -> float:
-    """Leave-one-out k-NN accuracy (Euclidean, majority vote, ties to the nearest) of gold senses in 2D."""
-    from sklearn.model_selection import LeaveOneOut, cross_val_score
+    """Leave-one-out k-NN accuracy (Euclidean, majority vote, ties to the nearest) of gold senses in 2D.
+
+    KNeighborsClassifier.predict(None) votes, for every fitted point, among its k nearest *other* points:
+    leave-one-out in one pass. cross_val_score(..., cv=LeaveOneOut()) gives the same figure (a test checks
+    it) but refits n times: 0.45 s instead of 1 ms for 150 points, minutes on the whole benchmark."""
     from sklearn.neighbors import KNeighborsClassifier
 
     n = len(coords)
     if n < 2:
         return float("nan")
     kk = min(k, n - 1)
-    # sklearn's plain vote breaks a tie by the first class in sorted order; these weights (1 + a share
-    # halving with the rank, summing to < 1/2) keep the majority and break a tie to the sense of the nearest
-    # tied neighbour, as the benchmark always did (the figures stay identical)
-    rank_share = 0.25 * 0.5 ** np.arange(kk)
-
-    def weights(dist: np.ndarray) -> np.ndarray:
-        return 1.0 + np.broadcast_to(rank_share, dist.shape)
-
-    knn = KNeighborsClassifier(n_neighbors=kk, weights=weights)
-    return float(cross_val_score(knn, coords, senses, cv=LeaveOneOut()).mean())
+    knn = KNeighborsClassifier(n_neighbors=kk, weights=knn_tie_weights(kk)).fit(coords, senses)
+    return float(np.mean(knn.predict(None) == np.asarray(senses)))
 
 
 def score_word(gold: GoldWord, layers: np.ndarray, subs: list[list[str]], cand: Candidate, seed: int = 0) -> dict:

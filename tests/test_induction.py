@@ -181,21 +181,28 @@ def test_the_default_candidate_is_the_explorers_default_view():
 
 
 def test_knn_accuracy_leaves_each_point_out_and_breaks_ties_to_the_nearest():
-    coords = np.array([[0.0, 0], [1, 0], [2, 0], [10, 0], [11, 0], [12, 0]])
-    # k=2: the two others of each group; a 1-1 tie goes to the nearest neighbour's sense
-    senses = np.array(["a", "a", "b", "b", "b", "a"])
-    # point 0: nbrs 1 (a), 2 (b) -> a right; 1: 0 (a) / 2 (b) tie at distance 1 -> the first found
-    got = induction.knn_accuracy(coords, senses, k=2)
-    manual = []
+    from sklearn.model_selection import LeaveOneOut, cross_val_score
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(3)
+    coords = rng.normal(size=(60, 2))
+    senses = rng.choice(["a", "b", "c"], 60)
+    manual = []  # each point left out: majority of its 4 nearest others, a tie to the nearest tied one
     for i in range(len(coords)):
-        d = np.abs(coords[:, 0] - coords[i, 0])
+        d = np.linalg.norm(coords - coords[i], axis=1)
         d[i] = np.inf
-        order = np.argsort(d, kind="stable")[:2]
-        votes = Counter(senses[order])
+        near = np.argsort(d, kind="stable")[:4]
+        votes = Counter(senses[near])
         top = max(votes.values())
-        manual.append(next(senses[j] for j in order if votes[senses[j]] == top) == senses[i])
-    assert got == pytest.approx(np.mean(manual))
-    assert induction.knn_accuracy(coords, np.array(["a"] * 3 + ["b"] * 3), k=2) == 1.0
+        manual.append(next(senses[j] for j in near if votes[senses[j]] == top) == senses[i])
+    assert sum(Counter(senses[np.argsort(np.linalg.norm(coords - c, axis=1))[1:5]]).most_common(2)[-1][1] == 2
+               for c in coords) > 5  # ties happen here
+    got = induction.knn_accuracy(coords, senses, k=4)
+    assert got == np.mean(manual)
+    loo = KNeighborsClassifier(n_neighbors=4, weights=induction.knn_tie_weights(4))
+    assert got == cross_val_score(loo, coords, senses, cv=LeaveOneOut()).mean()
+    assert induction.knn_accuracy(np.array([[0.0, 0], [0, 1], [9, 9], [9, 8]]), np.array(["a", "a", "b", "b"]),
+                                  k=1) == 1.0
     assert np.isnan(induction.knn_accuracy(coords[:1], senses[:1]))
 
 
