@@ -52,6 +52,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import md_table  # noqa: E402
 from senses import shift  # noqa: E402
 
 MIN_SENSE = 30  # labelled occurrences each of the two main senses needs (the n = 30 pairs without replacement)
@@ -185,13 +186,6 @@ def cost(model, store, word: str = COST_WORD, n: int = COST_N, repeats: int = CO
             "repeats": repeats, "rounds": rounds}
 
 
-def _md(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, r in df.iterrows():
-        lines.append("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r) + " |")
-    return "\n".join(lines)
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -206,11 +200,10 @@ def main(argv=None) -> int:
 
     import torch
 
+    from benchmarks.gold import gold_words, load_wiki_gold
     from corpora.search import lemma_forms
     from corpora.store import Store
-    from elmo.embedder import ELMo
-    from senses.evaluate import default_model_dir
-    from senses.induction import gold_words, load_wiki_gold
+    from elmo.embedder import ELMo, default_model_dir
     from senses.represent import occurrence_substitutes
 
     os.chdir(ROOT)  # relative paths in and out
@@ -247,7 +240,7 @@ def main(argv=None) -> int:
         log(f"cost: {meta['cost']}")
     with pd.option_context("display.width", 220, "display.max_columns", 30, "display.float_format", "{:.3f}".format):
         print(summary.to_string(index=False))
-    print("\n" + _md(summary[["design", "n", "pairs", "planted_a", "planted_b", "est_a", "est_b", "mae", "mae_sample",
+    print("\n" + md_table(summary[["design", "n", "pairs", "planted_a", "planted_b", "est_a", "est_b", "mae", "mae_sample",
                               "planted_jsd", "jsd", "shift_rate", "k1_rate", "with_replacement"]]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "summary": summary.to_dict("records"),

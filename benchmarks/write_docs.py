@@ -90,7 +90,7 @@ def evaluation_section() -> str | None:
     n = sum(next(r["n"] for r in rows if r["word"] == w) for w in words)
     sv = ev.get("static_vectors") or {}
     text = ["## Word-sense accuracy", "",
-            f"`python -m senses.evaluate` (`evaluation.json`, `evaluation.md`). Data: NLTK's `senseval` corpus, the "
+            f"`python -m benchmarks.evaluate` (`evaluation.json`, `evaluation.md`). Data: NLTK's `senseval` corpus, the "
             f"{' / '.join(words)} instances in Senseval-2 format — not the Senseval-2 lexical-sample task, so the "
             f"figures do not compare with published Senseval-2 scores. {num(n)} instances, "
             f"{ev['folds']}-fold stratified CV, mean over the words. The biLM reads ±{ev['window']} tokens around "
@@ -112,9 +112,9 @@ def induction_section() -> str | None:
     if ind is None:
         return None
     sys.path.insert(0, str(ROOT))
-    from senses.measured import default_candidate
+    from senses.measured import DEFAULT_CANDIDATE
 
-    default = default_candidate()
+    default = DEFAULT_CANDIDATE
     summary = ind["summary"]
 
     def row(s: str, c: str) -> dict | None:
@@ -135,7 +135,7 @@ def induction_section() -> str | None:
                 for r in ind["rows"] if r["set"] in ("wiki", "senseval") and r["candidate"] == default]
     d_wiki, d_sv = row("wiki", default), row("senseval", default)
     text = ["## Sense clusters", "",
-            "`python -m senses.evaluate --induction` (`induction.json`, `induction.md`) runs the Explorer's own "
+            "`python -m benchmarks.evaluate --induction` (`induction.json`, `induction.md`) runs the Explorer's own "
             "`senses.explore.analyse` on two gold sets: `senses/gold/` (ambiguous words of the default corpus, "
             f"every occurrence up to 150 labelled by hand; {n_wiki} words with two senses or more) and NLTK's "
             "senseval data. ARI: agreement of the automatic clusters with the gold senses (1 = identical, "
@@ -168,7 +168,7 @@ def names_section() -> str | None:
              num(r["major_named"]), num(r["major_share"])] for r in names["summary"]]
     return "\n".join([
         "## Cluster names", "",
-        "`python -m senses.evaluate --names` (`names.json`): for each hand-labelled sense, the cluster of the "
+        "`python -m benchmarks.evaluate --names` (`names.json`): for each hand-labelled sense, the cluster of the "
         "default view that holds most of its occurrences; is one of the sense's expected words "
         "(`senses/gold/keywords/keywords.tsv`, written from the sense labels before any name was looked at) "
         "in that cluster's name? Senses with ≥ 8 occurrences are counted apart. Several small senses share "

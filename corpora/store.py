@@ -596,6 +596,12 @@ class Store:
         return {"name": r[1], "source": r[2], "hash": r[3], "created": r[4], "n_docs": r[5],
                 "n_tokens": r[6], "n_types": r[7], "meta_keys": json.loads(r[8])}
 
+    def sentence_ids(self, name: str, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+        """(doc, sentence number) -> sentence id in corpus `name`, for those of `positions` it has (the ids
+        that corpora.search's occurrence frames carry as sent_id)."""
+        with self.reader(name) as reader:
+            return reader.sentence_ids(positions)
+
     def list_corpora(self) -> pd.DataFrame:
         """One row per corpus: name, source, documents, tokens, types, created, hash (first 12 hex digits)."""
         with self._connect() as con:

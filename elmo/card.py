@@ -96,7 +96,7 @@ def reproduce_lines(log: dict, model_dir: Path) -> list[str]:
     return ["```bash", "NLTK_DATA=../shared/nltk_data python -m elmo.pack --out data/pack_en.npz   # here, once",
             f"python -m elmo.train --data {src} --out runs/en --config {model_dir}/config.json {flags}"
             + (" --half-weights" if tc.get("half_weights") else ""),
-            "python -m senses.evaluate --model runs/en/best", "```",
+            "python -m benchmarks.evaluate --model runs/en/best", "```",
             "", "The same command and seed give the same model on the same hardware (CUDA kernels may differ "
             "between GPU types)."]
 

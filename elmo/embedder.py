@@ -30,6 +30,19 @@ def bundled_model_dir() -> Path | None:
     return BUNDLED if (BUNDLED / "model.safetensors").is_file() else None
 
 
+def default_model_dir() -> Path:
+    """$SENSE_EXPLORER_MODEL, else the bundled model; SystemExit when neither is there (the CLIs' default)."""
+    from corpora import settings
+
+    env = settings.model_dir()
+    if env:
+        return env
+    d = bundled_model_dir()
+    if d is None:
+        raise SystemExit("no model: the bundled elmo/models/en is missing; pass --model DIR")
+    return d
+
+
 @dataclass
 class Substitute:
     word: str

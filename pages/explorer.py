@@ -42,7 +42,7 @@ from pages.common import (
 )
 from senses import explore, measured, metadata, represent
 from senses.cluster import OVER_K, PROJECTIONS
-from senses.evaluate import number_text
+from senses.measured import number_text
 
 # gold words the default corpus uses in two senses and the default view separates best (senses.measured)
 EXAMPLES = measured.example_words()
@@ -190,7 +190,7 @@ def _controls(p: str) -> View | None:
                  "senses + contextual vectors: also the chosen layer or mix, with each "
                  "spelling's own mean removed. Contextual vectors as they are: the chosen layer or mix "
                  "unchanged (plural and capitalised forms then often get clusters of their own). "
-                 "python -m senses.evaluate --induction compares them against hand-labelled senses.")
+                 "python -m benchmarks.evaluate --induction compares them against hand-labelled senses.")
         uses_layers = explore.uses_layers(representation)
         layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
                              disabled=not uses_layers,

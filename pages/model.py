@@ -18,16 +18,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from corpora import senseval
 from corpora.errors import escape_markdown as md
 from elmo.embedder import ELMo
 from elmo.io import ModelFileError
 from elmo.model import count_parameters
 from elmo.uploads import save_upload
 from pages.common import model_select, session_model, set_active_model, uploaded_models_dir
-from senses import evaluate as ev
+from senses import accuracy as ev
+from senses.measured import RESULTS_DIR, number_text
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / ev.DEFAULT_OUT / ev.RESULTS_JSON
+RESULTS = RESULTS_DIR / ev.RESULTS_JSON
 CARD_SECTIONS_SHOWN_ELSEWHERE = ("Word-sense evaluation", "Mean over words")  # the benchmark section below
 FINE_TUNING = (
     "Here the biLM is **frozen**: only the layer weights, γ and a linear classifier are trained on its "
@@ -136,7 +138,7 @@ def show_table(df: pd.DataFrame) -> None:
     """Every number with 3 decimals (counts as they are), "–" where a figure does not apply (as text: the
     table would show a missing number as "None")."""
     numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
-    shown = df.assign(**{c: df[c].map(ev.number_text) for c in numeric})
+    shown = df.assign(**{c: df[c].map(number_text) for c in numeric})
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
     s = ev.summary(df)
@@ -152,8 +154,8 @@ def render_evaluation(key: str, model: ELMo) -> None:
                "format; not the Senseval-2 lexical-sample task, so the figures do not compare with published "
                f"Senseval-2 scores. 1-NN (cosine) and logistic-regression accuracy, {ev.N_FOLDS}-fold stratified "
                f"CV, per layer; baselines: most frequent sense and the static context (mean layer-0 vector of "
-               f"±{ev.BASELINE_WINDOW} words); ARI of our clustering against gold senses. The biLM reads "
-               f"{ev.window_text(ev.WINDOW)} as one sequence. Full run: `python -m senses.evaluate`.")
+               f"±{senseval.BASELINE_WINDOW} words); ARI of our clustering against gold senses. The biLM reads "
+               f"{senseval.window_text(senseval.WINDOW)} as one sequence. Full run: `python -m benchmarks.evaluate`.")
     if RESULTS.is_file():
         try:
             df, meta = cached_results(str(RESULTS), RESULTS.stat().st_mtime)
@@ -162,18 +164,18 @@ def render_evaluation(key: str, model: ELMo) -> None:
         else:
             st.markdown(f"Saved results (`{RESULTS.relative_to(ROOT)}`): model `{Path(str(meta.get('model'))).name}`, "
                         f"{meta.get('max_per_word') or 'all'} instances per word, biLM input "
-                        f"{ev.window_text(meta.get('window', ev.WINDOW))}, {meta.get('seconds', '?')} s.")
+                        f"{senseval.window_text(meta.get('window', senseval.WINDOW))}, {meta.get('seconds', '?')} s.")
             show_table(df)
     else:
         st.info(f"No saved results yet ({RESULTS.relative_to(ROOT)}); compute a slice below.")
 
-    if not ev.senseval_available():
+    if not senseval.senseval_available():
         st.info("The NLTK Senseval corpus is not available (set NLTK_DATA to a folder holding "
                 "corpora/senseval.zip), so the benchmark cannot be recomputed here.")
         return
     st.subheader("Recompute on a slice with the active model")
     c1, c2 = st.columns(2)
-    words = c1.multiselect("Words", list(ev.WORDS), default=["interest"], key="eval_words")
+    words = c1.multiselect("Words", list(senseval.WORDS), default=["interest"], key="eval_words")
     n = c2.slider("Instances per word (stratified)", 20, 600, 100, step=10, key="eval_n")
     if st.button("Compute evaluation", key="eval_run"):
         if not words:
@@ -192,14 +194,14 @@ def render_evaluation(key: str, model: ELMo) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_probe(key: str, word: str, n: int, steps: int, _model: ELMo) -> dict:
-    sample = ev.load_senseval(word, n)
+    sample = senseval.load_senseval(word, n)
     layers = _model.embed_targets(sample.tokens, sample.index)
     return ev.scalar_mix_probe(layers, sample.senses, steps=steps)
 
 
 def render_probe(key: str, model: ELMo) -> None:
     st.header("The biLM as a frozen feature extractor")
-    if not ev.senseval_available():
+    if not senseval.senseval_available():
         st.info("This demo trains on Senseval gold senses; the NLTK Senseval corpus is not available "
                 "(set NLTK_DATA to a folder holding corpora/senseval.zip).")
         return
@@ -207,7 +209,7 @@ def render_probe(key: str, model: ELMo) -> None:
                "(softmax layer weights × γ, as in Peters et al. 2018) + linear classifier trained jointly with "
                "Adam; one stratified 70/30 split of a slice of one word.")
     c1, c2, c3 = st.columns(3)
-    word = c1.selectbox("Word", list(ev.WORDS), index=1, key="probe_word")
+    word = c1.selectbox("Word", list(senseval.WORDS), index=1, key="probe_word")
     n = c2.slider("Instances", 60, 1000, 300, step=20, key="probe_n")
     steps = c3.slider("Training steps", 50, 600, 300, step=50, key="probe_steps")
     if st.button("Train probes", key="probe_run"):

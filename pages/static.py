@@ -16,13 +16,13 @@ from corpora.builtin import DEFAULT_CORPUS
 from corpora.errors import CorpusError
 from corpora.errors import escape_markdown as md
 from corpora.search import SAMPLE_LIMIT
+from corpora.senseval import senseval_available
 from corpora.text import tokenize
 from elmo.io import ModelFileError
 from pages.common import cached_occurrences as search_occurrences
 from pages.common import corpus_names, ensure_corpus, get_store, session_model
 from senses import static as ss
 from senses.baselines import average_of_meanings, embedding_neighbours, shipped_vectors
-from senses.evaluate import senseval_available
 from senses.explore import MIX, find_target
 from senses.naming import FUNCTION_WORDS
 
@@ -217,7 +217,7 @@ def render_word(key: str, model, word: str, source: str, limit: int, text: str, 
     acc = sense_accuracy(key, source, word, limit, text, model) if occ.gold is not None else None
     if acc is not None:
         st.markdown("**Sense accuracy on these occurrences** (gold senses, 5-fold cross-validation; the features "
-                    "and baselines of `python -m senses.evaluate`)")
+                    "and baselines of `python -m benchmarks.evaluate`)")
         st.dataframe(acc.style.format({"knn": "{:.3f}", "logreg": "{:.3f}"}), hide_index=True, key=f"acc_{slot}")
     return occ
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from corpora.search import SAMPLE_LIMIT, lemma_forms
+from corpora.senseval import BASELINE_WINDOW
 
 from .cluster import normalize
 
@@ -36,7 +37,6 @@ STATIC_DIR = Path(__file__).with_name("static_vectors")
 VECTORS_FILE = "vectors.safetensors"
 VOCAB_FILE = "vocab.txt"
 META_FILE = "build.json"
-BASELINE_WINDOW = 5  # words on each side for the context baselines (and Word2Vec's training window)
 DEFAULT_PACK = Path("data/pack_en.npz")  # python -m elmo.pack's default output
 SEED = 0
 

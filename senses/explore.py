@@ -40,7 +40,7 @@ from .represent import (
     occurrence_substitutes,
 )
 
-DEFAULT_REPRESENTATION = SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE  # chosen by `python -m senses.evaluate --induction`
+DEFAULT_REPRESENTATION = SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE  # chosen by `python -m benchmarks.evaluate --induction`
 DEFAULT_AUTO_K = MERGE
 MISSING_NOTES = {  # what analyse says when a representation's input is missing
     "substitutes": "no language-model substitutes (none given; the model may have no LM head): context words and "

@@ -9,8 +9,9 @@ them: it is kept by the gold set's rule (senses/gold/README.md: at least 2 sense
 counted, with GOLD_MIN occurrences each), its most frequent gold sense holds at most MAX_MAJORITY of its
 labelled occurrences, and the Explorer's default view (representation and automatic k) reaches an ARI of
 at least MIN_ARI against the gold senses in the sense-induction benchmark
-(benchmarks/results/induction.json, `python -m senses.evaluate --induction`). Best ARI first.
-misfit_shares() gives the "Least typical uses" figures of the same benchmark. Plain pandas; no streamlit.
+(benchmarks/results/induction.json, `python -m benchmarks.evaluate --induction`). Best ARI first.
+misfit_shares() gives the "Least typical uses" figures of the same benchmark, number_text the text of a
+figure. Reads the results files only (the harness in benchmarks/ writes them). Plain pandas; no streamlit.
 """
 
 from __future__ import annotations
@@ -19,25 +20,22 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .induction import CANDIDATES, GOLD_DIR, GOLD_MIN
-
 ROOT = Path(__file__).resolve().parents[1]
-INDUCTION_RESULTS = ROOT / "benchmarks" / "results" / "induction.json"
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+INDUCTION_RESULTS = RESULTS_DIR / "induction.json"
+GOLD_DIR = Path(__file__).parent / "gold"  # hand-labelled occurrences of the default corpus (gold/README.md)
+GOLD_MIN = 8  # a gold sense counts (k_major, a word's senses) with at least this many occurrences (gold/README.md)
+# the induction benchmark's name of the Explorer's default view (its representation and automatic-k rule);
+# benchmarks/induction.py names its candidate so, and a test checks that it is the Explorer's default
+DEFAULT_CANDIDATE = "substitutes + Word2Vec context + neighbouring sentences (default)"
 N_EXAMPLES = 8
 MAX_MAJORITY = 0.8  # the other senses hold at least a fifth of the occurrences
 MIN_ARI = 0.5
 NOT_SENSES = ("name", "other")
 COLUMNS = ["word", "occurrences", "senses", "majority_sense", "majority_share", "k_auto", "ari_auto"]
-
-
-def default_candidate() -> str:
-    """The benchmark's name of the Explorer's default view (its representation and automatic-k rule)."""
-    from .explore import DEFAULT_AUTO_K, DEFAULT_REPRESENTATION
-
-    return next(c.name for c in CANDIDATES
-                if (c.representation, c.auto, c.k_max) == (DEFAULT_REPRESENTATION, DEFAULT_AUTO_K, 8))
 
 
 def gold_table(folder: Path = GOLD_DIR, min_count: int = GOLD_MIN) -> pd.DataFrame:
@@ -59,9 +57,8 @@ def example_table(folder: Path = GOLD_DIR, results: Path = INDUCTION_RESULTS) ->
     scores = pd.DataFrame(columns=["word", "k_auto", "ari_auto"])
     if Path(results).is_file():
         rows = json.loads(Path(results).read_text(encoding="utf-8"))["rows"]
-        name = default_candidate()
         scores = pd.DataFrame([{"word": r["word"], "k_auto": r["k_auto"], "ari_auto": r["ari_auto"]} for r in rows
-                               if r["set"] == "wiki" and r["candidate"] == name])
+                               if r["set"] == "wiki" and r["candidate"] == DEFAULT_CANDIDATE])
     return table.merge(scores, on="word", how="left")[COLUMNS]
 
 
@@ -92,7 +89,17 @@ def misfit_shares(results: Path = INDUCTION_RESULTS) -> dict[str, tuple[float, f
     results."""
     if not Path(results).is_file():
         return {}
-    name = default_candidate()
     summary = json.loads(Path(results).read_text(encoding="utf-8"))["summary"]
     return {r["set"]: (float(r["misfit_least_typical"]), float(r["misfit_all"])) for r in summary
-            if r["candidate"] == name and r["set"] in ("wiki", "senseval")}
+            if r["candidate"] == DEFAULT_CANDIDATE and r["set"] in ("wiki", "senseval")}
+
+
+def number_text(v, digits: int = 3) -> str:
+    """A figure as text: floats with `digits` decimals and no negative zero ("-0.000" is "0.000"), "–" for a
+    missing value (NaN, None, pd.NA), anything else as str."""
+    if v is None or v is pd.NA or (isinstance(v, float | np.floating) and np.isnan(v)):
+        return "–"
+    if isinstance(v, float | np.floating):
+        text = f"{v:.{digits}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return str(v)

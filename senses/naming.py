@@ -26,7 +26,7 @@ by the same log-odds; otherwise ``ELMo.cluster_substitutes`` on up to ``per_clus
 each cluster (a fixed, seeded sample, one batched pass). Skipped (empty) when the model has no LM head.
 The bundled biLM's substitutes are mostly generic ("water", "people", "include"), so they only fill in.
 
-Measured by ``python -m senses.evaluate --names`` (senses.name_eval): does the name of each gold sense's
+Measured by ``python -m benchmarks.evaluate --names`` (benchmarks.name_eval): does the name of each gold sense's
 majority cluster hold one of the words a person would expect for that sense.
 
 Plain functions; no streamlit here.

@@ -488,9 +488,7 @@ def _load_model(path: str | None):
     import torch
 
     from corpora.search import lemma_forms
-    from elmo.embedder import ELMo
-
-    from .evaluate import default_model_dir
+    from elmo.embedder import ELMo, default_model_dir
 
     threads = os.environ.get("OMP_NUM_THREADS", "")
     torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)

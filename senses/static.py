@@ -32,11 +32,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from corpora.search import SAMPLE_LIMIT
+from corpora.senseval import WORDS as SENSEVAL_WORDS
+from corpora.senseval import load_senseval
 
+from .accuracy import accuracy_table, feature_sets
 from .baselines import StaticVectors, find_occurrences, neighbours
 from .cluster import Clustering, cluster, normalize, project
-from .evaluate import WORDS as SENSEVAL_WORDS
-from .evaluate import accuracy_table, feature_sets, load_senseval
 from .explore import DEFAULT_AUTO_K, MIX, PALETTE, analyse, hover_text, layer_label, mix_layers
 from .naming import name_clusters, word_forms
 from .represent import LAYERS
@@ -303,7 +304,7 @@ def separability(layers: np.ndarray, gold: Sequence[str] | None = None, k: int |
 
 
 def sense_accuracy(model, occ: Occurrences, layers: np.ndarray, static: StaticVectors | None = None) -> pd.DataFrame | None:
-    """Cross-validated sense accuracy on these occurrences (senses.evaluate's features and baselines:
+    """Cross-validated sense accuracy on these occurrences (senses.accuracy's features and baselines:
     layers, average of meanings, bag of words, Word2Vec, char-CNN context, MFS); None without 2+ gold senses."""
     if occ.gold is None or len(set(occ.gold)) < 2:
         return None

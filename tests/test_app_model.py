@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from senses.evaluate import senseval_available
+from corpora.senseval import senseval_available
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "model.py"
 
@@ -165,7 +165,7 @@ def test_model_card_headings_and_results_shown_once(tiny_model_dir, data_dir, mo
 def test_benchmark_section_names_its_data_and_formats_its_table(app):
     import re
 
-    from senses import evaluate as ev
+    from corpora.senseval import WINDOW
 
     at = app.run()
     headers = [h.value for h in at.header]
@@ -173,7 +173,7 @@ def test_benchmark_section_names_its_data_and_formats_its_table(app):
     assert not any("(Senseval-2)" in h for h in headers)
     caption = next(c.value for c in at.caption if c.value.startswith("Data: NLTK's `senseval` corpus"))
     assert "not the Senseval-2 lexical-sample task" in caption
-    assert f"reads ±{ev.WINDOW} tokens around the target" in caption and "±40" not in caption
+    assert f"reads ±{WINDOW} tokens around the target" in caption and "±40" not in caption
     saved = next(d for d in at.dataframe if "logreg" in d.value.columns)  # the shipped results
     texts = [str(v) for v in saved.value.drop(columns=["word", "features"]).to_numpy().ravel()]
     numbers = [t for t in texts if re.fullmatch(r"-?\d+\.\d+", t)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from senses.evaluate import senseval_available
+from corpora.senseval import senseval_available
 from senses.static import SENSEVAL
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "static.py"
@@ -134,10 +134,10 @@ def test_senseval_gold_separability(app):
     sep = next(d.value for d in at.dataframe if "silhouette_auto" in d.value.columns)
     assert sep["silhouette_gold"].between(-1, 1).all()
     acc = next(d.value for d in at.dataframe if "logreg" in d.value.columns)
-    from senses import evaluate as ev
+    from senses import accuracy
 
-    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", ev.AVG, ev.MEANING, ev.BOW, ev.W2V,
-                                        ev.STATIC, ev.MFS]
+    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", accuracy.AVG, accuracy.MEANING, accuracy.BOW, accuracy.W2V,
+                                        accuracy.STATIC, accuracy.MFS]
     assert acc[["knn", "logreg"]].apply(lambda c: c.between(0, 1).all()).all()
     assert any("over 300 of its 4146 occurrences" in c.value.replace(",", "") for c in at.caption)
     at.text_input(key="word").set_value("bank").run()  # not a Senseval word: shown in the default corpus

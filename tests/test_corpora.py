@@ -290,6 +290,17 @@ def test_search_positions_and_kwic(small):
         assert r["left"] + r["keyword"] + r["right"] == r["sentence"]
 
 
+def test_sentence_ids_find_the_search_results_sentences(small):
+    """Store.sentence_ids: (doc, sentence number) -> the sent_id the search's rows carry; unknown positions left out."""
+    occ = occurrences(small, "small", "cell")
+    positions = [(0, 0), (0, 2), (99, 0), (0, 999)]
+    ids = small.sentence_ids("small", positions)
+    assert set(ids) == {(0, 0), (0, 2)} and ids[(0, 0)] != ids[(0, 2)]
+    assert sorted(occ["sent_id"]) == sorted(ids.values())
+    with pytest.raises(UnknownCorpusError):
+        small.sentence_ids("nope", positions)
+
+
 def test_case_and_regex(small):
     assert list(occurrences(small, "small", "Cell", case=True)["keyword"]) == ["Cell"]
     assert len(occurrences(small, "small", "CELL")) == 2

@@ -71,11 +71,12 @@ def test_heldout_perplexity_matches_model_card():
 
 def test_senseval_word_accuracy_matches_model_card():
     """All Senseval "interest" instances, the card's window, layer 2, both classifiers on the card's folds
-    (senses.evaluate): under 30 s on one core; all 2,368 instances, no subset."""
+    (senses.accuracy): under 30 s on one core; all 2,368 instances, no subset."""
     import torch
 
+    from corpora.senseval import load_senseval
     from elmo.embedder import ELMo
-    from senses.evaluate import cv_accuracy, layer_features, load_senseval, make_folds
+    from senses.accuracy import cv_accuracy, layer_features, make_folds
 
     torch.set_num_threads(1)
     row = rf"^\| {WORD} \| {FEATURES} \| \d+ \| \d+ \| ([\d.]+) \| ([\d.]+) \|"

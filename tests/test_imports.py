@@ -5,6 +5,7 @@ the app, no private name (_name) imported from another module, and no torch in c
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,7 @@ def test_the_graph_sees_function_level_and_relative_imports():
     graph = import_graph()
     assert "corpora.store" in graph["corpora.search"] or "corpora.search" in graph["corpora.store"]
     assert "corpora.text" in graph["corpora.sentences"]  # `from .text import split_rows` inside a function
-    assert "elmo.embedder" in graph["senses.evaluate"]  # `from elmo.embedder import ...` inside main
+    assert "elmo.embedder" in graph["benchmarks.evaluate"]  # `from elmo.embedder import ...` inside main
     assert {"elmo.model", "elmo.config"} <= graph["elmo.fast"]  # relative imports
     assert len(graph) >= 50
 
@@ -157,3 +158,21 @@ def test_no_private_name_is_imported_from_another_module():
                 crossing += [(name, _source(node, package), a.name) for a in node.names
                              if a.name.startswith("_") and not a.name.startswith("__")]
     assert not crossing
+
+
+SQL = re.compile(r"\s*(SELECT .+ FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA \w|CREATE (TABLE|INDEX))")
+
+
+def test_no_sql_outside_corpora():
+    """The corpus store is read through corpora's public functions: no module elsewhere calls `.execute(`
+    or holds an SQL statement."""
+    found = []
+    for name, path in module_files().items():
+        if name.split(".")[0] == "corpora":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Attribute) and node.attr in ("execute", "executemany", "executescript"):
+                found.append((name, node.attr))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value):
+                found.append((name, node.value[:40]))
+    assert not found

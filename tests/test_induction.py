@@ -1,15 +1,18 @@
 """Sense induction on small fixtures: senses.represent, the benchmark's candidates
-(benchmarks.representations), auto-k and the benchmark (senses.induction)."""
+(benchmarks.representations), auto-k and the benchmark (benchmarks.induction)."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
+from benchmarks import gold, induction
 from benchmarks import representations as candidates
-from senses import cluster, explore, induction, naming, represent
+from senses import cluster, explore, measured, naming, represent
 
 # two senses x two surface forms each: the words around the target and the substitutes follow the sense
 RIVER = ("We walked along the {} of the river where the water met the muddy shore",
@@ -176,11 +179,44 @@ def test_batched_substitutes_match_one_sentence_log_probs(tiny_elmo):
     assert all("bank" not in s for s in subs)
 
 
+def test_the_default_candidate_is_the_explorers_default_view():
+    """senses.measured reads the default view's rows by this name; the benchmark must give it to that view."""
+    (default,) = [c for c in induction.CANDIDATES if c.name == measured.DEFAULT_CANDIDATE]
+    assert (default.representation, default.auto, default.k_max) == (
+        explore.DEFAULT_REPRESENTATION, explore.DEFAULT_AUTO_K, 8)
+
+
+def test_knn_accuracy_leaves_each_point_out_and_breaks_ties_to_the_nearest():
+    from sklearn.model_selection import LeaveOneOut, cross_val_score
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(3)
+    coords = rng.normal(size=(60, 2))
+    senses = rng.choice(["a", "b", "c"], 60)
+    manual = []  # each point left out: majority of its 4 nearest others, a tie to the nearest tied one
+    for i in range(len(coords)):
+        d = np.linalg.norm(coords - coords[i], axis=1)
+        d[i] = np.inf
+        near = np.argsort(d, kind="stable")[:4]
+        votes = Counter(senses[near])
+        top = max(votes.values())
+        manual.append(next(senses[j] for j in near if votes[senses[j]] == top) == senses[i])
+    assert sum(Counter(senses[np.argsort(np.linalg.norm(coords - c, axis=1))[1:5]]).most_common(2)[-1][1] == 2
+               for c in coords) > 5  # ties happen here
+    got = induction.knn_accuracy(coords, senses, k=4)
+    assert got == np.mean(manual)
+    loo = KNeighborsClassifier(n_neighbors=4, weights=induction.knn_tie_weights(4))
+    assert got == cross_val_score(loo, coords, senses, cv=LeaveOneOut()).mean()
+    assert induction.knn_accuracy(np.array([[0.0, 0], [0, 1], [9, 9], [9, 8]]), np.array(["a", "a", "b", "b"]),
+                                  k=1) == 1.0
+    assert np.isnan(induction.knn_accuracy(coords[:1], senses[:1]))
+
+
 def test_wiki_gold_set_is_well_formed():
-    words = induction.gold_words()
+    words = gold.gold_words()
     assert len(words) >= 12
     for w in words:
-        g = pd.read_csv(induction.GOLD_DIR / f"{w}.tsv", sep="\t")
+        g = pd.read_csv(measured.GOLD_DIR / f"{w}.tsv", sep="\t")
         assert list(g.columns) == ["corpus", "doc", "sent_id", "sent_no", "token_index", "form", "sense"]
         assert g["sense"].value_counts().iloc[:2].min() >= 8
 
@@ -256,7 +292,7 @@ def test_wide_window_radius_and_cap():
 
 
 def test_split_token_sentences_finds_the_target_sentence():
-    from senses.evaluate import split_token_sentences
+    from corpora.senseval import split_token_sentences
 
     sents, n = split_token_sentences("the line was busy . j . p . called the line again .".split(), 12)
     assert sents == [["the", "line", "was", "busy", "."], "j . p . called the line again .".split()]
@@ -294,14 +330,14 @@ def test_neighbouring_sentences_separate_identical_sentences(tmp_path):
 def test_small_corpus_rows_score_seeded_subsamples():
     """The benchmark's small-corpus rows: seeded subsamples of a gold word, each analysed on its own."""
     frame, layers, subs = _fixture()
-    gold = induction.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
+    bank = gold.GoldWord("t", "bank", frame, frame["sense"].to_numpy())
     cand = induction.Candidate("default", represent.SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE)
-    rows = induction.small_rows(gold, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
+    rows = induction.small_rows(bank, layers, subs, cand, sizes=(20, 30, 48), repeats=2)
     assert [(r["set"], r["n"], r["sample"]) for r in rows] == [("t n=20", 20, 0), ("t n=20", 20, 1),
                                                                ("t n=30", 30, 0), ("t n=30", 30, 1)]
-    again = induction.small_rows(gold, layers, subs, cand, sizes=(20,), repeats=2)
+    again = induction.small_rows(bank, layers, subs, cand, sizes=(20,), repeats=2)
     assert [r["ari_auto"] for r in again] == [r["ari_auto"] for r in rows[:2]]  # seeded
-    sub, picked = induction.subsample(gold, 20, 1)
+    sub, picked = induction.subsample(bank, 20, 1)
     assert list(sub.frame["doc"]) == sorted(frame["doc"].iloc[picked]) and len(set(picked)) == 20
     assert rows[1]["k_gold"] == len(set(sub.senses))
     summary = induction.summarise(pd.DataFrame(rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from senses import measured
@@ -22,7 +23,7 @@ def test_picks_two_sense_words_the_default_view_separates(tmp_path):
     _gold(tmp_path, "plant", {"botany": 97, "factory": 3})  # one sense with >= 8 occurrences
     _gold(tmp_path, "key", {"important": 50, "button": 50})  # the view does not separate it (ARI 0.1)
     _gold(tmp_path, "seal", {"animal": 10, "close": 10, "name": 20})  # name does not count: ARI unknown
-    name = measured.default_candidate()
+    name = measured.DEFAULT_CANDIDATE
     rows = [{"set": "wiki", "candidate": name, "word": w, "k_auto": 2, "ari_auto": a}
             for w, a in (("bank", 0.6), ("rock", 0.9), ("cell", 0.8), ("plant", 0.95), ("key", 0.1))]
     rows.append({"set": "wiki", "candidate": "another view", "word": "key", "k_auto": 2, "ari_auto": 0.99})
@@ -48,7 +49,7 @@ def test_the_shipped_examples_follow_the_measurement():
 
 
 def test_misfit_shares_come_from_the_benchmark_summary(tmp_path):
-    name = measured.default_candidate()
+    name = measured.DEFAULT_CANDIDATE
     summary = [{"set": "wiki", "candidate": name, "misfit_least_typical": 0.45, "misfit_all": 0.18},
                {"set": "senseval", "candidate": name, "misfit_least_typical": 0.55, "misfit_all": 0.32},
                {"set": "wiki", "candidate": "another view", "misfit_least_typical": 0.9, "misfit_all": 0.1},
@@ -57,3 +58,10 @@ def test_misfit_shares_come_from_the_benchmark_summary(tmp_path):
     results.write_text(json.dumps({"rows": [], "summary": summary}))
     assert measured.misfit_shares.__wrapped__(results) == {"wiki": (0.45, 0.18), "senseval": (0.55, 0.32)}
     assert measured.misfit_shares.__wrapped__(tmp_path / "missing.json") == {}
+
+
+def test_number_text_three_decimals_no_negative_zero_dash_for_missing():
+    assert [measured.number_text(v) for v in (0.797369, 1.0, -0.00968, -0.0004, np.float32(-0.0001))] == \
+        ["0.797", "1.000", "-0.010", "0.000", "0.000"]
+    assert [measured.number_text(v) for v in (None, float("nan"), pd.NA, 4333)] == ["–", "–", "–", "4333"]
+    assert measured.number_text(-0.004, 2) == "0.00" and measured.number_text(0.056, 2) == "0.06"

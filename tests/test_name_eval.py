@@ -1,4 +1,4 @@
-"""senses.name_eval: do the cluster names hold the expected keywords of the gold senses."""
+"""benchmarks.name_eval: do the cluster names hold the expected keywords of the gold senses."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from senses import name_eval
-from senses.induction import GOLD_DIR, SENSEVAL_WORDS
+from benchmarks import name_eval
+from corpora.senseval import WORDS as SENSEVAL_WORDS
+from senses.measured import GOLD_DIR
 
 
 def test_every_gold_sense_has_two_to_four_keywords():
@@ -43,7 +44,7 @@ def test_keyword_hits_use_each_senses_majority_cluster():
 
 
 def test_score_names_runs_the_explorers_default_view(tiny_elmo):
-    from senses.induction import GoldWord
+    from benchmarks.gold import GoldWord
 
     river = "we sat on the bank of the river and watched the water".split()
     money = "she put the cash in the bank to pay the loan".split()

@@ -307,7 +307,7 @@ def test_kwic_keeps_the_end_of_a_long_left_context():
 
 
 def test_least_typical_uses_are_the_farthest_from_their_centre():
-    from senses.induction import misfits
+    from benchmarks.induction import misfits
 
     rng = np.random.default_rng(0)
     f = _frame(10)

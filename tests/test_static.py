@@ -221,15 +221,15 @@ def test_average_of_meanings_and_bow(tiny_elmo):
 
 
 def test_sense_accuracy_needs_gold(tiny_elmo):
-    from senses import evaluate as ev
+    from senses import accuracy
 
     layers = tiny_elmo.embed_targets(SENTENCES, INDICES)
     occ = ss.Occurrences(SENTENCES, INDICES, ["river", "money", "river", "prison"] * 4, 16)
     acc = ss.sense_accuracy(tiny_elmo, occ, layers)
-    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", ev.AVG, ev.MEANING, ev.BOW, ev.STATIC, ev.MFS]
+    assert acc["features"].tolist() == ["layer 0", "layer 1", "layer 2", accuracy.AVG, accuracy.MEANING, accuracy.BOW, accuracy.STATIC, accuracy.MFS]
     # the bag of words sees "river" / "money" / "cell" next to "bank": perfect on these toy sentences
-    assert acc.set_index("features").loc[ev.BOW, "logreg"] == 1.0
-    assert acc.set_index("features").loc[ev.MFS, "logreg"] == pytest.approx(0.5)
+    assert acc.set_index("features").loc[accuracy.BOW, "logreg"] == 1.0
+    assert acc.set_index("features").loc[accuracy.MFS, "logreg"] == pytest.approx(0.5)
     assert ss.sense_accuracy(tiny_elmo, ss.Occurrences(SENTENCES, INDICES, None, 16), layers) is None
 
 

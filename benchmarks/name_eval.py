@@ -8,8 +8,8 @@ senses.explore.name_senses); for every gold sense, its majority cluster (the clu
 occurrences) is found, and the sense counts as named when that cluster's name (ClusterName.label) holds
 one of its keywords, compared as lemmas (senses.naming.lemma), case-insensitive.
 
-    python -m senses.name_eval [--wiki bank,star] [--senseval hard,interest] [--out benchmarks/results]
-    python -m senses.evaluate --names          (the same)
+    python -m benchmarks.name_eval [--wiki bank,star] [--senseval hard,interest] [--out benchmarks/results]
+    python -m benchmarks.evaluate --names          (the same)
 
 Writes benchmarks/results/names.json: per gold set, the share of senses whose majority cluster's name holds
 a keyword (all senses, and the "major" ones with >= GOLD_MIN occurrences), one row per sense, and each
@@ -18,9 +18,7 @@ word's cluster names with their example sentences. The `name`/`other` labels hav
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import re
 import sys
 import time
@@ -32,8 +30,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .induction import DEFAULT_OUT, GOLD_DIR, GOLD_MIN, SENSEVAL_WORDS, GoldWord
-from .naming import lemma
+from corpora.senseval import WORDS as SENSEVAL_WORDS
+from senses.explore import analyse, embed_occurrences, name_senses, typical_examples
+from senses.measured import GOLD_DIR, GOLD_MIN
+from senses.naming import lemma
+
+from .common import repo_path
+from .gold import GoldWord, gold_arguments, gold_run, load_golds
 
 KEYWORDS = GOLD_DIR / "keywords" / "keywords.tsv"
 RESULTS = "names.json"
@@ -83,8 +86,6 @@ def score_names(gold: GoldWord, model, keywords: dict[tuple[str, str, str], list
                 layers: np.ndarray | None = None, subs: list[list[str]] | None = None) -> tuple[pd.DataFrame, list[dict]]:
     """The default view of one gold word as the Explorer computes it: (keyword_hits rows with set and word,
     [{cluster, size, name, example}] of its clusters)."""
-    from .explore import analyse, embed_occurrences, name_senses, typical_examples
-
     if layers is None:
         layers, subs = embed_occurrences(model, gold.frame)
     a = analyse(gold.frame, layers, substitutes=subs)
@@ -115,19 +116,8 @@ def summarise(rows: pd.DataFrame) -> list[dict]:
 def run(model, wiki_words: Sequence[str] | None = None, senseval_words: Sequence[str] = SENSEVAL_WORDS,
         store=None, log: Callable[[str], None] = print) -> tuple[pd.DataFrame, dict[str, list[dict]]]:
     """score_names over the gold words: (one row per sense, {"set:word": its clusters})."""
-    from .induction import gold_words, load_senseval_gold, load_wiki_gold
-
     keywords = load_keywords()
-    golds: list[GoldWord] = []
-    wiki_words = gold_words() if wiki_words is None else wiki_words
-    if wiki_words:
-        if store is None:
-            from corpora.store import Store
-
-            store = Store()
-        store.ensure_builtin("wiki")
-        golds += [load_wiki_gold(store, w) for w in wiki_words]
-    golds += [load_senseval_gold(w) for w in senseval_words]
+    golds = load_golds(wiki_words, list(senseval_words), store)
     frames, clusters = [], {}
     for g in golds:
         t0 = time.perf_counter()
@@ -139,37 +129,20 @@ def run(model, wiki_words: Sequence[str] | None = None, senseval_words: Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m senses.name_eval", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", type=Path, default=None, help="model directory (default: the bundled model)")
-    ap.add_argument("--wiki", default=None, help="comma-separated wiki gold words (default: all kept words)")
-    ap.add_argument("--senseval", default=",".join(SENSEVAL_WORDS), help="comma-separated Senseval words")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    ap = gold_arguments("python -m benchmarks.name_eval", __doc__.split("\n\n")[0])
     args = ap.parse_args([a for a in (argv if argv is not None else sys.argv[1:]) if a != "--names"])
 
-    import torch
-
     from corpora.search import lemma_forms
-    from elmo.embedder import ELMo
 
-    from .evaluate import default_model_dir, senseval_available
-
-    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
-    torch.set_num_threads(threads)
-    model_dir = args.model or default_model_dir()
-    model = ELMo.load(model_dir, word_forms=lemma_forms)  # as the app loads it
-    sv = [w for w in args.senseval.split(",") if w.strip()]
-    if sv and not senseval_available():
-        print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip", file=sys.stderr)
+    setup = gold_run(args, word_forms=lemma_forms)  # the model as the app loads it
+    if setup is None:
         return 2
-    wiki = [w for w in args.wiki.split(",") if w.strip()] if args.wiki is not None else None
     t0 = time.time()
-    rows, clusters = run(model, wiki, sv, log=lambda s: print(s, file=sys.stderr, flush=True))
+    rows, clusters = run(setup.model, setup.wiki, setup.senseval, log=lambda s: print(s, file=sys.stderr, flush=True))
     seconds = round(time.time() - t0, 1)
     summary = summarise(rows)
-    root = Path(__file__).resolve().parents[1]
-    shown = Path(model_dir).resolve()
-    meta = {"model": str(shown.relative_to(root) if shown.is_relative_to(root) else shown),
-            "keywords": str(KEYWORDS.relative_to(root)), "seconds": seconds, "threads": threads,
+    meta = {"model": repo_path(setup.model_dir), "keywords": repo_path(KEYWORDS), "seconds": seconds,
+            "threads": setup.threads,
             "created": datetime.now(UTC).isoformat(timespec="seconds")}
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / RESULTS
