@@ -22,18 +22,29 @@ class ModelFileError(ValueError):
     """A model file is missing, unreadable, malformed or does not fit the configuration."""
 
 
+def _too_deep(obj, levels_left: int) -> bool:
+    """True when the containers of parsed JSON nest more than `levels_left` levels (stops at the limit)."""
+    if isinstance(obj, dict):
+        obj = list(obj.values())
+    if not isinstance(obj, list):
+        return False
+    return levels_left == 0 or any(_too_deep(v, levels_left - 1) for v in obj)
+
+
 def read_json(path: str | Path, what: str = "JSON file"):
     """The parsed content of a JSON file; ModelFileError naming the file when it cannot be read or parsed."""
-    from corpora.readers import JSONProblem, parse_json  # corpora never imports torch: no cycle
-
     try:
-        data = parse_json(Path(path).read_text(encoding="utf-8"), MAX_JSON_DEPTH)
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         raise ModelFileError(f"{path}: cannot be read ({e.strerror or e})") from e
     except UnicodeDecodeError as e:
         raise ModelFileError(f"{path}: not a {what} (not UTF-8 text: byte {e.start})") from e
-    except JSONProblem as e:
+    except RecursionError as e:
+        raise ModelFileError(f"{path}: not a valid {what} (nested too deeply)") from e
+    except ValueError as e:  # not JSON, or a whole number longer than Python's digit limit
         raise ModelFileError(f"{path}: not a valid {what} ({e})") from e
+    if _too_deep(data, MAX_JSON_DEPTH):
+        raise ModelFileError(f"{path}: not a valid {what} (nested more than {MAX_JSON_DEPTH} levels deep)")
     return data
 
 
