@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 python benchmarks/bench_app.py [--word cell] [--corpus wiki] [--model DIR] [--repeat 5]
 
-Steps timed (pages.common's cached pipeline, run in streamlit's bare mode, i.e. the same code and caches):
+Steps timed (pages.cache's cached pipeline, run in streamlit's bare mode, i.e. the same code and caches):
 search (corpora.search.occurrences, sampled to 300), embedding of all layers (ELMo.embed_targets),
 projection + clustering (senses.explore.analyse: scalar mix, PCA, automatic k) and cluster naming.
 "cold_plot_s": first request after the model is loaded and the corpus indexed, until the plot can be
@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from corpora import settings  # noqa: E402
 from corpora.search import SAMPLE_LIMIT  # noqa: E402
 
 TARGETS = {"cold_plot_s": 3.0, "cold_names_s": 5.0, "warm_s": 0.3, "peak_rss_mb": 1024.0}
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     import torch
 
-    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    torch.set_num_threads(settings.torch_threads())
     from elmo.embedder import bundled_model_dir
 
     if args.model:
@@ -67,18 +68,18 @@ def main(argv: list[str] | None = None) -> dict:
                  "(pass --model DIR to time another model).")
     os.environ["SENSE_EXPLORER_MODEL"] = str(model_dir)
 
-    from pages import common
+    from pages import cache, models, store
     from senses.explore import DEFAULT_REPRESENTATION
 
     t = time.perf_counter()
-    model = common.load_model(str(model_dir))
+    model = models.load_model(str(model_dir))
     load_s = time.perf_counter() - t
-    name = next(iter(common.model_dirs()))
+    name = next(iter(models.model_dirs()))
     t = time.perf_counter()
     from corpora.builtin import builtin_names
 
     if args.corpus in builtin_names():
-        common.get_store().ensure_builtin(args.corpus)
+        store.get_store().ensure_builtin(args.corpus)
     index_s = time.perf_counter() - t
 
     key = (args.corpus, args.word, args.match, args.limit)
@@ -88,17 +89,17 @@ def main(argv: list[str] | None = None) -> dict:
     def request(layer="mix", k=None) -> tuple[float, float, dict]:
         steps = {}
         t0 = time.perf_counter()
-        occ, total = common.cached_occurrences(*key)
+        occ, total = cache.cached_occurrences(*key)
         steps["search_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        common.cached_embeddings(*key, name, occ.attrs["rows"])
+        cache.cached_embeddings(*key, name, occ.attrs["rows"])
         steps["embed_s"] = time.perf_counter() - t1
         t1 = time.perf_counter()
-        a = common.cached_analysis(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)
+        a = cache.cached_analysis(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)
         steps["analyse_s"] = time.perf_counter() - t1
         plot_s = time.perf_counter() - t0
         t1 = time.perf_counter()
-        common.cached_names(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)
+        cache.cached_names(*key, name, layer, (0.0, 0.0, 0.0) if layer == "mix" else (), "PCA", k, rep)
         steps["names_s"] = time.perf_counter() - t1
         names_s = time.perf_counter() - t0
         steps.update(n=len(occ), total=total, k=a.k, silhouette=round(a.clustering.silhouette, 4))

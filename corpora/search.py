@@ -337,3 +337,11 @@ def kwic_lines(df: pd.DataFrame, width: int = 40) -> list[str]:
         rc = " ".join(right.split())[:width]
         out.append(f"{lc:>{width}} [{kw}] {rc}")
     return out
+
+
+def rows_key(occ: pd.DataFrame) -> str:
+    """A digest of the occurrences' sentences and target positions (what a biLM pass over them depends on)."""
+    import hashlib
+
+    return hashlib.sha1(json.dumps([list(occ["token_index"].astype(int)), [list(t) for t in occ["tokens"]]],
+                                   ensure_ascii=False).encode("utf-8")).hexdigest()

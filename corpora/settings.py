@@ -10,6 +10,8 @@ layer (it imports neither torch nor elmo, senses or pages), so every part of the
     SENSE_EXPLORER_WARM_UMAP         "0": no background UMAP compilation when the app starts
     SENSE_EXPLORER_TOKENISE_WORKER   "0": never a second process to tokenise a large corpus
     SENSE_EXPLORER_DEBUG             set: the command line logs the traceback of an unexpected error
+    OMP_NUM_THREADS                  the threads torch may use (torch_threads; default 1)
+    NLTK_DATA                        folders searched first for NLTK's corpora (nltk_data_dirs)
 """
 
 from __future__ import annotations
@@ -71,3 +73,15 @@ def tokenise_worker() -> bool:
 def debug() -> bool:
     """Whether $SENSE_EXPLORER_DEBUG is set to anything non-empty."""
     return bool(os.environ.get(DEBUG_ENV))
+
+
+def torch_threads() -> int:
+    """$OMP_NUM_THREADS as a whole number >= 1; 1 when unset or not a number (two torch processes with
+    two threads each on two cores run ~30x slower: one thread is the safe default)."""
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    return max(1, int(threads)) if threads.isdigit() else 1
+
+
+def nltk_data_dirs() -> list[str]:
+    """The folders of $NLTK_DATA, in order (none when unset)."""
+    return [p for p in os.environ.get("NLTK_DATA", "").split(os.pathsep) if p]

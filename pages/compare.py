@@ -14,17 +14,11 @@ import streamlit as st
 
 from corpora.errors import CorpusError
 from corpora.errors import escape_markdown as md
-from pages.common import (
-    cached_occurrences,
-    ensure_corpus,
-    export_buttons,
-    get_model,
-    get_store,
-    kwic_columns,
-    load_model,
-    model_dirs,
-    rows_key,
-)
+from corpora.search import rows_key
+from pages.cache import cached_occurrences, ensure_corpus
+from pages.models import get_model, load_model, model_dirs
+from pages.store import get_store
+from pages.widgets import export_buttons, kwic_columns
 from senses import explore, shift
 
 NONE, CORPUS, SPLIT = "none", "corpus", "split"

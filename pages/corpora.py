@@ -16,7 +16,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from corpora.errors import CorpusError, DuplicateContentError, escape_markdown
-from pages.common import clear_corpus_caches, frequent_words, get_store, indexing_now
+from pages.cache import clear_corpus_caches, frequent_words
+from pages.store import get_store, indexing_now
 
 EXPLORER = "pages/explorer.py"  # as app.py registers it, relative to the app's folder
 UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "jsonl", "zip"]

@@ -1,6 +1,6 @@
 """Sense explorer page: every occurrence of a word as a point, coloured by sense cluster.
 
-Thin: widgets and layout only; the work is in pages.common (cached pipeline), senses.explore and
+Thin: widgets and layout only; the work is in pages.cache (cached pipeline), senses.explore and
 senses.metadata. Widget keys start with "ex_". The view (corpus, word, match, limit, layer, mix
 weights, k, projection, colour) and the cluster names typed for it ("names=1:river,2:money") live in the
 URL's query parameters, so a link reproduces it.
@@ -22,24 +22,20 @@ from corpora.errors import escape_markdown as md
 from corpora.search import SAMPLE_LIMIT
 from corpora.text import tokenize
 from pages import compare
-from pages.common import (
+from pages.cache import (
     cached_analysis,
     cached_embeddings,
     cached_occurrences,
     cached_placement,
-    corpus_names,
     ensure_corpus,
-    export_buttons,
     frequent_words,
-    get_model,
     index_finished,
-    index_in_background,
     known_names,
-    kwic_columns,
-    model_select,
     name_view,
-    warm_umap,
 )
+from pages.models import get_model, model_select
+from pages.store import corpus_names, index_in_background
+from pages.widgets import export_buttons, kwic_columns, warm_umap
 from senses import explore, measured, metadata, represent
 from senses.cluster import OVER_K, PROJECTIONS
 from senses.measured import number_text

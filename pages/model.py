@@ -1,9 +1,9 @@
 """Model page: the model card, the word-sense benchmark, the biLM as a frozen feature extractor, and
 choosing or uploading the model every page uses.
 
-The active model is one for all pages (pages.common.model_select / session_model). An uploaded
+The active model is one for all pages (pages.models.model_select / session_model). An uploaded
 bilm-tf pair (options.json + weights.hdf5) is converted by elmo.uploads and saved as a safetensors
-model directory beside the corpus store (pages.common.uploaded_models_dir()), so it is listed for
+model directory beside the corpus store (pages.models.uploaded_models_dir()), so it is listed for
 every session of this server, and after restarts, until that folder is deleted. bilm-tf files carry
 no LM vocabulary, so an uploaded model gives vectors but no substitutes.
 """
@@ -24,7 +24,7 @@ from elmo.embedder import ELMo
 from elmo.io import ModelFileError
 from elmo.model import count_parameters
 from elmo.uploads import save_upload
-from pages.common import model_select, session_model, set_active_model, uploaded_models_dir
+from pages.models import model_select, session_model, set_active_model, uploaded_models_dir
 from senses import accuracy as ev
 from senses.measured import RESULTS_DIR, number_text
 

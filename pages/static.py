@@ -2,7 +2,7 @@
 
 Thin page: layout and caching only. Routing of the sources, candidate words and example sentences are in
 senses.static, the baselines (Word2Vec vectors, average of meanings) in senses.baselines. The model is the
-session's active model (pages.common.session_model).
+session's active model (pages.models.session_model).
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from corpora.search import SAMPLE_LIMIT
 from corpora.senseval import senseval_available
 from corpora.text import tokenize
 from elmo.io import ModelFileError
-from pages.common import cached_occurrences as search_occurrences
-from pages.common import corpus_names, ensure_corpus, get_store, session_model
+from pages.cache import cached_occurrences as search_occurrences
+from pages.cache import ensure_corpus
+from pages.models import session_model
+from pages.store import corpus_names, get_store
 from senses import static as ss
 from senses.baselines import average_of_meanings, embedding_neighbours, shipped_vectors
 from senses.explore import MIX, find_target

@@ -5,7 +5,11 @@ Plain functions over numpy arrays (scikit-learn / umap-learn underneath); no str
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering, KMeans
@@ -43,6 +47,43 @@ class Projection:
         return None if self.pca is None else self.pca.transform(normalize(x))
 
 
+def _numba_cache() -> None:
+    """Let numba (under umap) keep its compiled functions: beside umap when that folder is writable
+    (numba's default), else beside the store. Takes effect when numba is first imported."""
+    from importlib.util import find_spec
+
+    from corpora import settings
+
+    spec = find_spec("umap")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    if "NUMBA_CACHE_DIR" not in os.environ and (folder is None or not os.access(folder, os.W_OK)):
+        os.environ["NUMBA_CACHE_DIR"] = str(settings.data_dir() / "numba-cache")
+
+
+class UmapWarmUp:
+    """Compiles UMAP's numba functions (~10-20 s) in a daemon thread, once its user has been idle for
+    `idle_s` (touch(busy) says when work starts and ends: the compilation slows whatever runs beside it)."""
+
+    def __init__(self, idle_s: float = 8.0) -> None:
+        self.idle_s = idle_s
+        self.last_activity = time.monotonic()
+        self.busy = True
+        self.done = threading.Event()
+        threading.Thread(target=self._run, name="umap-warm-up", daemon=True).start()
+
+    def touch(self, busy: bool) -> None:
+        self.busy, self.last_activity = busy, time.monotonic()
+
+    def _run(self) -> None:
+        while self.busy or time.monotonic() - self.last_activity < self.idle_s:
+            time.sleep(0.5)
+        try:
+            project(np.random.default_rng(0).standard_normal((40, 16)).astype(np.float32), method="UMAP")
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first UMAP view compiles
+            pass
+        self.done.set()
+
+
 def project(x: np.ndarray, method: str = "PCA", seed: int = 0) -> Projection:
     """2D coordinates of (n, d) vectors, cosine-normalised first."""
     x = normalize(np.asarray(x, dtype=np.float32))
@@ -56,6 +97,7 @@ def project(x: np.ndarray, method: str = "PCA", seed: int = 0) -> Projection:
             c = np.pad(c, ((0, 0), (0, 2 - c.shape[1])))
         return Projection(c, [float(v) for v in pca.explained_variance_ratio_], method, pca)
     if method == "UMAP":
+        _numba_cache()
         import umap
 
         nn = max(2, min(15, n - 1))

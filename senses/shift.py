@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from corpora import settings
 from corpora.errors import CorpusError
 from corpora.search import WIDE_COLUMN
 
@@ -490,8 +490,7 @@ def _load_model(path: str | None):
     from corpora.search import lemma_forms
     from elmo.embedder import ELMo, default_model_dir
 
-    threads = os.environ.get("OMP_NUM_THREADS", "")
-    torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
+    torch.set_num_threads(settings.torch_threads())
     return ELMo.load(path or default_model_dir(), word_forms=lemma_forms)
 
 

@@ -170,7 +170,7 @@ def test_other_corpora_offer_their_own_frequent_words(app_env):
 
     wiki = run_explorer()
     assert wiki.pills(key="ex_try").options == list(example_words()) and wiki.pills(key="ex_try").label == "Try:"
-    from pages.common import frequent_words
+    from pages.cache import frequent_words
 
     assert frequent_words("later") == []  # not indexed yet: not cached either
     app_env.add_corpus("later", [Document("The otter swam past the otter den.")], source="upload")

@@ -96,7 +96,7 @@ def test_upload_bilm_tf_pair(app, bilm_tf_pair):
     assert rows["LM vocabulary"] == "none (no LM head)"
     assert any(n.endswith("(uploaded)") for n in at.selectbox(key="model_choice").options)
     # kept as a safetensors model directory in the data dir, so the explorer can choose it too
-    from pages.common import model_dirs
+    from pages.models import model_dirs
 
     saved = [n for n in model_dirs() if n.endswith("(uploaded)")]
     assert len(saved) == 1 and (model_dirs()[saved[0]] / "model.safetensors").is_file()

@@ -149,7 +149,7 @@ def test_senseval_gold_separability(app):
 def test_store_corpus_source(app):
     from corpora.builtin import Document
     from corpora.store import Store
-    from pages.common import get_store
+    from pages.store import get_store
 
     Store().add_corpus("mini", [Document(text=TEXT)])  # in this test's SENSE_EXPLORER_DATA
     get_store.clear()  # the cached store of an earlier test points to another folder

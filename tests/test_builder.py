@@ -119,7 +119,7 @@ def test_explorer_reads_the_text_while_the_index_is_built(background_env, monkey
     assert "being built in the background" not in captions and "sent_id column is empty" not in captions
     assert n_points(occurrence_traces(plot_spec(at))) == first
     assert calls == [1], "the same sentences were embedded again after the index was built"
-    from pages.common import cached_occurrences
+    from pages.cache import cached_occurrences
 
     occ, _ = cached_occurrences("wiki", "bank", "lemma", 300)
     assert occ.attrs.get("source") != "scan" and occ["sent_id"].notna().all()
