@@ -79,7 +79,7 @@ class Candidate:
 
 
 CANDIDATES = (
-    Candidate("today: mix of layers 0-2, silhouette k (baseline)", LAYERS, SILHOUETTE),
+    Candidate("mix of layers 0-2, silhouette k (baseline)", LAYERS, SILHOUETTE),
     Candidate("no layer 0, silhouette k", NO_LAYER_0, SILHOUETTE),
     Candidate("layer-0 residual, silhouette k", LAYER_0_RESIDUAL, SILHOUETTE),
     Candidate("form-centred, silhouette k", FORM_CENTRED, SILHOUETTE),
@@ -220,14 +220,14 @@ def run_benchmark(model, store=None, wiki_words: Sequence[str] | None = None,
 
 def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", limit: int = SAMPLE_LIMIT,
                       repeats: int = 2) -> dict:
-    """Seconds from search result to named clusters for the Explorer's default view, today's pipeline
+    """Seconds from search result to named clusters for the Explorer's default view: the baseline
     (embed_targets, layer mix + silhouette k, names from per-cluster LM passes), the previous default
     (one pass for vectors + substitutes, SUBSTITUTES_CONTEXT_FORM_CENTRED + merge-small k, names from the substitutes) and the
     default (the same with SUBSTITUTES_CONTEXT_VECTORS); best of `repeats`, alternating."""
     occ = occurrences(store, corpus, word, match="lemma", limit=limit, seed=0)
     tokens, index = [list(t) for t in occ["tokens"]], [int(i) for i in occ["token_index"]]
 
-    def today() -> None:
+    def baseline() -> None:
         layers = model.embed_targets(tokens, index, max_sentences=64)
         a = analyse(occ, layers, representation=LAYERS, auto=SILHOUETTE)
         name_clusters(a.frame, a.clustering.labels, model=model, word=word)
@@ -244,15 +244,15 @@ def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", li
         name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
     shipped_vectors()  # loaded once per process (the page uses the same)
-    best = {"today": float("inf"), "previous": float("inf"), "default": float("inf")}
+    best = {"baseline": float("inf"), "previous": float("inf"), "default": float("inf")}
     for _ in range(repeats):
-        for name, f in (("today", today), ("previous", previous), ("default", default)):
+        for name, f in (("baseline", baseline), ("previous", previous), ("default", default)):
             t0 = time.perf_counter()
             f()
             best[name] = min(best[name], time.perf_counter() - t0)
-    return {"word": word, "corpus": corpus, "occurrences": len(occ), "today_s": round(best["today"], 2),
+    return {"word": word, "corpus": corpus, "occurrences": len(occ), "baseline_s": round(best["baseline"], 2),
             "previous_s": round(best["previous"], 2), "default_s": round(best["default"], 2),
-            "growth": round(best["default"] / best["today"] - 1, 3),
+            "growth": round(best["default"] / best["baseline"] - 1, 3),
             "growth_vs_previous": round(best["default"] / best["previous"] - 1, 3)}
 
 
@@ -269,8 +269,8 @@ def write_results(df: pd.DataFrame, meta: dict, out: Path = DEFAULT_OUT) -> tupl
                                                       "ari_auto", "ari_gold_k", "form_ari", "knn_2d"]]
     cold = meta.get("cold_view")
     timing = (f"Cold default view (search result to named clusters, {cold['occurrences']} occurrences of "
-              f"\"{cold['word']}\", best of 2): today's pipeline {cold['today_s']} s, previous default "
-              f"{cold.get('previous_s', '-')} s, default {cold['default_s']} s ({100 * cold['growth']:+.0f} % vs today's, "
+              f"\"{cold['word']}\", best of 2): baseline {cold['baseline_s']} s, previous default "
+              f"{cold.get('previous_s', '-')} s, default {cold['default_s']} s ({100 * cold['growth']:+.0f} % vs the baseline, "
               f"{100 * cold.get('growth_vs_previous', 0):+.0f} % vs the previous default).\n\n") if cold else ""
     m.write_text(
         "# Sense induction benchmark (`python -m benchmarks.evaluate --induction`)\n\n"

@@ -38,8 +38,8 @@ def num(v, digits: int = 3) -> str:
 
 
 def plain_name(candidate: str) -> str:
-    """A benchmark candidate's name without the words that date it ("today: ", "(previous default)")."""
-    for dated in ("today: ", " (previous default)", " (baseline)", " (default)"):
+    """A benchmark candidate's name without the words that date it ("(previous default)", "(baseline)")."""
+    for dated in (" (previous default)", " (baseline)", " (default)"):
         candidate = candidate.replace(dated, "")
     return candidate
 

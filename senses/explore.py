@@ -45,7 +45,7 @@ DEFAULT_AUTO_K = MERGE
 MISSING_NOTES = {  # what analyse says when a representation's input is missing
     "substitutes": "no language-model substitutes (none given; the model may have no LM head): context words and "
                    "vectors only",
-    "static vectors": "no static word vectors (senses/static_vectors missing): substitutes only"}
+    "Word2Vec vectors": "no Word2Vec word vectors (senses/static_vectors missing): substitutes only"}
 LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")

@@ -85,8 +85,8 @@ SOURCES = ("forward", "backward", "both")
 CONTEXT_WINDOW = 10
 SUBSTITUTE_STOP = frozenset({"s", "'s", "n't", "unk"})
 WORD2VEC_WINDOW = 20  # context words on each side for the Word2Vec context vector
-STATIC_SIF = 100.0  # frequency weight (r + 1) / (r + 1 + STATIC_SIF) for the word of frequency rank r (Zipf: ~ SIF a / (a + p))
-STATIC_DECAY = 0.5  # distance weight 1 / (1 + distance) ** STATIC_DECAY
+WORD2VEC_SIF = 100.0  # frequency weight (r + 1) / (r + 1 + WORD2VEC_SIF) for the word of frequency rank r (Zipf: ~ SIF a / (a + p))
+WORD2VEC_DECAY = 0.5  # distance weight 1 / (1 + distance) ** WORD2VEC_DECAY
 
 Progress = Callable[[int, int], None]
 
@@ -229,8 +229,8 @@ class Occurrences:
     forms: Sequence[str] = ()  # the target's surface form
     substitutes: Sequence[Sequence[str]] | None = None  # lemmatised LM substitutes (occurrence_substitutes)
     context_words: Sequence[Sequence[str]] | None = None  # lemmatised context words (context_lemmas)
-    context_vectors: np.ndarray | None = None  # (n, dim) static_context_vectors
-    discourse_vectors: np.ndarray | None = None  # (n, dim) wide_context_vectors
+    context_vectors: np.ndarray | None = None  # (n, dim) word2vec_context_vectors
+    discourse_vectors: np.ndarray | None = None  # (n, dim) word2vec_discourse_vectors
 
     def __len__(self) -> int:
         return len(self.layers)
@@ -481,7 +481,7 @@ def occurrence_inputs(layers: np.ndarray, fields: frozenset[str] | set[str],
                       discourse_tokens: Sequence[Sequence[str]] | None = None) -> tuple[Occurrences, list[str]]:
     """The Occurrences of n targets ((n, L, D) layers, the tokens of their sentences and their positions) with
     the fields a representation reads (Representer.reads), and what had to be left out: "substitutes" (none
-    given: empty bags) and "static vectors" (senses/static_vectors missing: one zero column, the mean).
+    given: empty bags) and "Word2Vec vectors" (senses/static_vectors missing: one zero column, the mean).
 
     Without tokens (a sentence known by its vectors alone) the forms are "" and the word fields empty. The
     discourse is `discourse_tokens` (corpora.search's _wide_tokens), else the sentence itself."""
@@ -499,46 +499,47 @@ def occurrence_inputs(layers: np.ndarray, fields: frozenset[str] | set[str],
         context = [context_lemmas(t, i) for t, i in zip(tokens, index, strict=True)] if words else [[]] * n
     vectors: dict[str, np.ndarray | None] = {}
     if CONTEXT_VECTORS in fields:
-        vectors[CONTEXT_VECTORS] = static_context_vectors(tokens, index) if words else None
+        vectors[CONTEXT_VECTORS] = word2vec_context_vectors(tokens, index) if words else None
     if DISCOURSE_VECTORS in fields:
-        vectors[DISCOURSE_VECTORS] = wide_context_vectors(
+        vectors[DISCOURSE_VECTORS] = word2vec_discourse_vectors(
             discourse_tokens if discourse_tokens is not None else tokens, forms) if words else None
     if words and any(v is None for v in vectors.values()):
-        missing.append("static vectors")
+        missing.append("Word2Vec vectors")
     vectors = {f: np.zeros((n, 1), np.float32) if v is None else v for f, v in vectors.items()}
     return Occurrences(np.asarray(layers, np.float32), forms, substitutes, context,
                        vectors.get(CONTEXT_VECTORS), vectors.get(DISCOURSE_VECTORS)), missing
 
 
-# ---- context through static word vectors --------------------------------------------------------------
+# ---- context through Word2Vec word vectors -----------------------------------------------------------
 
 
-def static_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[int], static=None,
-                           window: int = WORD2VEC_WINDOW) -> np.ndarray | None:
-    """Per occurrence, the weighted mean static vector of the content words within `window` tokens (the
-    target's own forms left out): (n, dim), zero rows where no word is known; None without static vectors.
+def word2vec_context_vectors(tokens: Sequence[Sequence[str]], indices: Sequence[int], word2vec=None,
+                             window: int = WORD2VEC_WINDOW) -> np.ndarray | None:
+    """Per occurrence, the weighted mean Word2Vec vector (senses.baselines.StaticVectors; default the shipped
+    ones) of the content words within `window` tokens (the target's own forms left out): (n, dim), zero rows
+    where no word is known; None without Word2Vec vectors.
 
-    Weights: (r + 1) / (r + 1 + STATIC_SIF) for the word of frequency rank r (the vocabulary is stored most
-    frequent first; frequent words weigh less) x 1 / (1 + distance) ** STATIC_DECAY."""
-    return _static_means(tokens, indices, [t[i] for t, i in zip(tokens, indices, strict=True)], window,
-                         STATIC_DECAY, static)
+    Weights: (r + 1) / (r + 1 + WORD2VEC_SIF) for the word of frequency rank r (the vocabulary is stored most
+    frequent first; frequent words weigh less) x 1 / (1 + distance) ** WORD2VEC_DECAY."""
+    return _word2vec_means(tokens, indices, [t[i] for t, i in zip(tokens, indices, strict=True)], window,
+                           WORD2VEC_DECAY, word2vec)
 
 
-def wide_context_vectors(wide_tokens: Sequence[Sequence[str]], forms: Sequence[str],
-                         static=None) -> np.ndarray | None:
-    """Per occurrence, the weighted mean static vector of the content words of its wide context
+def word2vec_discourse_vectors(wide_tokens: Sequence[Sequence[str]], forms: Sequence[str],
+                               word2vec=None) -> np.ndarray | None:
+    """Per occurrence, the weighted mean Word2Vec vector of the content words of its wide context
     (corpora.search.wide_window; the target's own forms left out), with the frequency weight of
-    static_context_vectors and no distance decay: (n, dim), zero rows where no word is known; None without
-    static vectors."""
+    word2vec_context_vectors and no distance decay: (n, dim), zero rows where no word is known; None without
+    Word2Vec vectors."""
     # index -1 and no window: every position is context
-    return _static_means(wide_tokens, [-1] * len(wide_tokens), forms, None, 0.0, static)
+    return _word2vec_means(wide_tokens, [-1] * len(wide_tokens), forms, None, 0.0, word2vec)
 
 
-def _static_means(tokens: Sequence[Sequence[str]], indices: Sequence[int], forms: Sequence[str],
-                  window: int | None, decay: float, static=None) -> np.ndarray | None:
-    """The weighted means of static_context_vectors (window None: the whole token list)."""
+def _word2vec_means(tokens: Sequence[Sequence[str]], indices: Sequence[int], forms: Sequence[str],
+                    window: int | None, decay: float, word2vec=None) -> np.ndarray | None:
+    """The weighted means of word2vec_context_vectors (window None: the whole token list)."""
 
-    sv = static if static is not None else shipped_vectors()
+    sv = word2vec if word2vec is not None else shipped_vectors()
     if sv is None:
         return None
     out = np.zeros((len(tokens), sv.dim), np.float32)
@@ -550,7 +551,7 @@ def _static_means(tokens: Sequence[Sequence[str]], indices: Sequence[int], forms
                  if c in sv.row]
         if known:
             rows = np.array([r for r, _ in known])
-            wt = (rows + 1) / (rows + 1 + STATIC_SIF) / (1.0 + np.array([d for _, d in known])) ** decay
+            wt = (rows + 1) / (rows + 1 + WORD2VEC_SIF) / (1.0 + np.array([d for _, d in known])) ** decay
             out[n] = (sv.vectors[rows] * wt[:, None]).sum(0) / wt.sum()
     return out
 

@@ -82,7 +82,7 @@ def test_substitute_clustering_follows_senses_not_forms():
         assert adjusted_rand_score(frame["sense"], two.clustering.labels) == pytest.approx(1.0), rep
         # the plot shows the clustered vectors: the 2D coordinates separate the senses too
         assert induction.knn_accuracy(a.frame[["x", "y"]].to_numpy(), frame["sense"].to_numpy()) > 0.95
-    # today's pipeline on the same data follows the spelling
+    # the layer-mix baseline on the same data follows the spelling
     old = explore.analyse(frame, layers, representation=represent.LAYERS, auto=cluster.SILHOUETTE)
     assert adjusted_rand_score(frame["keyword"], old.clustering.labels) == pytest.approx(1.0)
 
@@ -141,8 +141,8 @@ def test_place_sentence_uses_the_analysis_representation():
     # the new occurrence is mapped exactly like the fitted ones: same vector, same point on the plot
     toks, j = frame["tokens"][i], int(frame["token_index"][i])
     one = represent.Occurrences(layers[i:i + 1], [frame["keyword"][i]], [subs[i]], [represent.context_lemmas(toks, j)],
-                                represent.static_context_vectors([toks], [j]),
-                                represent.wide_context_vectors([toks], [frame["keyword"][i]]))  # no document: the sentence
+                                represent.word2vec_context_vectors([toks], [j]),
+                                represent.word2vec_discourse_vectors([toks], [frame["keyword"][i]]))  # no document: the sentence
     v = a.representer.transform(one)
     assert np.allclose(v[0], a.vectors[i], atol=1e-5)
     assert placed["x"] == pytest.approx(a.frame["x"][i], abs=1e-4)
@@ -231,12 +231,12 @@ def test_static_context_vectors_weigh_near_rare_words_and_skip_the_target():
     sv = shipped_vectors()
     assert sv is not None  # shipped in senses/static_vectors
     toks = ["the", "banks", "of", "the", "river", "and", "the", "bank"]
-    v = represent.static_context_vectors([toks], [1], window=20)[0]
+    v = represent.word2vec_context_vectors([toks], [1], window=20)[0]
     assert np.allclose(v, sv.vector("river"), atol=1e-5)  # stopwords and the target's own forms ("bank") left out
-    near = represent.static_context_vectors([["loan", "x", "bank", "river"]], [2])[0]
+    near = represent.word2vec_context_vectors([["loan", "x", "bank", "river"]], [2])[0]
     # river at distance 1 outweighs loan at distance 2
     assert np.linalg.norm(near - sv.vector("river")) < np.linalg.norm(near - sv.vector("loan"))
-    assert not represent.static_context_vectors([["the", "bank", "."]], [1]).any()  # nothing known: zero row
+    assert not represent.word2vec_context_vectors([["the", "bank", "."]], [1]).any()  # nothing known: zero row
     c = represent.Centring()
     x = c.fit_transform(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], np.float32))
     assert np.allclose(x[2], 0) and np.allclose(np.linalg.norm(x[:2], axis=1), 1)
