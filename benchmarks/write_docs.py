@@ -4,7 +4,7 @@
     python benchmarks/write_docs.py --check  # exit status 1 when docs/benchmarks.md is stale
 
 Each section names the command that measured its figures. tests/test_docs.py fails when the file differs
-from what this script makes of today's results.
+from what this script makes of the current results.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from senses.measured import DEFAULT_CANDIDATE  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -23,6 +26,16 @@ DOC = ROOT / "docs" / "benchmarks.md"
 def _load(name: str) -> dict | None:
     path = RESULTS / name
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def needs(*names: str):
+    """A section drawn from these results files, given to it loaded (no section when the first is missing)."""
+    def wrap(f: Callable[..., str]) -> Callable[[], str | None]:
+        def section() -> str | None:
+            loaded = [_load(n) for n in names]
+            return None if loaded[0] is None else f(*loaded)
+        return section
+    return wrap
 
 
 def num(v, digits: int = 3) -> str:
@@ -53,10 +66,8 @@ def table(head: Sequence[str], rows: Sequence[Sequence]) -> str:
 # ---- sections ------------------------------------------------------------------------------------
 
 
-def model_section() -> str | None:
-    held, emb = _load("heldout.json"), _load("embedder.json")
-    if held is None:
-        return None
+@needs("heldout.json", "embedder.json")
+def model_section(held, emb) -> str:
     r = next(x for x in held["results"] if x["model"] == "elmo/models/en")
     params = next((x["parameters"] for x in (emb or {}).get("results", []) if x["model"] == "elmo/models/en"), None)
     text = ["## The bundled model", "",
@@ -71,10 +82,8 @@ def model_section() -> str | None:
     return "\n".join(text)
 
 
-def evaluation_section() -> str | None:
-    ev = _load("evaluation.json")
-    if ev is None:
-        return None
+@needs("evaluation.json")
+def evaluation_section(ev) -> str:
     rows = ev["rows"]
     feats = list(dict.fromkeys(r["features"] for r in rows))
     words = ev["words"]
@@ -107,13 +116,8 @@ def evaluation_section() -> str | None:
     return "\n".join(text)
 
 
-def induction_section() -> str | None:
-    ind = _load("induction.json")
-    if ind is None:
-        return None
-    sys.path.insert(0, str(ROOT))
-    from senses.measured import DEFAULT_CANDIDATE
-
+@needs("induction.json")
+def induction_section(ind) -> str:
     default = DEFAULT_CANDIDATE
     summary = ind["summary"]
 
@@ -160,10 +164,8 @@ def induction_section() -> str | None:
     return "\n".join(text)
 
 
-def names_section() -> str | None:
-    names = _load("names.json")
-    if names is None:
-        return None
+@needs("names.json")
+def names_section(names) -> str:
     rows = [[r["set"], num(r["words"]), num(r["senses"]), num(r["named"]), num(r["share"]), num(r["major_senses"]),
              num(r["major_named"]), num(r["major_share"])] for r in names["summary"]]
     return "\n".join([
@@ -176,10 +178,8 @@ def names_section() -> str | None:
         table(["set", "words", "senses", "named", "share", "senses (≥ 8)", "named", "share"], rows)])
 
 
-def shift_section() -> str | None:
-    sh = _load("shift.json")
-    if sh is None:
-        return None
+@needs("shift.json")
+def shift_section(sh) -> str:
     meta, cost = sh["meta"], sh["meta"].get("cost") or {}
     rows = [[r["design"], num(r["n"]), f"{r['planted_a']:.2f}/{r['planted_b']:.2f}", f"{r['est_a']:.3f}/{r['est_b']:.3f}",
              num(r["mae"]), num(r["planted_jsd"]), num(r["jsd"]), num(r["shift_rate"]), num(r["k1_rate"]),
@@ -265,10 +265,8 @@ def speed_section() -> str | None:
     return "\n".join(text).rstrip() if len(text) > 2 else None
 
 
-def corpora_section() -> str | None:
-    cor, lines = _load("corpora.json"), _load("corpora_lines.json")
-    if cor is None:
-        return None
+@needs("corpora.json", "corpora_lines.json")
+def corpora_section(cor, lines) -> str:
     rows = []
     for r in cor["results"]:
         q = r["queries"]
@@ -286,10 +284,8 @@ def corpora_section() -> str | None:
     return "\n".join(text)
 
 
-def shapes_section() -> str | None:
-    sh = _load("shapes.json")
-    if sh is None:
-        return None
+@needs("shapes.json")
+def shapes_section(sh) -> str:
     seen, rows = set(), []
     for r in sh["results"]:
         if r["shape"] in seen:
@@ -309,7 +305,7 @@ SECTIONS: tuple[Callable[[], str | None], ...] = (
 
 
 def render() -> str:
-    """The text of docs/benchmarks.md from today's results."""
+    """The text of docs/benchmarks.md from the current results."""
     parts = ["# Measured figures", "",
              "Written by `python benchmarks/write_docs.py` from `benchmarks/results/*.json`; each section names "
              "the script that measures its figures. Times were measured on a 2-core CPU machine without a GPU, "
