@@ -53,7 +53,7 @@ import plotly.graph_objects as go
 
 from corpora import settings
 from corpora.errors import CorpusError
-from corpora.search import WIDE_COLUMN
+from corpora.search import SAMPLE_LIMIT, WIDE_COLUMN
 
 from .explore import DEFAULT_REPRESENTATION, PALETTE, Analysis, cluster_label
 
@@ -62,7 +62,7 @@ ROUNDS = 1000
 SEED = 0
 ALPHA = 0.05
 MIN_SIDE = 10  # occurrences a side needs at least
-DEFAULT_CAP = 300  # occurrences per side at most (the Explorer's default "Show at most")
+DEFAULT_CAP = SAMPLE_LIMIT  # occurrences per side at most (the Explorer's default "Show at most")
 SPLIT_SEARCH = 5000  # occurrences read from a corpus to split it (a seeded random sample of its hits above that)
 ONE_SIDE_OWN = 0.10  # "found on one side only": at least this share of one side's occurrences ...
 ONE_SIDE_OTHER = 0.05  # ... and under this share of the other side's
