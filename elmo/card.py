@@ -5,7 +5,7 @@
 
 Everything the card states comes from the run's train_log.json (hardware, schedule, regularisation, data
 counts), the model directory, and the files named on the command line; what a log does not record is
-written as "not recorded".
+written as "not recorded". read_card and config_rows give what the Model page shows of a model.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,8 @@ from .model import count_parameters
 
 NEIGHBOUR_WORDS = ["cell", "bank", "plant"]
 NOT_RECORDED = "not recorded"
+CARD = "MODEL_CARD.md"
+CARD_SECTIONS_SHOWN_ELSEWHERE = ("Word-sense evaluation", "Mean over words")  # the Model page's benchmark
 
 
 def static_neighbours(model: ELMo, words: list[str], k: int = 8, pool: int = 20000) -> dict[str, list[str]]:
@@ -162,6 +165,46 @@ def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None, spe
     return "\n".join(lines)
 
 
+def card_sections(text: str, drop: tuple[str, ...] = CARD_SECTIONS_SHOWN_ELSEWHERE) -> tuple[str, str]:
+    """(title, body) of a MODEL_CARD.md: its first "# " line, and the rest without the `drop` sections
+    (the benchmark table, which the Model page shows once, below)."""
+    title, body = "", []
+    skipping = False
+    for line in text.splitlines():
+        heading = re.match(r"^(#+)\s+(.*)", line)
+        if heading and len(heading.group(1)) == 1 and not title:
+            title = heading.group(2).strip()
+            continue
+        if heading and len(heading.group(1)) == 1:
+            continue  # an embedded document's title (e.g. the benchmark file's)
+        if heading:
+            skipping = any(heading.group(2).startswith(d) for d in drop)
+        if not skipping:
+            body.append(line)
+    return title, "\n".join(body).strip()
+
+
+def read_card(model_dir: str | Path) -> tuple[str, str] | None:
+    """card_sections of the model directory's MODEL_CARD.md; None when it has none."""
+    card = Path(model_dir) / CARD
+    return card_sections(card.read_text(encoding="utf-8")) if card.is_file() else None
+
+
+def config_rows(model: ELMo) -> list[tuple[str, str]]:
+    """(setting, value) pairs summarising a model's configuration, every value as text."""
+    cfg = model.config
+    rows = [
+        ("parameters", f"{count_parameters(model.bilm):,}"),
+        ("layers (incl. char-CNN layer 0)", model.n_layers),
+        ("vector size per layer (2P)", model.dim),
+        ("LSTM cell / projection", f"{cfg.lstm.dim} / {cfg.lstm.projection_dim}"),
+        ("char-CNN filters", ", ".join(f"{w}×{n}" for w, n in cfg.char_cnn.filters)),
+        ("highway layers", cfg.char_cnn.n_highway),
+        ("LM vocabulary", f"{len(model.vocab):,} words" if model.vocab is not None else "none (no LM head)"),
+    ]
+    return [(name, str(value)) for name, value in rows]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m elmo.card", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -173,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     md = a.evaluation.read_text() if a.evaluation and a.evaluation.exists() else None
     speed = json.loads(a.speed.read_text()) if a.speed and a.speed.exists() else None
-    (a.model / "MODEL_CARD.md").write_text(model_card(a.run, a.model, md, speed, a.baseline))
-    print(f"wrote {a.model / 'MODEL_CARD.md'}")
+    (a.model / CARD).write_text(model_card(a.run, a.model, md, speed, a.baseline))
+    print(f"wrote {a.model / CARD}")
     return 0
 
 

@@ -22,9 +22,10 @@ For every word, with fixed seeds:
 
 Accuracies are pooled over the folds: every instance is predicted once, by the model trained on the
 other four folds, and the accuracy is the fraction predicted right. scalar_mix_probe: the biLM as a frozen
-feature extractor (the Model page's probe).
+feature extractor (the Model page's probe, probe_figure / probe_weights); summary_figure: the mean over
+words.
 
-Plain functions returning DataFrames; no streamlit here.
+Plain functions returning DataFrames and plotly figures; no streamlit here.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from scipy import sparse
 
 from corpora.senseval import BASELINE_WINDOW, SEED, WINDOW, WORDS, Window, WordSample, load_senseval
 
 from .baselines import StaticVectors, bow_matrix, shipped_vectors
 from .cluster import cluster, normalize
+from .measured import RESULTS_DIR
 
 N_FOLDS = 5
 AVG = "layer avg"
@@ -51,6 +54,7 @@ W2V = "word2vec ±5 + target"
 MEANING = "average of meanings"
 MFS = "most frequent sense"
 RESULTS_JSON = "evaluation.json"  # in benchmarks/results (senses.measured.RESULTS_DIR)
+RESULTS = RESULTS_DIR / RESULTS_JSON
 COLUMNS = ["word", "features", "n", "senses", "knn", "logreg", "ari_auto", "ari_forms", "k_auto", "ari_gold_k",
            "ari_forms_k"]
 
@@ -282,7 +286,37 @@ def read_results(path: str | Path) -> tuple[pd.DataFrame, dict]:
     return _typed(pd.DataFrame(rows, columns=cols)), payload
 
 
+def summary_figure(df: pd.DataFrame) -> go.Figure:
+    """Bar chart of the 1-NN and logistic-regression accuracy per feature set, mean over words (summary)."""
+    s = summary(df)
+    fig = go.Figure([go.Bar(x=s["features"], y=s[c], name=c) for c in ("knn", "logreg")])
+    fig.update_layout(title="Accuracy, mean over words", yaxis={"range": [0, 1]}, barmode="group", height=340,
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
 # ---- the biLM as a frozen feature extractor: scalar mix probe -------------------------------------
+
+
+def probe_word(model, word: str, n: int, steps: int = 300) -> dict:
+    """scalar_mix_probe on the model's vectors of a stratified sample of `n` Senseval instances of `word`."""
+    sample = load_senseval(word, n)
+    return scalar_mix_probe(model.embed_targets(sample.tokens, sample.index), sample.senses, steps=steps)
+
+
+def probe_figure(out: dict, word: str) -> go.Figure:
+    """Bar chart of a scalar_mix_probe result's test accuracy per layer and of the scalar mix."""
+    acc = out["accuracy"]
+    fig = go.Figure(go.Bar(x=list(acc), y=list(acc.values()), text=[f"{v:.2f}" for v in acc.values()]))
+    fig.update_layout(title=f"'{word}': test accuracy ({out['n_test']} held out)", yaxis={"range": [0, 1]},
+                      height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def probe_weights(out: dict) -> pd.DataFrame:
+    """A scalar_mix_probe result's learned layer weights (softmax-normalised), to 3 decimals."""
+    return pd.DataFrame({"layer": [f"layer {i}" for i in range(len(out["weights"]))],
+                         "learned weight": np.round(out["weights"], 3)})
 
 
 def scalar_mix_probe(layers: np.ndarray, y: np.ndarray, steps: int = 300, test_fraction: float = 0.3,

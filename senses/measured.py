@@ -11,7 +11,8 @@ labelled occurrences, and the Explorer's default view (representation and automa
 at least MIN_ARI against the gold senses in the sense-induction benchmark
 (benchmarks/results/induction.json, `python -m benchmarks.evaluate --induction`). Best ARI first.
 misfit_shares() gives the "Least typical uses" figures of the same benchmark, number_text the text of a
-figure. Reads the results files only (the harness in benchmarks/ writes them). Plain pandas; no streamlit.
+figure, text_table a table of them, results_note the line on saved word-sense results (the Model page).
+Reads the results files only (the harness in benchmarks/ writes them). Plain pandas; no streamlit.
 """
 
 from __future__ import annotations
@@ -103,3 +104,19 @@ def number_text(v, digits: int = 3) -> str:
         text = f"{v:.{digits}f}"
         return text[1:] if text.startswith("-") and float(text) == 0 else text
     return str(v)
+
+
+def text_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(the table with every numeric column as number_text, those columns): "–" where a figure does not
+    apply, as text (a table would show a missing number as "None")."""
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    return df.assign(**{c: df[c].map(number_text) for c in numeric}), numeric
+
+
+def results_note(meta: dict, shown_path: str) -> str:
+    """The line on saved word-sense results (senses.accuracy.read_results' metadata) at `shown_path`."""
+    from corpora import senseval
+
+    return (f"Saved results (`{shown_path}`): model `{Path(str(meta.get('model'))).name}`, "
+            f"{meta.get('max_per_word') or 'all'} instances per word, biLM input "
+            f"{senseval.window_text(meta.get('window', senseval.WINDOW))}, {meta.get('seconds', '?')} s.")

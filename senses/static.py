@@ -31,12 +31,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from corpora.builtin import DEFAULT_CORPUS
 from corpora.search import SAMPLE_LIMIT
 from corpora.senseval import WORDS as SENSEVAL_WORDS
 from corpora.senseval import load_senseval
 
 from .accuracy import accuracy_table, feature_sets
-from .baselines import StaticVectors, find_occurrences, neighbours
+from .baselines import StaticVectors, average_of_meanings, embedding_neighbours, find_occurrences, neighbours
 from .cluster import Clustering, cluster, normalize, project
 from .explore import DEFAULT_AUTO_K, MIX, PALETTE, analyse, hover_text, layer_label, mix_layers
 from .naming import name_clusters, word_forms
@@ -94,6 +95,21 @@ def source_word(source: str, word: str) -> str:
     return word.lower() if source == SENSEVAL else word
 
 
+def shown_source(source: str, word: str) -> tuple[str, str, bool]:
+    """(source, word as it is searched, moved): a word Senseval has no gold senses for is shown in the
+    default corpus instead (moved is True), not as an error."""
+    moved = source == SENSEVAL and word.lower() not in SENSEVAL_WORDS
+    if moved:
+        source = DEFAULT_CORPUS
+    return source, source_word(source, word), moved
+
+
+def typed_words(*typed: str) -> tuple[list[str], list[str]]:
+    """(the words typed, blanks left out; those of them that are not single words)."""
+    words = [w for w in typed if w]
+    return words, [w for w in words if len(w.split()) > 1]
+
+
 def text_occurrences(text: str, word: str) -> Occurrences:
     """Every occurrence (any inflected form) of `word` in typed text."""
     from corpora.text import split_sentences
@@ -137,6 +153,30 @@ def candidate_words(model, sentences: Iterable[Sequence[str]], n: int, corpus_wo
         seen = set(words)
         words += [w for w in vocab_words(model, n) if w not in seen][: n - len(words)]
     return words
+
+
+def source_candidates(model, occ: Occurrences, source: str, corpus_words: Callable[[str], Sequence[str]],
+                      n: int = N_FREQUENT) -> list[str]:
+    """candidate_words for the occurrences of a source: a store corpus's frequent words from
+    `corpus_words(corpus)` (the sentences' words when it fails), else the sentences' words."""
+    words: Sequence[str] = []
+    if is_store_corpus(source):
+        try:
+            words = corpus_words(source)
+        except Exception:  # noqa: BLE001 - an unreadable store: fall back to the sentences
+            words = []
+    return candidate_words(model, occ.tokens, n, words)
+
+
+def meaning_average(model, occ: Occurrences, layers: np.ndarray,
+                    sample: Callable[[], Occurrences]) -> tuple[np.ndarray, int]:
+    """(average of meanings (L, 2P), occurrences averaged): the mean of `layers` (the shown occurrences'
+    vectors) when they hold all of the word's occurrences (or more than SAMPLE_LIMIT), else
+    average_of_meanings over `sample()`, a seeded sample of SAMPLE_LIMIT occurrences of the source."""
+    if averages_shown(occ):
+        return layers.mean(0), len(layers)
+    more = sample()
+    return average_of_meanings(model, more.tokens, more.index)
 
 
 def example_sentence(word: str, sentences: Sequence[Sequence[str]] = (), max_tokens: int = 25) -> str:
@@ -369,6 +409,18 @@ def static_figure(word: str, words: Sequence[str], vectors: np.ndarray, query: n
     fig.update_layout(title=f"{space} space: '{word}' among {len(words)} frequent words, PCA",
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=420, legend={"orientation": "h", "y": -0.15})
     return fig
+
+
+def word2vec_view(vectors: StaticVectors, word: str, n: int = N_FREQUENT,
+                  k: int = 10) -> tuple[go.Figure, pd.DataFrame] | None:
+    """(the word among the `n` most frequent words of a static embedding (static_figure), its `k` nearest
+    words), or None when the embedding does not know the word."""
+    nb = embedding_neighbours(vectors, word, k)
+    if nb is None:
+        return None
+    fig = static_figure(word, vectors.words[:n], vectors.vectors[:n], vectors.vector(word), nb["word"].tolist(),
+                        space="Word2Vec")
+    return fig, nb
 
 
 def substitutes_table(subs) -> pd.DataFrame:

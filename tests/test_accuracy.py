@@ -51,6 +51,34 @@ def test_scalar_mix_probe_finds_the_informative_layer():
     assert int(np.argmax(out["weights"])) == 1
 
 
+def test_probe_figure_and_weights():
+    out = {"accuracy": {"layer 0": 0.5, "layer 1": 0.75, "scalar mix": 0.8}, "weights": [0.2, 0.3333, 0.4667],
+           "gamma": 1.2, "n_train": 70, "n_test": 30}
+    fig = acc.probe_figure(out, "line")
+    assert fig.layout.title.text == "'line': test accuracy (30 held out)"
+    assert list(fig.data[0].x) == ["layer 0", "layer 1", "scalar mix"] and list(fig.data[0].text) == ["0.50", "0.75", "0.80"]
+    w = acc.probe_weights(out)
+    assert w["layer"].tolist() == ["layer 0", "layer 1", "layer 2"] and w["learned weight"].tolist() == [0.2, 0.333, 0.467]
+
+
+@needs_senseval
+def test_probe_word_trains_on_a_senseval_slice(tiny_elmo):
+    out = acc.probe_word(tiny_elmo, "line", 60, steps=5)
+    assert set(out["accuracy"]) == {"layer 0", "layer 1", "layer 2", "scalar mix"}
+    assert out["n_train"] + out["n_test"] == 60
+
+
+def test_summary_figure_is_the_mean_over_words():
+    import pandas as pd
+
+    df = pd.DataFrame({"word": ["a", "b", "a", "b"], "features": ["layer 1", "layer 1", acc.MFS, acc.MFS],
+                       "knn": [0.5, 0.7, 0.4, 0.4], "logreg": [0.6, 0.8, 0.4, 0.4], "ari_auto": 0.0,
+                       "ari_forms": 0.0, "ari_gold_k": 0.0, "ari_forms_k": 0.0})
+    fig = acc.summary_figure(df)
+    assert [t.name for t in fig.data] == ["knn", "logreg"] and list(fig.data[0].x) == ["layer 1", acc.MFS]
+    assert list(fig.data[0].y) == pytest.approx([0.6, 0.4]) and list(fig.data[1].y) == pytest.approx([0.7, 0.4])
+
+
 def test_ari_against_gold_and_forms():
     # two well separated groups that follow the word forms, not the senses
     x = np.array([[1.0, 0.0]] * 10 + [[0.0, 1.0]] * 10) + 0.01 * np.random.default_rng(0).standard_normal((20, 2))

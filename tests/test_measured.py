@@ -65,3 +65,19 @@ def test_number_text_three_decimals_no_negative_zero_dash_for_missing():
         ["0.797", "1.000", "-0.010", "0.000", "0.000"]
     assert [measured.number_text(v) for v in (None, float("nan"), pd.NA, 4333)] == ["–", "–", "–", "4333"]
     assert measured.number_text(-0.004, 2) == "0.00" and measured.number_text(0.056, 2) == "0.06"
+
+
+def test_text_table_writes_every_figure_as_text():
+    df = pd.DataFrame({"word": ["hard"], "n": [50], "knn": [0.79737], "ari": [None]}).astype({"ari": float})
+    shown, numeric = measured.text_table(df)
+    assert numeric == ["n", "knn", "ari"]
+    assert shown.iloc[0].tolist() == ["hard", "50", "0.797", "–"]
+
+
+def test_results_note_names_the_model_and_the_slice():
+    from corpora.senseval import WINDOW, window_text
+
+    note = measured.results_note({"model": "elmo/models/en", "max_per_word": None, "seconds": 12}, "r/e.json")
+    assert note == f"Saved results (`r/e.json`): model `en`, all instances per word, biLM input {window_text(WINDOW)}, 12 s."
+    assert "100 instances per word" in measured.results_note({"max_per_word": 100}, "e.json")
+    assert note.endswith("12 s.") and measured.results_note({}, "e.json").endswith("? s.")

@@ -156,6 +156,63 @@ def test_candidate_words_policy(tiny_elmo):
     assert words[:2] == ["zebra", "ant"] and "river" in words and len(words) == len(set(words)) <= 20
 
 
+def test_shown_source_and_typed_words():
+    from corpora.builtin import DEFAULT_CORPUS
+
+    assert ss.shown_source(ss.SENSEVAL, "Line") == (ss.SENSEVAL, "line", False)  # Senseval is lower-case
+    assert ss.shown_source(ss.SENSEVAL, "Bank") == (DEFAULT_CORPUS, "Bank", True)  # no gold senses: moved
+    assert ss.shown_source("wiki", "Bank") == ("wiki", "Bank", False)
+    assert ss.typed_words("cell", "") == (["cell"], [])
+    assert ss.typed_words("", "") == ([], [])
+    assert ss.typed_words("cell", "prison cell") == (["cell", "prison cell"], ["prison cell"])
+
+
+def test_source_candidates_fall_back_to_the_sentences(tiny_elmo):
+    occ = ss.Occurrences([["zebra", "zebra", "ant"]], [0], None, 1)
+    asked = []
+
+    def corpus_words(corpus):
+        asked.append(corpus)
+        return ["river", "bank", "money"]
+
+    def broken(corpus):
+        raise OSError("unreadable store")
+
+    assert ss.source_candidates(tiny_elmo, occ, "wiki", corpus_words, n=3) == ["river", "bank", "money"]
+    assert asked == ["wiki"]
+    from_sentences = ss.candidate_words(tiny_elmo, occ.tokens, 20)
+    assert ss.source_candidates(tiny_elmo, occ, "wiki", broken, n=20) == from_sentences
+    assert ss.source_candidates(tiny_elmo, occ, ss.OWN_TEXT, corpus_words, n=20) == from_sentences
+    assert asked == ["wiki"]  # typed text: the store is not asked
+
+
+def test_meaning_average_of_the_shown_or_of_a_sample(tiny_elmo):
+    from corpora.search import SAMPLE_LIMIT
+
+    layers = tiny_elmo.embed_targets(SENTENCES, INDICES)
+    every = ss.Occurrences(SENTENCES, INDICES, None, len(SENTENCES))
+
+    def no_sample():
+        raise AssertionError("all occurrences are shown: no sample")
+
+    avg, n = ss.meaning_average(tiny_elmo, every, layers, no_sample)
+    assert n == len(SENTENCES) and np.allclose(avg, layers.mean(0))
+    few = ss.Occurrences(SENTENCES[:2], INDICES[:2], None, SAMPLE_LIMIT + 1)  # 2 of more than the cap shown
+    avg, n = ss.meaning_average(tiny_elmo, few, layers[:2], lambda: every)
+    assert n == len(SENTENCES) and np.allclose(avg, layers.mean(0), atol=1e-5)
+
+
+def test_word2vec_view():
+    from senses.baselines import StaticVectors
+
+    rng = np.random.default_rng(0)
+    sv = StaticVectors(["bank", "river", "money", "fish", "boat"], rng.normal(size=(5, 4)).astype(np.float32))
+    fig, nb = ss.word2vec_view(sv, "Bank", n=4, k=2)
+    assert len(nb) == 2 and "bank" not in nb["word"].tolist()
+    assert "Word2Vec space: 'Bank' among 4 frequent words" in fig.layout.title.text
+    assert ss.word2vec_view(sv, "zebra") is None
+
+
 @pytest.mark.parametrize("word", ["the", "a", "of", "and", "cell", "running", "Paris"])
 def test_example_sentence_uses_the_word_sensibly(word):
     from corpora.text import tokenize

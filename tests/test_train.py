@@ -205,3 +205,21 @@ def test_export_in_float16_loads_and_embeds_like_float32(tmp_path):
     b = ELMo.load(half).embed([["the", "bank"]])[0]
     assert (half / WEIGHTS).stat().st_size < 0.6 * (full / WEIGHTS).stat().st_size
     assert np.allclose(a, b, atol=2e-2)
+
+
+def test_card_sections_drop_the_benchmark_and_embedded_titles(tmp_path, tiny_elmo):
+    from elmo.card import card_sections, config_rows, read_card
+
+    text = ("# Model card: tiny\n\nIntro.\n\n## Data\n\nSome data.\n\n## Word-sense evaluation\n\n"
+            "# Word-sense benchmark\n\n| hard | 0.5 |\n\n### Mean over words\n\n| x |\n\n## Reproduce\n\nRun it.")
+    title, body = card_sections(text)
+    assert title == "Model card: tiny"
+    assert "Some data." in body and "Run it." in body and body.startswith("Intro.")
+    assert "| hard" not in body and "Mean over words" not in body and "Word-sense benchmark" not in body
+    assert read_card(tmp_path) is None
+    (tmp_path / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+    assert read_card(tmp_path) == (title, body)
+    rows = dict(config_rows(tiny_elmo))
+    assert all(isinstance(v, str) for v in rows.values())
+    assert rows["layers (incl. char-CNN layer 0)"] == str(tiny_elmo.n_layers)
+    assert rows["LM vocabulary"] == f"{len(tiny_elmo.vocab):,} words"
