@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def default_word() -> str:
-    """The Explorer's first word (pages/explorer.py DEFAULT_WORD, chosen by senses.measured)."""
+    """The Explorer's first word (senses.view.DEFAULT_WORD, chosen by senses.measured)."""
     if str(ROOT) not in sys.path:  # run as a script
         sys.path.insert(0, str(ROOT))
     from senses.measured import example_words

@@ -459,10 +459,11 @@ def place_tokens(analysis: Analysis, model, tokens: Sequence[str], index: int) -
 
 # ---- export ---------------------------------------------------------------------------------------
 
-def export_frame(analysis: Analysis, names: dict[int, str] | None = None) -> pd.DataFrame:
+def export_frame(analysis: Analysis, names: dict[int, str] | None = None, view: str | None = None) -> pd.DataFrame:
     """Occurrences with coordinates, cluster number (1-based) and cluster name; tokens joined by spaces; the
     view's representation (as the link's rep=), layer (empty when the representation uses no layer vectors)
-    and projection."""
+    and projection; with `view` (senses.view.ViewConfig.query_string()), a "view" column that holds it
+    (senses.view.read_view reads it back)."""
     f = analysis.frame.drop(columns=["row", WIDE_COLUMN], errors="ignore").copy()
     f["cluster_name"] = [(names or {}).get(int(c), f"sense {int(c) + 1}") for c in f["cluster"]]
     f["cluster"] = f["cluster"] + 1
@@ -471,6 +472,8 @@ def export_frame(analysis: Analysis, names: dict[int, str] | None = None) -> pd.
     f["representation"] = analysis.representation
     f["layer"] = layer_label(analysis.layer) if uses_layers(analysis.representation) else ""
     f["projection"] = analysis.projection.method
+    if view is not None:
+        f["view"] = view
     return f
 
 

@@ -64,6 +64,7 @@ ALPHA = 0.05
 MIN_SIDE = 10  # occurrences a side needs at least
 DEFAULT_CAP = SAMPLE_LIMIT  # occurrences per side at most (the Explorer's default "Show at most")
 SPLIT_SEARCH = 5000  # occurrences read from a corpus to split it (a seeded random sample of its hits above that)
+MAX_SPLIT_VALUES = 100  # metadata columns with more values than this (titles, file names) are not offered
 ONE_SIDE_OWN = 0.10  # "found on one side only": at least this share of one side's occurrences ...
 ONE_SIDE_OTHER = 0.05  # ... and under this share of the other side's
 DIFFERENT = "The senses are used differently on the two sides"
@@ -82,6 +83,24 @@ def meta_text(v) -> str:
     if v is None or (not isinstance(v, str | list | dict) and pd.isna(v)):
         return ""
     return str(v)
+
+
+def split_columns(store, corpus: str, max_values: int = MAX_SPLIT_VALUES) -> dict[str, tuple[bool, list[str]]]:
+    """Metadata columns of a stored corpus (corpora.store.Store) to split it by, those with 2 to `max_values`
+    values: column -> (numeric, its values as text: numbers in order, others most frequent first)."""
+    kept = [c for c, n in store.meta_cardinality(corpus).items() if 2 <= n <= max_values]
+    meta = store.documents_meta(corpus) if kept else None
+    out = {}
+    for c in kept:
+        col = meta[c if c in meta.columns else f"meta_{c}"].map(meta_text)
+        col = col[col != ""]
+        if len(col) and pd.to_numeric(col, errors="coerce").notna().all():
+            out[c] = (True, sorted(col.unique(), key=float))
+        else:
+            out[c] = (False, [str(v) for v in col.value_counts().index])
+        if len(out[c][1]) < 2:
+            del out[c]
+    return out
 
 
 @dataclass(frozen=True)
@@ -363,18 +382,27 @@ def measure(frame: pd.DataFrame, sides: tuple[str, str], names: dict[int, str] |
                  observed, p, rounds, seed)
 
 
+def analyse_pooled(pooled: Pooled, layers: np.ndarray, substitutes, model, word: str, rounds: int = ROUNDS,
+                   seed: int = SEED, **view) -> tuple[Analysis, dict[int, str], Shift]:
+    """Analyse the embedded pooled occurrences as the Explorer does (`view`: senses.explore.analyse's layer,
+    weights, method, k, representation), name the clusters and measure the shift: (analysis, names, shift)."""
+    from .explore import analyse
+    from .naming import name_clusters
+
+    a = analyse(pooled.frame, layers, substitutes=substitutes, **view)
+    names = {c: n.label for c, n in name_clusters(a.frame, a.clustering.labels, model=model, word=word).items()}
+    return a, names, measure(a.frame, pooled.sides, names, rounds, seed)
+
+
 def compare(model, pooled: Pooled, word: str, k: int | None = None,
             representation: str = DEFAULT_REPRESENTATION, rounds: int = ROUNDS, seed: int = SEED,
             progress: Callable[[int, int], None] | None = None) -> tuple[Analysis, dict[int, str], Shift]:
     """Embed the pooled occurrences (one biLM pass), analyse them as the Explorer does, name the clusters and
     measure the shift: (analysis, names, shift)."""
-    from .explore import analyse, embed_occurrences
-    from .naming import name_clusters
+    from .explore import embed_occurrences
 
     layers, subs = embed_occurrences(model, pooled.frame, progress=progress)
-    a = analyse(pooled.frame, layers, k=k, representation=representation, substitutes=subs)
-    names = {c: n.label for c, n in name_clusters(a.frame, a.clustering.labels, model=model, word=word).items()}
-    return a, names, measure(a.frame, pooled.sides, names, rounds, seed)
+    return analyse_pooled(pooled, layers, subs, model, word, rounds, seed, k=k, representation=representation)
 
 
 # ---- figure ---------------------------------------------------------------------------------------------
@@ -409,12 +437,12 @@ def shares_figure(shift: Shift, word: str = "", height: int = 420) -> go.Figure:
     return fig
 
 
-def export_frame(analysis: Analysis, names: dict[int, str] | None = None) -> pd.DataFrame:
-    """The Explorer's export (senses.explore.export_frame) of a pooled analysis: it keeps the SIDE column,
-    moved next to the cluster columns."""
+def export_frame(analysis: Analysis, names: dict[int, str] | None = None, view: str | None = None) -> pd.DataFrame:
+    """The Explorer's export (senses.explore.export_frame, with its view) of a pooled analysis: it keeps the
+    SIDE column, moved next to the cluster columns."""
     from .explore import export_frame as explore_export
 
-    f = explore_export(analysis, names)
+    f = explore_export(analysis, names, view)
     cols = [c for c in f.columns if c != SIDE]
     at = cols.index("cluster") if "cluster" in cols else len(cols)
     return f[cols[:at] + [SIDE] + cols[at:]]

@@ -545,3 +545,27 @@ def test_sense_boxes_show_the_most_typical_use(app_env):
         assert "**bank**" in text
         right = text.split("**bank**", 1)[1].replace("\\", "")
         assert any(r.startswith(right.rstrip("…")) for r in table["right"])  # one of this sense's own uses
+
+
+def test_export_carries_the_view(app_env, tiny_model_dir, monkeypatch):
+    import io
+
+    from senses.view import ViewConfig, read_view
+
+    made = _downloads(monkeypatch)
+    run_explorer(corpus=BANK, word="bank", k=2, proj="UMAP")
+    view = read_view(io.BytesIO(made["bank_occurrences.csv"]()))
+    assert view == ViewConfig(BANK, "bank", "lemma", 300, tiny_model_dir.name, "mix", (), "UMAP", 2)
+    assert read_view(io.BytesIO(made["bank_occurrences.parquet"]())) == view
+
+
+def test_bad_link_parameters_are_named(app_env):
+    at = run_explorer(corpus=BANK, word="bank", k=9, layer="top", cmp="both")
+    warning = texts(at, "warning").replace("\\", "")
+    assert "k=9 (expected auto or 1 to 8; auto is used)" in warning
+    assert "layer=top (expected 0, 1, 2 or mix; scalar mix is used)" in warning
+    assert "cmp=both (expected none, corpus or split; none is used)" in warning
+    assert _flat(at.query_params["k"]) == "auto" and "cmp" not in at.query_params
+    assert "w" not in at.query_params  # the default representation uses no mix weights
+    at.selectbox(key="ex_k").select(2).run()  # changed since: no longer named
+    assert "k=9" not in texts(at, "warning")
