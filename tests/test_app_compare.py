@@ -6,29 +6,20 @@ import html
 import json
 
 import pytest
-import streamlit as st
 
 from corpora.builtin import Document
-from tests.test_app_explorer import BANK, RIVER, bank_corpus, run_explorer, texts, values
+from tests.test_app_explorer import BANK, RIVER, bank_corpus, run_explorer, texts, tiny_app, values
 
 OTHER = "riverbank"  # the river sense only
 
 
 @pytest.fixture
 def compare_env(tiny_model_dir, data_dir, monkeypatch):
-    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
-    monkeypatch.delenv("SENSE_EXPLORER_MODELS", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    from corpora.store import Store
-
-    store = Store()
-    store.add_corpus(BANK, bank_corpus(), source="upload")  # 15 river + 15 money; topic, year
-    store.add_corpus(OTHER, [Document(t + " Again.", {"topic": "river"}) for t in RIVER + RIVER[:5]], source="upload")
-    store.add_corpus("tiny", [Document(t) for t in RIVER[:4]], source="upload")
-    yield store
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    corpora = {BANK: bank_corpus(),  # 15 river + 15 money; topic, year
+               OTHER: [Document(t + " Again.", {"topic": "river"}) for t in RIVER + RIVER[:5]],
+               "tiny": [Document(t) for t in RIVER[:4]]}
+    with tiny_app(tiny_model_dir, monkeypatch, corpora) as store:
+        yield store
 
 
 def charts(at) -> list[dict]:

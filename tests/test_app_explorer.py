@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,21 +66,30 @@ def bank_corpus() -> list[Document]:
             + [Document(t, {"topic": "money", "year": 2010 + i}) for i, t in enumerate(MONEY)])
 
 
-@pytest.fixture
-def app_env(tiny_model_dir, data_dir, monkeypatch):
-    """Tiny model, a fresh store with the made-up corpora, and no cached state from other tests."""
-    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(tiny_model_dir))
+@contextmanager
+def tiny_app(model_dir, monkeypatch, corpora: dict[str, list[Document]]):
+    """The tiny model, a fresh store holding `corpora` (uploads), and no cached state before or after."""
+    monkeypatch.setenv("SENSE_EXPLORER_MODEL", str(model_dir))
     monkeypatch.delenv("SENSE_EXPLORER_MODELS", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     from corpora.store import Store
 
     store = Store()
-    store.add_corpus(BANK, bank_corpus(), source="upload")
-    store.add_corpus(SPLIT, split_corpus(), source="upload")
-    yield store
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    for name, docs in corpora.items():
+        store.add_corpus(name, docs, source="upload")
+    try:
+        yield store
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(tiny_model_dir, data_dir, monkeypatch):
+    """Tiny model, a fresh store with the made-up corpora, and no cached state from other tests."""
+    with tiny_app(tiny_model_dir, monkeypatch, {BANK: bank_corpus(), SPLIT: split_corpus()}) as store:
+        yield store
 
 
 def run_explorer(**params) -> AppTest:
