@@ -41,7 +41,7 @@ from senses.explore import (
 from senses.measured import DEFAULT_CANDIDATE, GOLD_MIN
 from senses.naming import name_clusters
 from senses.represent import (
-    LAYERS,
+    LAYER_VECTORS,
     SUBSTITUTES_CONTEXT_VECTORS,
     SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE,
     SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED,
@@ -79,7 +79,7 @@ class Candidate:
 
 
 CANDIDATES = (
-    Candidate("mix of layers 0-2, silhouette k (baseline)", LAYERS, SILHOUETTE),
+    Candidate("mix of layers 0-2, silhouette k (baseline)", LAYER_VECTORS, SILHOUETTE),
     Candidate("no layer 0, silhouette k", NO_LAYER_0, SILHOUETTE),
     Candidate("layer-0 residual, silhouette k", LAYER_0_RESIDUAL, SILHOUETTE),
     Candidate("form-centred, silhouette k", FORM_CENTRED, SILHOUETTE),
@@ -229,7 +229,7 @@ def cold_view_seconds(model, store, word: str = "cell", corpus: str = "wiki", li
 
     def baseline() -> None:
         layers = model.embed_targets(tokens, index, max_sentences=64)
-        a = analyse(occ, layers, representation=LAYERS, auto=SILHOUETTE)
+        a = analyse(occ, layers, representation=LAYER_VECTORS, auto=SILHOUETTE)
         name_clusters(a.frame, a.clustering.labels, model=model, word=word)
 
     def previous() -> None:

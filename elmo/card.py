@@ -27,7 +27,7 @@ CARD = "MODEL_CARD.md"
 CARD_SECTIONS_SHOWN_ELSEWHERE = ("Word-sense evaluation", "Mean over words")  # the Model page's benchmark
 
 
-def static_neighbours(model: ELMo, words: list[str], k: int = 8, pool: int = 20000) -> dict[str, list[str]]:
+def vocabulary_neighbours(model: ELMo, words: list[str], k: int = 8, pool: int = 20000) -> dict[str, list[str]]:
     """Nearest words (cosine of layer-0 vectors) among the `pool` most frequent words of the LM vocabulary."""
     cands = [w for w in (model.vocab.words[3 : 3 + pool] if model.vocab else []) if w.isalpha()]
     if not cands:
@@ -151,7 +151,7 @@ def model_card(run: Path, model_dir: Path, evaluation_md: str | None = None, spe
             lines += [baseline.strip()]
         lines += ["", f"(best evaluation, step {best['step']}, after {best['tokens']:,} tokens; OOV words count as "
                   "the `<UNK>` class)"]
-    nn = static_neighbours(model, NEIGHBOUR_WORDS)
+    nn = vocabulary_neighbours(model, NEIGHBOUR_WORDS)
     if nn:
         lines += ["", "## Static nearest neighbours (layer 0, cosine, among the 20k most frequent words)", ""]
         lines += [f"- **{w}**: {', '.join(ns)}" for w, ns in nn.items()]

@@ -138,17 +138,17 @@ def name_view(rows: str, *view) -> dict[int, str]:
     return labels
 
 
-def frequent_words(corpus: str, n: int = 8) -> list[str]:
+def frequent_corpus_words(corpus: str, n: int = 8) -> list[str]:
     """The corpus's n (<= FREQUENT_MAX) most frequent content words (senses.naming.frequent_content_words); []
     while it is not indexed (that answer is not cached)."""
     try:
-        return _frequent_words(corpus)[:n]
+        return _frequent_corpus_words(corpus)[:n]
     except CorpusError:  # unknown (not indexed yet) or unreadable
         return []
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _frequent_words(corpus: str) -> list[str]:
+def _frequent_corpus_words(corpus: str) -> list[str]:
     """One read of the corpus's type counts for every length asked."""
     from senses.naming import frequent_content_words
 
@@ -157,6 +157,6 @@ def _frequent_words(corpus: str) -> list[str]:
 
 def clear_corpus_caches() -> None:
     """Forget searches, embeddings, names and word lists (after a corpus was added or removed)."""
-    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement, _frequent_words):
+    for f in (cached_occurrences, cached_embeddings, cached_analysis, cached_names, cached_placement, _frequent_corpus_words):
         f.clear()
     _names_seen().clear()

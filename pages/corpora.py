@@ -15,7 +15,7 @@ from corpora import manage
 from corpora.builtin import missing_builtins, missing_note
 from corpora.errors import CorpusError, WordNotFoundError, escape_markdown
 from corpora.manage import plural
-from pages.cache import clear_corpus_caches, frequent_words
+from pages.cache import clear_corpus_caches, frequent_corpus_words
 from pages.corpora_upload import render_upload
 from pages.store import get_store, indexing_now
 from senses.frequency import frequency_figure
@@ -85,7 +85,7 @@ def _details(store, name: str) -> None:
     top = stats.get("top_words")
     if top:
         st.caption("Top words: " + escape_markdown(manage.top_words_text(top)))
-    content = frequent_words(name, 20)
+    content = frequent_corpus_words(name, 20)
     if content:
         st.caption("Top content words (one form per lemma): " + escape_markdown(", ".join(content)))
 

@@ -12,7 +12,7 @@ from corpora import manage
 from corpora.errors import CorpusError, DuplicateContentError, escape_markdown
 from corpora.manage import plural
 from corpora.readers import table_columns
-from pages.cache import clear_corpus_caches, frequent_words
+from pages.cache import clear_corpus_caches, frequent_corpus_words
 
 EXPLORER = "pages/explorer.py"  # as app.py registers it, relative to the app's folder
 
@@ -74,14 +74,14 @@ def render_upload(p: str, store) -> None:
 def _show_corpus(p: str, name: str) -> None:
     """The details and the frequency box below switch to a corpus, the box with its most frequent word."""
     st.session_state[f"{p}_detail"] = st.session_state[f"{p}_fcorpus"] = name
-    if words := frequent_words(name, 1):
+    if words := frequent_corpus_words(name, 1):
         st.session_state[f"{p}_fword"] = words[0]
 
 
 def explore_link(name: str) -> None:
     """A link to the Sense explorer with the corpus and its most frequent content word chosen."""
     params = {"corpus": name}
-    if words := frequent_words(name, 1):
+    if words := frequent_corpus_words(name, 1):
         params["word"] = words[0]
     try:
         st.page_link(EXPLORER, label=f"Explore “{escape_markdown(name)}” in the Sense explorer", icon=":material/scatter_plot:",

@@ -10,7 +10,7 @@ import streamlit as st
 from corpora.builtin import DEFAULT_CORPUS, missing_builtins, missing_note
 from corpora.errors import escape_markdown as md
 from pages import compare
-from pages.cache import frequent_words
+from pages.cache import frequent_corpus_words
 from pages.models import model_select
 from pages.store import corpus_names
 from senses import explore, metadata, represent
@@ -66,7 +66,7 @@ def controls(p: str) -> ViewConfig | None:
                  "unchanged (plural and capitalised forms then often get clusters of their own). "
                  "python -m benchmarks.evaluate --induction compares them against hand-labelled senses.")
         uses_layers = explore.uses_layers(representation)
-        layer = st.selectbox("Layer", explore.LAYERS, key=f"{p}_layer", format_func=explore.layer_label,
+        layer = st.selectbox("Layer", explore.LAYER_CHOICES, key=f"{p}_layer", format_func=explore.layer_label,
                              disabled=not uses_layers,
                              help="Used by the representations with contextual vectors. "
                                   "0: character CNN (context-free); 1, 2: biLSTM layers; scalar mix: "
@@ -91,7 +91,7 @@ def _examples(p: str, corpus: str, word: str) -> None:
         if st.session_state[key]:  # a click on the selected pill unselects it: the word stays
             st.session_state[f"{p}_word"] = st.session_state[key]
 
-    words = EXAMPLES if corpus == DEFAULT_CORPUS else tuple(frequent_words(corpus, len(EXAMPLES)))
+    words = EXAMPLES if corpus == DEFAULT_CORPUS else tuple(frequent_corpus_words(corpus, len(EXAMPLES)))
     if not words:
         return
     st.session_state[key] = word if word in words else None

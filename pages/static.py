@@ -22,7 +22,7 @@ from senses import static as ss
 from senses.baselines import shipped_vectors
 from senses.explore import MIX
 
-LAYERS = {"layer 0 (char-CNN, context-free)": 0, "layer 1": 1, "layer 2": 2, "scalar mix (average)": MIX}
+LAYER_OPTIONS = {"layer 0 (char-CNN, context-free)": 0, "layer 1": 1, "layer 2": 2, "scalar mix (average)": MIX}
 NEIGHBOUR_FORMAT = {"similarity": "{:.3f}", "distance": "{:.3f}"}
 
 
@@ -133,7 +133,7 @@ def render() -> None:
     c1, c2, c3, c4 = st.columns(4)
     source = c1.selectbox("Occurrences from", srcs, key="source")
     limit = c2.slider("Max occurrences", 20, 1000, 200, step=20, key="limit")
-    layer = LAYERS[c3.selectbox("Layer", list(LAYERS), index=3, key="layer")]
+    layer = LAYER_OPTIONS[c3.selectbox("Layer", list(LAYER_OPTIONS), index=3, key="layer")]
     k_opt = c4.selectbox("Clusters", ["auto", *range(1, 9)], key="k")
     k = None if k_opt == "auto" else int(k_opt)
     text = ""

@@ -84,7 +84,7 @@ def static_context(model, tokens: Sequence[Sequence[str]], index: Sequence[int],
     return out
 
 
-def average_of_meanings(vectors: np.ndarray, forms: Sequence[str]) -> np.ndarray:
+def form_mean_vectors(vectors: np.ndarray, forms: Sequence[str]) -> np.ndarray:
     """Each occurrence replaced by its form's mean vector over all occurrences of that form: (n, D)."""
     forms = np.asarray(forms)
     out = np.empty_like(vectors)
@@ -196,7 +196,7 @@ def feature_sets(model, layers: np.ndarray, tokens: Sequence[Sequence[str]], ind
     ctoks, cidx = context if context is not None else (tokens, index)
     forms = [t[i].lower() for t, i in zip(tokens, index, strict=True)]
     feats = layer_features(layers)
-    feats[MEANING] = average_of_meanings(feats[AVG], forms)
+    feats[MEANING] = form_mean_vectors(feats[AVG], forms)
     feats[BOW] = bow_matrix(ctoks, cidx)
     if static is not None:
         feats[W2V] = static.context_features(ctoks, cidx)

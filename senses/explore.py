@@ -29,8 +29,8 @@ from elmo.mix import MIX, softmax  # noqa: F401  (softmax: the pages' mix-weight
 from .cluster import MERGE, MIN_GROUP, MIN_SHARE, Clustering, Projection, cluster, normalize, project
 from .naming import ClusterName, name_clusters, word_forms
 from .represent import LABELS as REPRESENTATION_LABELS
-from .represent import LAYERS as LAYER_MIX
 from .represent import (
+    LAYER_VECTORS,
     REPRESENTATIONS,
     SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE,
     Build,
@@ -46,7 +46,7 @@ MISSING_NOTES = {  # what analyse says when a representation's input is missing
     "substitutes": "no language-model substitutes (none given; the model may have no LM head): context words and "
                    "vectors only",
     "Word2Vec vectors": "no Word2Vec word vectors (senses/static_vectors missing): substitutes only"}
-LAYERS: tuple[int | str, ...] = (0, 1, 2, MIX)
+LAYER_CHOICES: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
@@ -434,7 +434,7 @@ def place_sentence(analysis: Analysis, layers: np.ndarray, weights: Sequence[flo
     layers = np.asarray(layers, np.float32)[None]
     rep = analysis.representer
     words = tokens is not None and index is not None
-    if rep is None or rep.representation_ == LAYER_MIX:
+    if rep is None or rep.representation_ == LAYER_VECTORS:
         v = mix_layers(layers, analysis.layer, weights if weights is not None else analysis.weights)[0]
     elif not words and not rep.uses_layers:  # no words: the nearest occurrence's place
         v = rep.nearest_fitted(layers)[0]

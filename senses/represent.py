@@ -66,12 +66,12 @@ from .naming import STOPWORDS, context_positions, context_words, lemma, word_for
 SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE = "substitutes+context-vectors+discourse"
 SUBSTITUTES_CONTEXT_VECTORS = "substitutes+context-vectors"
 SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED = "substitutes+context-vectors+form-centred"
-LAYERS = "layers"
+LAYER_VECTORS = "layers"
 LABELS = {  # what the pages call them: the parts the id names (the layer mix: the app's "contextual vectors")
     SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE: "substitutes + context vectors + discourse",
     SUBSTITUTES_CONTEXT_VECTORS: "substitutes + context vectors",
     SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED: "substitutes + context vectors + form-centred",
-    LAYERS: "contextual vectors",
+    LAYER_VECTORS: "contextual vectors",
 }
 # the fields of Occurrences a part reads
 LAYER_FIELD, FORMS, SUBSTITUTES_FIELD, CONTEXT_WORDS, CONTEXT_VECTORS, DISCOURSE_VECTORS = (
@@ -394,7 +394,7 @@ REPRESENTATIONS: dict[str, Build] = {
     SUBSTITUTES_CONTEXT_VECTORS_DISCOURSE: _discourse,
     SUBSTITUTES_CONTEXT_VECTORS: _sentence,
     SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED: _form_centred,
-    LAYERS: _layers,
+    LAYER_VECTORS: _layers,
 }
 
 
@@ -410,7 +410,7 @@ def reads(estimator) -> frozenset[str]:
 class Representer(TransformerMixin, BaseEstimator):
     """One representation (an id of `catalogue`, default REPRESENTATIONS), fitted on a word's occurrences:
     the vectors the Explorer clusters and plots, and the same map for new occurrences (your own sentence).
-    An explicit layer 0 is the form itself: then the representation is LAYERS (representation_ says so)."""
+    An explicit layer 0 is the form itself: then the representation is LAYER_VECTORS (representation_ says so)."""
 
     def __init__(self, representation: str = SUBSTITUTES_CONTEXT_VECTORS, layer: int | str = MIX,
                  weights: Sequence[float] | None = None, seed: int = 0,
@@ -430,7 +430,7 @@ class Representer(TransformerMixin, BaseEstimator):
         return catalogue[r](self.layer, self.weights, self.seed)
 
     def _id(self) -> str:
-        return LAYERS if self.layer in (0, "0") else self.representation
+        return LAYER_VECTORS if self.layer in (0, "0") else self.representation
 
     @property
     def reads(self) -> frozenset[str]:

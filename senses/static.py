@@ -41,7 +41,7 @@ from .baselines import StaticVectors, average_of_meanings, embedding_neighbours,
 from .cluster import Clustering, cluster, normalize, project
 from .explore import DEFAULT_AUTO_K, MIX, PALETTE, analyse, hover_text, layer_label, mix_layers
 from .naming import name_clusters, word_forms
-from .represent import LAYERS
+from .represent import LAYER_VECTORS
 
 LayerChoice = int | str  # 0, 1, 2 or "mix" (as in senses.explore)
 DEFAULT_LAYER: LayerChoice = MIX
@@ -148,7 +148,7 @@ def candidate_words(model, sentences: Iterable[Sequence[str]], n: int, corpus_wo
     """Words searched for neighbours: the corpus's frequent words (`corpus_words`, store corpora) or else
     the frequent words of the occurrences' sentences, topped up from the model's vocabulary when fewer
     than min(n, 1000)."""
-    words = [w for w in corpus_words if WORDLIKE.match(w)][:n] or frequent_words(sentences, n)
+    words = [w for w in corpus_words if WORDLIKE.match(w)][:n] or frequent_sentence_words(sentences, n)
     if len(words) < min(n, 1000):
         seen = set(words)
         words += [w for w in vocab_words(model, n) if w not in seen][: n - len(words)]
@@ -195,7 +195,7 @@ def example_sentence(word: str, sentences: Sequence[Sequence[str]] = (), max_tok
 # ---- vocabularies and vectors --------------------------------------------------------------------
 
 
-def frequent_words(sentences: Iterable[Sequence[str]], top: int = N_FREQUENT, lower: bool = True) -> list[str]:
+def frequent_sentence_words(sentences: Iterable[Sequence[str]], top: int = N_FREQUENT, lower: bool = True) -> list[str]:
     """The `top` most frequent word-like tokens (letters, ' and -) of token lists, most frequent first."""
     counts: Counter[str] = Counter()
     for s in sentences:
@@ -280,7 +280,7 @@ def compare(model, word: str, sentences: Sequence[Sequence[str]], indices: Seque
     if layers is None:
         layers = model.embed_targets(sentences, indices)
     frame = pd.DataFrame({"tokens": [list(t) for t in sentences], "token_index": [int(i) for i in indices]})
-    view = analyse(frame, layers, layer=layer, k=k, seed=seed, representation=LAYERS)
+    view = analyse(frame, layers, layer=layer, k=k, seed=seed, representation=LAYER_VECTORS)
     x, c = view.vectors, view.clustering
     cents = c.centroids(x)
     alone = alone_vectors(model, [word], layer)[0]

@@ -36,7 +36,7 @@ EXAMPLES = measured.example_words()
 DEFAULT_WORD = EXAMPLES[0]
 # representations offered on the page (senses.represent.REPRESENTATIONS; the benchmark compares them all)
 REPRESENTATIONS = (DEFAULT_REPRESENTATION, represent.SUBSTITUTES_CONTEXT_VECTORS,
-                   represent.SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED, represent.LAYERS)
+                   represent.SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED, represent.LAYER_VECTORS)
 MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
 N_WEIGHTS = 3

@@ -89,9 +89,9 @@ def test_ari_against_gold_and_forms():
     assert np.isnan(acc.ari(x, gold, 2)[1])
 
 
-def test_average_of_meanings_is_one_vector_per_form():
+def test_form_mean_vectors_are_one_vector_per_form():
     v = np.arange(8, dtype=np.float32).reshape(4, 2)
-    out = acc.average_of_meanings(v, ["a", "b", "a", "b"])
+    out = acc.form_mean_vectors(v, ["a", "b", "a", "b"])
     assert np.allclose(out, [[2, 3], [4, 5], [2, 3], [4, 5]])
 
 

@@ -180,11 +180,11 @@ def test_other_corpora_offer_their_own_frequent_words(app_env):
 
     wiki = run_explorer()
     assert wiki.pills(key="ex_try").options == list(example_words()) and wiki.pills(key="ex_try").label == "Try:"
-    from pages.cache import frequent_words
+    from pages.cache import frequent_corpus_words
 
-    assert frequent_words("later") == []  # not indexed yet: not cached either
+    assert frequent_corpus_words("later") == []  # not indexed yet: not cached either
     app_env.add_corpus("later", [Document("The otter swam past the otter den.")], source="upload")
-    assert frequent_words("later")[0] == "otter" and {"swam", "past", "den"} <= set(frequent_words("later"))
+    assert frequent_corpus_words("later")[0] == "otter" and {"swam", "past", "den"} <= set(frequent_corpus_words("later"))
 
 
 def test_representation_choice_and_form_agreement_caption(app_env):

@@ -83,7 +83,7 @@ def test_substitute_clustering_follows_senses_not_forms():
         # the plot shows the clustered vectors: the 2D coordinates separate the senses too
         assert induction.knn_accuracy(a.frame[["x", "y"]].to_numpy(), frame["sense"].to_numpy()) > 0.95
     # the layer-mix baseline on the same data follows the spelling
-    old = explore.analyse(frame, layers, representation=represent.LAYERS, auto=cluster.SILHOUETTE)
+    old = explore.analyse(frame, layers, representation=represent.LAYER_VECTORS, auto=cluster.SILHOUETTE)
     assert adjusted_rand_score(frame["keyword"], old.clustering.labels) == pytest.approx(1.0)
 
 

@@ -69,7 +69,7 @@ def test_representer_keeps_its_parameters_and_clones():
     occ = _occurrences()
     x = rep.fit_transform(occ)
     assert rep.representation == represent.SUBSTITUTES_CONTEXT_VECTORS_FORM_CENTRED  # not rewritten
-    assert rep.representation_ == represent.LAYERS  # layer 0 is the form itself: the layer vectors as they are
+    assert rep.representation_ == represent.LAYER_VECTORS  # layer 0 is the form itself: the layer vectors as they are
     assert np.array_equal(x, occ.layers[:, 0])
     twin = clone(rep)
     assert twin.get_params(deep=False) == params and not hasattr(twin, "parts_")

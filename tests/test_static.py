@@ -14,10 +14,10 @@ SENTENCES = [RIVER, MONEY, "they walked along the bank".split(), "the bank was a
 INDICES = [s.index("bank") for s in SENTENCES]
 
 
-def test_frequent_words():
-    words = ss.frequent_words([["The", "bank", ",", "the", "river", "3"], ["the", "bank", "!"]], top=10)
+def test_frequent_sentence_words():
+    words = ss.frequent_sentence_words([["The", "bank", ",", "the", "river", "3"], ["the", "bank", "!"]], top=10)
     assert words == ["the", "bank", "river"]
-    assert ss.frequent_words([["a", "b", "b"]], top=1) == ["b"]
+    assert ss.frequent_sentence_words([["a", "b", "b"]], top=1) == ["b"]
 
 
 def test_cosine_distance_range():
