@@ -139,6 +139,18 @@ def test_library_never_imports_the_benchmark_harness():
     assert not bad
 
 
+ROOMS = ("corpora", "elmo", "senses", "pages", "app", "benchmarks")  # each imports only those before it
+
+
+def test_each_room_imports_only_the_rooms_below_it():
+    """The README's Layout table, in order: corpora at the bottom, then elmo, senses, the app, the harness."""
+    graph = import_graph()
+    rank = {room: i for i, room in enumerate(ROOMS)}
+    upward = {(a, b) for a, targets in graph.items() for b in targets
+              if rank[b.split(".")[0]] > rank[a.split(".")[0]]}
+    assert not upward
+
+
 def test_corpora_never_imports_torch_elmo_senses_or_pages():
     modules = module_files()
     for name, path in modules.items():
