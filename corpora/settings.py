@@ -12,6 +12,7 @@ layer (it imports neither torch nor elmo, senses or pages), so every part of the
     SENSE_EXPLORER_DEBUG             set: the command line logs the traceback of an unexpected error
     OMP_NUM_THREADS                  the threads torch may use (torch_threads; default 1)
     NLTK_DATA                        folders searched first for NLTK's corpora (nltk_data_dirs)
+    NUMBA_CACHE_DIR                  where numba keeps compiled functions (set by keep_numba_cache if unset)
 """
 
 from __future__ import annotations
@@ -85,3 +86,11 @@ def torch_threads() -> int:
 def nltk_data_dirs() -> list[str]:
     """The folders of $NLTK_DATA, in order (none when unset)."""
     return [p for p in os.environ.get("NLTK_DATA", "").split(os.pathsep) if p]
+
+
+def keep_numba_cache(beside: Path | None) -> None:
+    """Let numba keep its compiled functions: in `beside` (numba's default, the package's own folder) when
+    that folder is writable, else in the data folder. $NUMBA_CACHE_DIR, when set, wins. Call before numba
+    is imported."""
+    if "NUMBA_CACHE_DIR" not in os.environ and (beside is None or not os.access(beside, os.W_OK)):
+        os.environ["NUMBA_CACHE_DIR"] = str(data_dir() / "numba-cache")

@@ -57,14 +57,14 @@ def controls(p: str) -> ViewConfig | None:
         model = model_select("Model", f"{p}_model", help="The active model of every page (also set on the Model page).")
         representation = st.selectbox(
             "Represent occurrences by", REPRESENTATIONS, key=f"{p}_rep", format_func=represent.LABELS.get,
-            help="senses (default): the words the language model expects in the word's place (its "
-                 "substitutes), the meaning of the context words (Word2Vec) and, more lightly, of the "
-                 "neighbouring sentences of the same document (one sense per discourse), so clusters follow "
-                 "meaning, not spelling. senses, sentence only: without the neighbouring sentences. "
-                 "senses + contextual vectors: also the chosen layer or mix, with each "
-                 "spelling's own mean removed. Contextual vectors as they are: the chosen layer or mix "
-                 "unchanged (plural and capitalised forms then often get clusters of their own). "
-                 "python -m benchmarks.evaluate --induction compares them against hand-labelled senses.")
+            help="substitutes + context vectors + discourse (default): the words our biLM expects in the "
+                 "word's place (its substitutes), the meaning of the context words (their Word2Vec vectors) "
+                 "and, more lightly, of the neighbouring sentences of the same document (one sense per "
+                 "discourse), so clusters follow meaning, not spelling. substitutes + context vectors: without "
+                 "the neighbouring sentences. substitutes + context vectors + form-centred: also the chosen "
+                 "biLM layer or mix, with each spelling's own mean removed. contextual vectors: the chosen "
+                 "biLM layer or mix as it is (plural and capitalised forms then often get clusters of their "
+                 "own). python -m benchmarks.evaluate --induction compares them against hand-labelled senses.")
         uses_layers = explore.uses_layers(representation)
         layer = st.selectbox("Layer", explore.LAYER_CHOICES, key=f"{p}_layer", format_func=explore.layer_label,
                              disabled=not uses_layers,

@@ -5,7 +5,6 @@ Plain functions over numpy arrays (scikit-learn / umap-learn underneath); no str
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,16 +47,13 @@ class Projection:
 
 
 def _numba_cache() -> None:
-    """Let numba (under umap) keep its compiled functions: beside umap when that folder is writable
-    (numba's default), else beside the store. Takes effect when numba is first imported."""
+    """numba (under umap) keeps its compiled functions beside umap, or in the data folder (corpora.settings)."""
     from importlib.util import find_spec
 
     from corpora import settings
 
     spec = find_spec("umap")
-    folder = Path(spec.origin).parent if spec and spec.origin else None
-    if "NUMBA_CACHE_DIR" not in os.environ and (folder is None or not os.access(folder, os.W_OK)):
-        os.environ["NUMBA_CACHE_DIR"] = str(settings.data_dir() / "numba-cache")
+    settings.keep_numba_cache(Path(spec.origin).parent if spec and spec.origin else None)
 
 
 class UmapWarmUp:

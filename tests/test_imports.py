@@ -188,3 +188,14 @@ def test_no_sql_outside_corpora():
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value):
                 found.append((name, node.value[:40]))
     assert not found
+
+
+ENV_READ = re.compile(r"os\.environ\.get|os\.getenv|in os\.environ|os\.environ\[")
+
+
+def test_environment_variables_are_read_in_corpora_settings_only():
+    """The app and library read the environment through corpora.settings (the benchmarks may set their own)."""
+    found = [name for name, path in module_files().items()
+             if name.split(".")[0] in LIBRARY and name != "corpora.settings"
+             and ENV_READ.search(path.read_text(encoding="utf-8"))]
+    assert not found
