@@ -69,14 +69,19 @@ def cached_embeddings(corpus: str, word: str, match: str, limit: int | None, mod
     """((n, n_layers, 2P) vectors of every occurrence's target token, its LM substitutes or None), from one
     batched biLM pass (senses.explore.embed_occurrences); a progress bar while embedding. `rows`: the
     occurrences' rows_key, so that the same sentences found by scanning and by the index share a pass."""
-    from senses.explore import embed_occurrences
-
     occ, _ = cached_occurrences(corpus, word, match, limit)
     if occ.attrs["rows"] != rows:  # cleared and found again in between (its index was just finished)
         raise RuntimeError("the occurrences changed while they were embedded (the corpus index was just "
                            "finished); please run again")
-    n = len(occ)
-    bar = st.progress(0.0, text=f"Embedding {n} sentences with {escape_markdown(model_name)}…")
+    return embed_with_progress(model_name, occ, f"Embedding {len(occ)} sentences with {escape_markdown(model_name)}…")
+
+
+def embed_with_progress(model_name: str, occ, text: str):
+    """senses.explore.embed_occurrences of an occurrence frame with the named model, under a progress bar
+    that starts with `text`."""
+    from senses.explore import embed_occurrences
+
+    bar = st.progress(0.0, text=text)
     out = embed_occurrences(
         named_model(model_name), occ,
         progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done} / {total} sentences…"))

@@ -19,7 +19,6 @@ from senses import shift
 from senses.view import CORPUS, MODES, NONE, REST, SPLIT, Spec
 
 MODE_LABELS = {NONE: "nothing", CORPUS: "another corpus", SPLIT: "a split of this corpus"}
-MAX_SPLIT_VALUES = shift.MAX_SPLIT_VALUES  # metadata columns with more values (titles, file names) are not offered
 
 
 def controls(p: str, corpus: str, names: list[str]) -> Spec | None:
@@ -58,7 +57,7 @@ def _split_controls(p: str, corpus: str, cols) -> Spec | None:
         return None
     columns = split_columns(corpus)
     if not columns:
-        cols[0].caption(f"{md(corpus)} has no metadata column with 2 to {MAX_SPLIT_VALUES} values to split by.")
+        cols[0].caption(f"{md(corpus)} has no metadata column with 2 to {shift.MAX_SPLIT_VALUES} values to split by.")
         return None
     _keep_valid(f"{p}_cmp_col", list(columns))
     column = cols[0].selectbox("Split by", list(columns), key=f"{p}_cmp_col",
@@ -91,4 +90,4 @@ def split_columns(corpus: str) -> dict[str, tuple[bool, list[str]]]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _split_columns(corpus: str, digest: str) -> dict[str, tuple[bool, list[str]]]:
     """split_columns of the corpus stored with that content hash (a corpus stored again is read again)."""
-    return shift.split_columns(get_store(), corpus, MAX_SPLIT_VALUES)
+    return shift.split_columns(get_store(), corpus)

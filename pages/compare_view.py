@@ -12,13 +12,11 @@ import streamlit as st
 from corpora.errors import CorpusError
 from corpora.errors import escape_markdown as md
 from corpora.search import rows_key
-from pages.cache import cached_occurrences, ensure_corpus
-from pages.models import get_model, load_model, model_dirs
-from pages.widgets import export_buttons, kwic_columns
+from pages.cache import cached_occurrences, embed_with_progress, ensure_corpus
+from pages.models import get_model, named_model
+from pages.widgets import export_buttons, sense_rows
 from senses import explore, shift
 from senses.view import CORPUS, Spec, ViewConfig
-
-TABLE_ROWS = 20
 
 # ---- cached pipeline --------------------------------------------------------------------------------
 # Keyed by the Explorer's search (corpus, word, match, limit: the cap per side) and Spec.key.
@@ -37,13 +35,7 @@ def cached_pool_embeddings(corpus: str, word: str, match: str, limit: int, key: 
     pooled = cached_pool(corpus, word, match, limit, key)
     if rows_key(pooled.frame) != rows:
         raise RuntimeError("the occurrences changed while they were embedded; please run again")
-    n = len(pooled.frame)
-    bar = st.progress(0.0, text=f"Embedding {n} sentences of both sides…")
-    out = explore.embed_occurrences(
-        load_model(str(model_dirs()[model_name])), pooled.frame,
-        progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done} / {total} sentences…"))
-    bar.empty()
-    return out
+    return embed_with_progress(model_name, pooled.frame, f"Embedding {len(pooled.frame)} sentences of both sides…")
 
 
 @st.cache_data(max_entries=16, show_spinner="Clustering both sides together…")
@@ -52,8 +44,7 @@ def cached_compare(corpus: str, word: str, match: str, limit: int, key: tuple, m
     """(analysis, cluster names, senses.shift.Shift) of the pooled occurrences, named as on the Explorer."""
     pooled = cached_pool(corpus, word, match, limit, key)
     layers, subs = cached_pool_embeddings(corpus, word, match, limit, key, model_name, rows_key(pooled.frame))
-    model = load_model(str(model_dirs()[model_name]))
-    return shift.analyse_pooled(pooled, layers, subs, model, word, layer=layer, weights=list(weights),
+    return shift.analyse_pooled(pooled, layers, subs, named_model(model_name), word, layer=layer, weights=list(weights),
                                 method=method, k=k, representation=representation)
 
 
@@ -150,6 +141,4 @@ def _sense_tables(p: str, a: explore.Analysis, names: dict, sides: tuple[str, st
         table = table[[shift.SIDE, *[col for col in table.columns if col != shift.SIDE]]]
         counts = f[shift.SIDE].value_counts()
         with st.expander(f"{md(label)} · " + " · ".join(f"{md(s)}: {int(counts.get(s, 0))}" for s in sides)):
-            show_all = len(table) > TABLE_ROWS and st.toggle(f"Show all {len(table)}", key=f"{p}_cmp_more_{c}")
-            st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
-                         key=f"{p}_cmp_kwic_{c}", column_config=kwic_columns(table.columns))
+            sense_rows(table, f"{p}_cmp_more_{c}", f"{p}_cmp_kwic_{c}")

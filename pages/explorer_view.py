@@ -14,13 +14,11 @@ import streamlit as st
 from corpora.errors import escape_markdown as md
 from corpora.text import tokenize
 from pages.cache import cached_placement
-from pages.widgets import export_buttons, kwic_columns
+from pages.widgets import export_buttons, kwic_columns, sense_rows
 from senses import explore, measured, metadata
 from senses.cluster import OVER_K
 from senses.measured import number_text
 from senses.view import ViewConfig
-
-TABLE_ROWS = 20  # rows per sense shown before "show all"
 
 
 @st.fragment
@@ -78,11 +76,8 @@ def sense_tables(p: str, a: explore.Analysis, names: dict, auto: dict, rename_ke
 
 @st.fragment
 def _sense_table(p: str, c: int, table) -> None:
-    n = len(table)
-    show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=f"{p}_more_{c}")
     table = table.drop(columns="cluster_name", errors="ignore")  # the box says which sense
-    st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch",
-                 key=f"{p}_kwic_{c}", column_config=kwic_columns(table.columns))
+    sense_rows(table, f"{p}_more_{c}", f"{p}_kwic_{c}")
 
 
 def clustering_caption(a: explore.Analysis) -> None:

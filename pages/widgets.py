@@ -7,6 +7,7 @@ import streamlit as st
 from corpora import settings
 from senses.cluster import UmapWarmUp
 
+TABLE_ROWS = 20  # rows of a sense's table shown before "Show all"
 WARM_UMAP_IDLE_S = 8.0  # the warm-up waits for the page to be idle this long (it slows reruns while it runs)
 
 
@@ -34,6 +35,14 @@ def export_buttons(key: str, make_frame, stem: str) -> None:
                        key=f"{key}_csv", on_click="ignore")
     c2.download_button("Parquet", lambda: explore.to_parquet(make_frame()), f"{stem}.parquet",
                        "application/octet-stream", key=f"{key}_parquet", on_click="ignore")
+
+
+def sense_rows(table, more_key: str, table_key: str) -> None:
+    """A sense's keyword-in-context table: its first TABLE_ROWS rows, all of them once "Show all" is on."""
+    n = len(table)
+    show_all = n > TABLE_ROWS and st.toggle(f"Show all {n}", key=more_key)
+    st.dataframe(table if show_all else table.head(TABLE_ROWS), hide_index=True, width="stretch", key=table_key,
+                 column_config=kwic_columns(table.columns))
 
 
 def kwic_columns(columns=()) -> dict:

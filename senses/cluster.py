@@ -60,7 +60,7 @@ class UmapWarmUp:
     """Compiles UMAP's numba functions (~10-20 s) in a daemon thread, once its user has been idle for
     `idle_s` (touch(busy) says when work starts and ends: the compilation slows whatever runs beside it)."""
 
-    def __init__(self, idle_s: float = 8.0) -> None:
+    def __init__(self, idle_s: float) -> None:
         self.idle_s = idle_s
         self.last_activity = time.monotonic()
         self.busy = True

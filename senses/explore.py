@@ -48,6 +48,7 @@ MISSING_NOTES = {  # what analyse says when a representation's input is missing
     "Word2Vec vectors": "no Word2Vec word vectors (senses/static_vectors missing): substitutes only"}
 LAYER_CHOICES: tuple[int | str, ...] = (0, 1, 2, MIX)
 # columns every occurrence frame has; everything else (genre, year, topic, gold_sense, ...) is metadata
+VIEW_COLUMN = "view"  # the export's column holding the view's link query (senses.view.read_view)
 BASE_COLUMNS = ("corpus", "doc", "sent_id", "token_index", "left", "keyword", "right", "tokens", "sentence")
 PLOT_COLUMNS = ("x", "y", "cluster", "cluster_name", "row")
 ODD_ROWS = 10  # occurrences listed as the least typical of their cluster
@@ -473,7 +474,7 @@ def export_frame(analysis: Analysis, names: dict[int, str] | None = None, view: 
     f["layer"] = layer_label(analysis.layer) if uses_layers(analysis.representation) else ""
     f["projection"] = analysis.projection.method
     if view is not None:
-        f["view"] = view
+        f[VIEW_COLUMN] = view
     return f
 
 

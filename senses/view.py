@@ -29,7 +29,7 @@ from corpora.search import SAMPLE_LIMIT
 
 from . import measured, represent, shift
 from .cluster import PROJECTIONS
-from .explore import DEFAULT_REPRESENTATION, MIX, layer_label, uses_layers
+from .explore import DEFAULT_REPRESENTATION, MIX, VIEW_COLUMN, layer_label, uses_layers
 
 # gold words the default corpus uses in two senses and the default view separates best (senses.measured)
 EXAMPLES = measured.example_words()
@@ -41,7 +41,6 @@ MATCHES = ("lemma", "form")
 K_CHOICES = ("auto", 1, 2, 3, 4, 5, 6, 7, 8)
 N_WEIGHTS = 3
 MAX_LIMIT = 5000
-VIEW_COLUMN = "view"  # the export's column holding the view's query string
 NO_CORPUS = "no such corpus"  # why a link's corpus is ignored (the page checks it against the store)
 
 # the comparison: nothing, another corpus, or a split of this one by a metadata column
